@@ -1,0 +1,49 @@
+-- phasegate language server for Neovim 0.11+ (`:h lsp-config`).
+--
+--   vim.lsp.enable('phasegate')
+--
+-- Override any field with vim.lsp.config('phasegate', { ... }), e.g. settings
+-- sent to the server (docs/lsp.md, "Settings"):
+--
+--   vim.lsp.config('phasegate', {
+--     init_options = { severity = { ['merge-conflict'] = 'warning' }, exclude = { 'vendor/**' } },
+--   })
+
+--- Pulls diagnostics again for every buffer attached to the client. Neovim 0.11 pulls
+--- only when a buffer itself changes; phasegate's diagnostics are cross-file (editing a
+--- state file changes the workflow doc's diagnostics), so re-pull when the server asks.
+---@param client_id integer
+local function repull_diagnostics(client_id)
+  local client = vim.lsp.get_client_by_id(client_id)
+  if not client then
+    return
+  end
+  for _, bufnr in ipairs(vim.lsp.get_buffers_by_client_id(client_id)) do
+    if vim.api.nvim_buf_is_loaded(bufnr) then
+      client:request('textDocument/diagnostic', {
+        textDocument = vim.lsp.util.make_text_document_params(bufnr),
+      }, nil, bufnr)
+    end
+  end
+end
+
+---@type vim.lsp.Config
+return {
+  cmd = { 'phasegate', 'lsp' },
+  filetypes = { 'markdown', 'yaml', 'json' },
+  root_markers = { '.git', '.hg', '.jj' },
+  -- Sent as initializationOptions: { severity = { [code] = level }, include = { glob }, exclude = { glob } }.
+  -- vim.empty_dict() so that an empty table is sent as {} rather than [].
+  init_options = vim.empty_dict(),
+  capabilities = {
+    workspace = { diagnostics = { refreshSupport = true } },
+  },
+  handlers = {
+    ['workspace/diagnostic/refresh'] = function(_, _, ctx)
+      vim.schedule(function()
+        repull_diagnostics(ctx.client_id)
+      end)
+      return vim.NIL
+    end,
+  },
+}

@@ -1,0 +1,89 @@
+-- phasegate commands for Neovim 0.11+: `workspace/executeCommand` calls on the
+-- phasegate server attached to the current buffer (docs/lsp.md, "Commands").
+local M = {}
+
+---@param bufnr integer
+---@return vim.lsp.Client?
+function M.client(bufnr)
+  return vim.lsp.get_clients({ bufnr = bufnr, name = 'phasegate' })[1]
+end
+
+--- Runs a server command with `{ uri = <buffer uri>, ...extra }`.
+---@param command string e.g. 'phasegate.advance'
+---@param extra? table more argument fields (`to`, `phase`, `workflow`)
+---@param on_result fun(result: any) called with the command's result
+function M.exec(command, extra, on_result)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = M.client(bufnr)
+  if not client then
+    vim.notify('phasegate: no phasegate server is attached to this buffer', vim.log.levels.WARN)
+    return
+  end
+  local argument = vim.tbl_extend('force', { uri = vim.uri_from_bufnr(bufnr) }, extra or {})
+  client:exec_cmd({ title = command, command = command, arguments = { argument } }, { bufnr = bufnr }, function(err, result)
+    if err then
+      vim.notify(('phasegate: %s failed: %s'):format(command, err.message), vim.log.levels.ERROR)
+      return
+    end
+    on_result(result)
+  end)
+end
+
+--- Notifies the `{ applied, message }` result of advance, start and scaffold.
+---@param result { applied: boolean, message: string }?
+function M.report(result)
+  if type(result) ~= 'table' then
+    vim.notify('phasegate: the server returned no result', vim.log.levels.WARN)
+  elseif result.applied then
+    vim.notify('phasegate: ' .. result.message, vim.log.levels.INFO)
+  else
+    vim.notify('phasegate: ' .. (result.message or 'nothing was changed'), vim.log.levels.WARN)
+  end
+end
+
+--- The status object as lines of text, one block per workflow.
+---@param status { workflows: table[] }?
+---@return string[]
+function M.format_status(status)
+  local workflows = type(status) == 'table' and status.workflows or {}
+  if #workflows == 0 then
+    return { 'No workflow found for this file.' }
+  end
+  local lines = {}
+  for _, workflow in ipairs(workflows) do
+    if #lines > 0 then
+      table.insert(lines, '')
+    end
+    table.insert(lines, ('%s (%s) — %s'):format(workflow.name, workflow.path, workflow.status))
+    if workflow.current == nil or workflow.current == vim.NIL then
+      table.insert(lines, '  not started: no state file yet (use the "Start" code action on the workflow doc)')
+    else
+      table.insert(lines, ('  current: %s (%d/%d)'):format(workflow.current, workflow.currentIndex, workflow.phaseCount))
+      local next_phase = workflow.next
+      table.insert(lines, '  next: ' .. ((next_phase ~= nil and next_phase ~= vim.NIL) and next_phase or 'none (last phase)'))
+    end
+    for _, gate in ipairs(workflow.gates or {}) do
+      table.insert(lines, ('  gate after %s: %s'):format(gate.phase, gate.met and 'met' or 'unmet'))
+      for _, reason in ipairs(gate.unmet or {}) do
+        table.insert(lines, '    - ' .. reason)
+      end
+    end
+  end
+  return lines
+end
+
+function M.advance(to)
+  M.exec('phasegate.advance', { to = to }, M.report)
+end
+
+function M.scaffold(phase)
+  M.exec('phasegate.scaffold', { phase = phase }, M.report)
+end
+
+function M.status()
+  M.exec('phasegate.status', nil, function(result)
+    vim.notify(table.concat(M.format_status(result), '\n'), vim.log.levels.INFO)
+  end)
+end
+
+return M

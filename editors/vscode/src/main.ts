@@ -1,0 +1,123 @@
+// Extension entry point: finds the server, starts the language client,
+// and wires the palette commands, the status bar item and settings changes.
+
+import * as vscode from "vscode";
+import {
+  DidChangeConfigurationNotification,
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from "vscode-languageclient/node";
+import { findServer, ServerNotFoundError } from "./bootstrap";
+import { registerCommands } from "./commands";
+import { buildInitializationOptions, SERVER_SETTING_KEYS } from "./config";
+import { WorkflowStatusBar } from "./statusBar";
+
+/** The files the server is asked about: workflow docs and state files. */
+export const DOCUMENT_SELECTOR = [
+  { scheme: "file", language: "markdown" },
+  { scheme: "file", language: "yaml" },
+  { scheme: "file", language: "json" },
+];
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel | undefined;
+let statusBar: WorkflowStatusBar | undefined;
+
+function serverSettings() {
+  const configuration = vscode.workspace.getConfiguration("phasegate");
+  return buildInitializationOptions((key) => configuration.get(key));
+}
+
+async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  const channel = output!;
+  let server;
+  try {
+    server = await findServer({
+      configuredPath: vscode.workspace.getConfiguration("phasegate").get<string | null>("server.path"),
+      extensionPath: context.extensionPath,
+    });
+  } catch (error) {
+    const message = error instanceof ServerNotFoundError ? error.message : `phasegate: ${String(error)}`;
+    channel.appendLine(message);
+    const choice = await vscode.window.showErrorMessage(message, "Open Settings", "Show Output");
+    if (choice === "Open Settings") {
+      void vscode.commands.executeCommand("workbench.action.openSettings", "phasegate.server.path");
+    } else if (choice === "Show Output") {
+      channel.show();
+    }
+    return;
+  }
+  channel.appendLine(`Using ${server.version} from ${server.path} (${server.source}).`);
+
+  const serverOptions: ServerOptions = {
+    command: server.path,
+    args: ["lsp"],
+    transport: TransportKind.stdio,
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    initializationOptions: serverSettings,
+    outputChannel: channel,
+  };
+  // The id "phasegate" makes vscode-languageclient read `phasegate.trace.server`.
+  client = new LanguageClient("phasegate", "phasegate", serverOptions, clientOptions);
+  try {
+    await client.start();
+  } catch (error) {
+    channel.appendLine(`phasegate: the server failed to start: ${String(error)}`);
+    void vscode.window.showErrorMessage(`phasegate: the server failed to start (${server.path}). See the "phasegate" output.`);
+  }
+  statusBar?.refresh();
+}
+
+async function stopClient(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (running) {
+    try {
+      await running.stop();
+    } catch {
+      // Already stopped or never started.
+    }
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel("phasegate");
+  statusBar = new WorkflowStatusBar(() => client);
+  const restart = async () => {
+    await stopClient();
+    await startClient(context);
+  };
+
+  context.subscriptions.push(
+    output,
+    statusBar,
+    ...registerCommands({
+      client: () => client,
+      restart,
+      refreshStatus: () => statusBar?.refresh(),
+      output,
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration("phasegate.server.path")) {
+        void restart();
+        return;
+      }
+      const changed = SERVER_SETTING_KEYS.some((key) => event.affectsConfiguration(`phasegate.${key}`));
+      if (changed && client?.isRunning()) {
+        void client.sendNotification(DidChangeConfigurationNotification.type, {
+          settings: { phasegate: serverSettings() },
+        });
+      }
+    }),
+  );
+
+  await startClient(context);
+}
+
+export async function deactivate(): Promise<void> {
+  await stopClient();
+}

@@ -1,0 +1,69 @@
+// The status object returned by the server's `phasegate.status` command
+// (docs/lsp.md) and the text the extension shows for it. No `vscode` import.
+
+export interface GateStatus {
+  phase: string;
+  met: boolean;
+  unmet: string[];
+}
+
+export interface WorkflowStatus {
+  name: string;
+  path: string;
+  statePath: string | null;
+  status: string;
+  current: string | null;
+  currentIndex: number | null;
+  phaseCount: number;
+  next: string | null;
+  gates: GateStatus[];
+}
+
+export interface StatusResult {
+  workflows: WorkflowStatus[];
+}
+
+export function isStatusResult(value: unknown): value is StatusResult {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    Array.isArray((value as { workflows?: unknown }).workflows)
+  );
+}
+
+/** Unmet gates out of the current phase: the ones that block advancing now. */
+function unmetGateCount(workflow: WorkflowStatus): number {
+  return workflow.gates.filter((gate) => gate.phase === workflow.current && !gate.met).length;
+}
+
+/** One workflow in a few words, e.g. `design 2/3 · 1 gate unmet`. */
+export function statusBarText(workflow: WorkflowStatus): string {
+  if (workflow.current === null || workflow.currentIndex === null) {
+    return `${workflow.name}: not started`;
+  }
+  const position = `${workflow.current} ${workflow.currentIndex}/${workflow.phaseCount}`;
+  const unmet = unmetGateCount(workflow);
+  if (unmet === 0) return `${position} · gates met`;
+  return `${position} · ${unmet} gate${unmet === 1 ? "" : "s"} unmet`;
+}
+
+/** The full status as plain text, one block per workflow. */
+export function formatStatus(status: StatusResult): string {
+  if (status.workflows.length === 0) return "No workflow found for this file.";
+  const blocks = status.workflows.map((workflow) => {
+    const lines = [`${workflow.name} (${workflow.path}) — ${workflow.status}`];
+    if (workflow.current === null) {
+      lines.push("  not started: no state file yet (use the \"Start\" code action on the workflow doc)");
+    } else {
+      lines.push(`  current: ${workflow.current} (${workflow.currentIndex}/${workflow.phaseCount})`);
+      lines.push(`  next: ${workflow.next ?? "none (last phase)"}`);
+      lines.push(`  state file: ${workflow.statePath ?? "none"}`);
+    }
+    for (const gate of workflow.gates) {
+      lines.push(`  gate after ${gate.phase}: ${gate.met ? "met" : "unmet"}`);
+      for (const reason of gate.unmet) lines.push(`    - ${reason}`);
+    }
+    return lines.join("\n");
+  });
+  return blocks.join("\n\n");
+}

@@ -1,0 +1,160 @@
+// Tests of the extension's pure parts: settings, status text, server lookup,
+// and that package.json's settings match docs/lsp.md so they cannot drift.
+
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { bundledServerPath, findServer, ServerNotFoundError } from "../src/bootstrap";
+import { buildInitializationOptions, CLIENT_SETTING_KEYS, SERVER_SETTING_KEYS, SEVERITY_LEVELS } from "../src/config";
+import { formatStatus, statusBarText, type WorkflowStatus } from "../src/status";
+import { extensionRoot, repoRoot } from "./paths";
+
+interface ConfigurationProperty {
+  type: string | string[];
+  additionalProperties?: { enum?: string[] };
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.join(extensionRoot, "package.json"), "utf8"));
+const properties: Record<string, ConfigurationProperty> = manifest.contributes.configuration.properties;
+
+/** The JSON block under "## Settings" in docs/lsp.md (it is not strict JSON: `"a" | "b"`). */
+function documentedSettingsBlock(): string | undefined {
+  const file = path.join(repoRoot, "docs", "lsp.md");
+  if (!fs.existsSync(file)) return undefined;
+  const text = fs.readFileSync(file, "utf8");
+  const section = text.slice(text.indexOf("## Settings"));
+  return /```json\n([\s\S]*?)```/.exec(section)?.[1];
+}
+
+describe("settings", () => {
+  it("package.json contributes exactly the server settings and the client settings", () => {
+    const expected = [...SERVER_SETTING_KEYS, ...CLIENT_SETTING_KEYS].map((key) => `phasegate.${key}`).sort();
+    assert.deepEqual(Object.keys(properties).sort(), expected);
+  });
+
+  it("package.json's severity levels are the ones the extension sends", () => {
+    assert.deepEqual(properties["phasegate.severity"]!.additionalProperties?.enum, [...SEVERITY_LEVELS]);
+  });
+
+  it("the server settings and levels are the ones docs/lsp.md documents", (t) => {
+    const block = documentedSettingsBlock();
+    if (block === undefined) {
+      t.skip("docs/lsp.md has no Settings block");
+      return;
+    }
+    const topLevelKeys = [...block.matchAll(/^ {2}"([a-z]+)":/gm)].map((match) => match[1]);
+    assert.deepEqual(topLevelKeys.sort(), [...SERVER_SETTING_KEYS].sort());
+    const severityLine = block.split("\n").find((line) => line.includes('"severity"')) ?? "";
+    const levels = [...severityLine.matchAll(/(?:: |\| )"([a-z]+)"/g)].map((match) => match[1]);
+    assert.deepEqual(levels, [...SEVERITY_LEVELS]);
+  });
+
+  it("builds initializationOptions, leaving out empty and invalid values", () => {
+    assert.deepEqual(buildInitializationOptions(() => undefined), {});
+    const settings: Record<string, unknown> = {
+      severity: { "merge-conflict": "off", "gate-unmet": "fatal", "missing-deliverable": 3 },
+      include: ["docs/**", "", 7],
+      exclude: [],
+      "server.path": "/ignored",
+    };
+    assert.deepEqual(buildInitializationOptions((key) => settings[key]), {
+      severity: { "merge-conflict": "off" },
+      include: ["docs/**"],
+    });
+  });
+});
+
+describe("status text", () => {
+  const design: WorkflowStatus = {
+    name: "checkout-feature",
+    path: "docs/workflow.md",
+    statePath: "state/checkout.state.yaml",
+    status: "in-progress",
+    current: "design",
+    currentIndex: 2,
+    phaseCount: 3,
+    next: "implementation",
+    gates: [
+      { phase: "design", met: false, unmet: ["deliverable `docs/design.md` is missing"] },
+      { phase: "implementation", met: false, unmet: ["tests pass"] },
+    ],
+  };
+
+  it("shows the phase, its position and the gates blocking it", () => {
+    assert.equal(statusBarText(design), "design 2/3 · 1 gate unmet");
+    assert.equal(statusBarText({ ...design, gates: [] }), "design 2/3 · gates met");
+    assert.equal(
+      statusBarText({ ...design, statePath: null, current: null, currentIndex: null, next: null }),
+      "checkout-feature: not started",
+    );
+  });
+
+  it("formats the whole status with each unmet criterion", () => {
+    const text = formatStatus({ workflows: [design] });
+    assert.match(text, /checkout-feature \(docs\/workflow\.md\)/);
+    assert.match(text, /current: design \(2\/3\)/);
+    assert.match(text, /- deliverable `docs\/design\.md` is missing/);
+    assert.equal(formatStatus({ workflows: [] }), "No workflow found for this file.");
+  });
+});
+
+describe("server lookup", { skip: process.platform === "win32" ? "uses shell scripts" : false }, () => {
+  function fakeServer(file: string, versionLine: string): string {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `#!/bin/sh\necho '${versionLine}'\n`, { mode: 0o755 });
+    return file;
+  }
+
+  it("prefers the setting, then the bundled binary", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-lookup-"));
+    const configured = fakeServer(path.join(root, "custom", "phasegate"), "phasegate 9.9.9");
+    fakeServer(bundledServerPath(root), "phasegate 1.0.0");
+    assert.deepEqual(await findServer({ configuredPath: configured, extensionPath: root }), {
+      path: configured,
+      version: "phasegate 9.9.9",
+      source: "setting",
+    });
+    assert.deepEqual(await findServer({ configuredPath: null, extensionPath: root }), {
+      path: bundledServerPath(root),
+      version: "phasegate 1.0.0",
+      source: "bundled",
+    });
+  });
+
+  it("restores the executable bit of the bundled binary", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-lookup-"));
+    const bundled = fakeServer(bundledServerPath(root), "phasegate 1.0.0");
+    fs.chmodSync(bundled, 0o644);
+    assert.equal((await findServer({ extensionPath: root })).source, "bundled");
+  });
+
+  it("falls back to PATH, and explains the fix when nothing works", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-lookup-"));
+    const bin = path.join(root, "bin");
+    fakeServer(path.join(bin, "phasegate"), "phasegate 2.0.0");
+    const savedPath = process.env.PATH;
+    try {
+      process.env.PATH = bin;
+      assert.equal((await findServer({ extensionPath: root })).source, "PATH");
+      process.env.PATH = path.join(root, "empty");
+      await assert.rejects(findServer({ extensionPath: root }), (error: unknown) => {
+        assert.ok(error instanceof ServerNotFoundError);
+        assert.match(error.message, /phasegate\.server\.path/);
+        assert.match(error.message, /not present/);
+        return true;
+      });
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+
+  it("does not silently replace a broken configured path", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-lookup-"));
+    fakeServer(bundledServerPath(root), "phasegate 1.0.0");
+    const wrong = fakeServer(path.join(root, "wrong"), "something else 1.0");
+    await assert.rejects(findServer({ configuredPath: wrong, extensionPath: root }), /phasegate\.server\.path is/);
+    await assert.rejects(findServer({ configuredPath: path.join(root, "missing"), extensionPath: root }), ServerNotFoundError);
+  });
+});

@@ -1,0 +1,68 @@
+// Checks the .vsix made by scripts/package.sh: it is a zip holding the bundled
+// extension and the server binary (executable). The .vsix is $PHASEGATE_VSIX,
+// else the newest *.vsix in editors/vscode; skipped when there is none.
+
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { it } from "node:test";
+import { extensionRoot } from "./paths";
+
+interface ZipEntry {
+  name: string;
+  /** Unix mode from the external attributes (0 when the zip was made elsewhere). */
+  mode: number;
+}
+
+/** Lists a zip's entries from its central directory (no ZIP64: a .vsix is far smaller than 4 GiB). */
+export function listZip(file: string): ZipEntry[] {
+  const data = fs.readFileSync(file);
+  let end = data.length - 22;
+  while (end >= 0 && data.readUInt32LE(end) !== 0x06054b50) end -= 1;
+  assert.ok(end >= 0, `${file} is not a zip (no end of central directory)`);
+  const count = data.readUInt16LE(end + 10);
+  let offset = data.readUInt32LE(end + 16);
+  const entries: ZipEntry[] = [];
+  for (let index = 0; index < count; index += 1) {
+    assert.equal(data.readUInt32LE(offset), 0x02014b50, "central directory entry signature");
+    const nameLength = data.readUInt16LE(offset + 28);
+    const extraLength = data.readUInt16LE(offset + 30);
+    const commentLength = data.readUInt16LE(offset + 32);
+    const external = data.readUInt32LE(offset + 38);
+    entries.push({ name: data.toString("utf8", offset + 46, offset + 46 + nameLength), mode: external >>> 16 });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+function findVsix(): string | undefined {
+  if (process.env.PHASEGATE_VSIX) return path.resolve(process.env.PHASEGATE_VSIX);
+  const candidates = fs
+    .readdirSync(extensionRoot)
+    .filter((name) => name.endsWith(".vsix"))
+    .map((name) => path.join(extensionRoot, name))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  return candidates[0];
+}
+
+const vsix = findVsix();
+
+it("the .vsix holds the extension, its assets and the server binary", { skip: vsix ? false : "no .vsix (run scripts/package.sh)" }, () => {
+  assert.ok(vsix && fs.existsSync(vsix), `${vsix} does not exist`);
+  const entries = listZip(vsix);
+  const names = new Set(entries.map((entry) => entry.name));
+  for (const required of [
+    "extension/package.json",
+    "extension/dist/main.js",
+    "extension/syntaxes/markdown-injection.tmLanguage.json",
+    "extension/server/phasegate",
+  ]) {
+    assert.ok(names.has(required), `${path.basename(vsix)} lacks ${required}; it has: ${[...names].join(", ")}`);
+  }
+  const server = entries.find((entry) => entry.name === "extension/server/phasegate")!;
+  assert.notEqual(server.mode & 0o111, 0, `server/phasegate is not executable in the .vsix (mode ${server.mode.toString(8)})`);
+  for (const name of names) {
+    assert.ok(!name.startsWith("extension/node_modules/"), `bundled extension ships node_modules: ${name}`);
+    assert.ok(!name.startsWith("extension/src/") && !name.startsWith("extension/test/"), `ships sources: ${name}`);
+  }
+});

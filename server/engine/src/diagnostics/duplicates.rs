@@ -1,0 +1,87 @@
+//! Diagnostic: `duplicate-id`.
+
+use std::collections::HashMap;
+
+use crate::analysis::{Context, name_key};
+use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::model::Named;
+use crate::text::TextRange;
+
+pub(crate) const DOC: Doc = Doc {
+    code: Code::DuplicateId,
+    severity: Severity::Error,
+    when: "Two phases of one workflow, two states of one state machine, two tasks of one tasks file or two requirements of one spec file share an id; or two workflow docs share a name, so state files cannot tell them apart. Reported on each later occurrence, with the first as related location. The two sides of an unresolved merge conflict are not compared (see `merge-conflict`).",
+    fix: "Rename one of them.",
+};
+
+fn report_duplicates<'a>(out: &mut Vec<Diagnostic>, path: &str, what: &str, items: impl Iterator<Item = (String, &'a str, TextRange)>) {
+    let mut seen: HashMap<String, TextRange> = HashMap::new();
+    for (key, shown, range) in items {
+        match seen.get(&key) {
+            Some(first) => out.push(
+                Diagnostic::new(Code::DuplicateId, Severity::Error, path, range, format!("{what} `{shown}` is declared twice"))
+                    .with_related(path, *first, "first declared here"),
+            ),
+            None => {
+                seen.insert(key, range);
+            }
+        }
+    }
+}
+
+pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for w in &ctx.workflows {
+        let path = &w.file.path;
+        report_duplicates(out, path, "phase", w.wf.phases.iter().map(|p| (p.id.clone(), p.id.as_str(), p.range)));
+        if let Some(sm) = &w.wf.state_machine {
+            // Only explicitly listed states: states implied by transitions repeat by nature.
+            let listed: Vec<&Named> = sm.states.iter().filter(|s| !sm.transitions.iter().any(|t| t.range == s.range)).collect();
+            report_duplicates(out, path, "state", listed.into_iter().map(|s| (s.name.to_ascii_lowercase(), s.name.as_str(), s.range)));
+        }
+    }
+    for file in ctx.ws.files.values() {
+        report_duplicates(out, &file.path, "task", file.tasks.iter().map(|t| (t.id.name.clone(), t.id.name.as_str(), t.id.range)));
+        report_duplicates(out, &file.path, "requirement", file.requirements.iter().map(|r| (r.name.clone(), r.name.as_str(), r.range)));
+    }
+    for list in ctx.by_name.values().filter(|l| l.len() > 1) {
+        let first = &ctx.workflows[list[0]];
+        for &i in &list[1..] {
+            let w = &ctx.workflows[i];
+            out.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    Severity::Error,
+                    &w.file.path,
+                    w.wf.name_range,
+                    format!("workflow `{}` is also defined in `{}`: state files cannot tell them apart", w.wf.name, first.file.path),
+                )
+                .with_related(&first.file.path, first.wf.name_range, "first defined here"),
+            );
+        }
+    }
+    let _ = name_key;
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn duplicate_phases_tasks_requirements_and_workflows() {
+        let spec = "//- a.md\n---\nname: demo\n---\n## Phase 1: Design\n## Phase 2: Design\n//- b.workflow.yaml\nname: Demo\nphases: [x]\n//- tasks.md\n- T1: a\n- T1: b\n//- specs.md\n- R1: a\n- R1: b\n";
+        expect![[r#"
+            a.md:5:1: error[duplicate-id]: phase `design` is declared twice
+            b.workflow.yaml:1:7: error[duplicate-id]: workflow `Demo` is also defined in `a.md`: state files cannot tell them apart
+            specs.md:2:3: error[duplicate-id]: requirement `R1` is declared twice
+            tasks.md:2:3: error[duplicate-id]: task `T1` is declared twice
+        "#]]
+        .assert_eq(&check(spec, &["duplicate-id"]));
+    }
+
+    #[test]
+    fn near_miss_conflict_sides_and_distinct_ids() {
+        let spec = "//- a.md\n<<<<<<< HEAD\n## Phase 1: Design\n=======\n## Phase 1: Design\n>>>>>>> x\n//- tasks.md\n- T1: a\n- T2: b\n";
+        assert_eq!(check(spec, &["duplicate-id"]), "");
+    }
+}

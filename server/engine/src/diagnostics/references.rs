@@ -1,0 +1,127 @@
+//! Diagnostic: `dangling-reference`.
+
+use crate::analysis::Context;
+use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::paths;
+
+pub(crate) const DOC: Doc = Doc {
+    code: Code::DanglingReference,
+    severity: Severity::Error,
+    when: "A reference names nothing: a phase's `depends_on` naming no phase of its workflow (seed 003); a task's `depends_on` naming no task of its file; a task's `implements:` pointer (`checkout/R1`: requirement `R1` of `specs.md` in the feature folder `checkout` beside the tasks file's folder; a bare `R1`: the `specs.md` beside the tasks file) whose spec file or requirement does not exist (seed 002's `.ops/build` layout); an `[id:name]` reference (seed 000) that no memory-map file (`*memory-map*.md`) defines, checked only when the workspace has a memory map.",
+    fix: "Correct the name, or add the phase, task, requirement or memory-map entry it should name.",
+};
+
+/// Spec files a feature folder may hold, in order of preference.
+const SPEC_FILES: [&str; 3] = ["specs.md", "spec.md", "requirements.md"];
+
+pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for w in &ctx.workflows {
+        for p in &w.wf.phases {
+            for d in &p.depends_on {
+                if w.wf.phase_index(&d.name).is_none() {
+                    let ids: Vec<&str> = w.wf.phases.iter().map(|p| p.id.as_str()).collect();
+                    out.push(Diagnostic::new(
+                        Code::DanglingReference,
+                        Severity::Error,
+                        &w.file.path,
+                        d.range,
+                        format!("phase `{}` depends on `{}`, which is not a phase of `{}` (phases: `{}`)", p.id, d.name, w.wf.name, ids.join("`, `")),
+                    ));
+                }
+            }
+        }
+    }
+    for file in ctx.ws.files.values() {
+        let folder = paths::parent(&file.path);
+        for task in &file.tasks {
+            for d in &task.depends_on {
+                if !file.tasks.iter().any(|t| t.id.name == d.name) {
+                    out.push(Diagnostic::new(
+                        Code::DanglingReference,
+                        Severity::Error,
+                        &file.path,
+                        d.range,
+                        format!("task `{}` depends on `{}`, which is not a task in this file", task.id.name, d.name),
+                    ));
+                }
+            }
+            for imp in &task.implements {
+                if let Some(problem) = implements_problem(ctx, folder, &imp.name) {
+                    out.push(Diagnostic::new(Code::DanglingReference, Severity::Error, &file.path, imp.range, format!("task `{}` implements `{}`, but {problem}", task.id.name, imp.name)));
+                }
+            }
+        }
+        if ctx.has_memory_map {
+            for r in &file.id_refs {
+                if !ctx.memory_ids.contains_key(r.name.as_str()) {
+                    out.push(Diagnostic::new(
+                        Code::DanglingReference,
+                        Severity::Error,
+                        &file.path,
+                        r.range,
+                        format!("`[id:{}]` is not defined in the memory map", r.name),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Why `pointer` (`checkout/R1` or `R1`) from a tasks file in `folder` resolves to nothing.
+fn implements_problem(ctx: &Context<'_>, folder: &str, pointer: &str) -> Option<String> {
+    let (feature, requirement) = match pointer.rsplit_once('/') {
+        Some((f, r)) => (Some(f.trim()), r.trim()),
+        None => (None, pointer.trim()),
+    };
+    let feature_folder = match feature {
+        None => folder.to_string(),
+        Some(f) if paths::file_name(folder) == f => folder.to_string(),
+        Some(f) => {
+            let base = paths::parent(folder);
+            if base.is_empty() { f.to_string() } else { format!("{base}/{f}") }
+        }
+    };
+    let join = |name: &str| if feature_folder.is_empty() { name.to_string() } else { format!("{feature_folder}/{name}") };
+    let spec = SPEC_FILES.iter().map(|n| join(n)).find(|p| ctx.file(p).is_some());
+    let Some(spec) = spec else {
+        return Some(format!("there is no `{}`", join("specs.md")));
+    };
+    let file = ctx.file(&spec)?;
+    if file.requirements.iter().any(|r| r.name == requirement) {
+        return None;
+    }
+    let ids: Vec<&str> = file.requirements.iter().map(|r| r.name.as_str()).collect();
+    Some(format!(
+        "`{spec}` has no requirement `{requirement}` ({})",
+        if ids.is_empty() { "it lists none as `- R1: ...`".to_string() } else { format!("it lists `{}`", ids.join("`, `")) }
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::fixture::check;
+    use expect_test::expect;
+
+    const TREE: &str = "//- .ops/build/v1/checkout/specs.md\n# Checkout\n- R1: Pay by card\n- R2: Refunds\n//- .ops/build/v1/cart/specs.md\n- R1: Add items\n";
+
+    #[test]
+    fn implements_depends_on_and_memory_ids() {
+        let spec = format!(
+            "{TREE}//- .ops/build/v1/checkout/tasks.md\n- [ ] T1: Card form\n  - implements: \"checkout/R1, checkout/R7\"\n- [ ] T2: Refund API\n  - implements: cart/R1, R2, billing/R1\n  - depends_on: [T1, T9]\n//- plan.yaml\nworkflow_id: p\nphases:\n  - {{name: scout, command: \"rm -rf /\"}}\n  - {{name: plan, depends_on: [scout, scuot]}}\n//- memory-map.md\n- [id:prompts_dir]: prompts/\n//- wf.md\nSee `[id:prompts_dir]x.md` and `[id:tools_dir]` and `[id:...]`.\n"
+        );
+        expect![[r#"
+            .ops/build/v1/checkout/tasks.md:2:31: error[dangling-reference]: task `T1` implements `checkout/R7`, but `.ops/build/v1/checkout/specs.md` has no requirement `R7` (it lists `R1`, `R2`)
+            .ops/build/v1/checkout/tasks.md:4:30: error[dangling-reference]: task `T2` implements `billing/R1`, but there is no `.ops/build/v1/billing/specs.md`
+            .ops/build/v1/checkout/tasks.md:5:22: error[dangling-reference]: task `T2` depends on `T9`, which is not a task in this file
+            plan.yaml:4:38: error[dangling-reference]: phase `plan` depends on `scuot`, which is not a phase of `p` (phases: `scout`, `plan`)
+            wf.md:1:37: error[dangling-reference]: `[id:tools_dir]` is not defined in the memory map
+        "#]]
+        .assert_eq(&check(&spec, &["dangling-reference"]));
+    }
+
+    #[test]
+    fn near_miss_without_memory_map_ids_are_not_checked() {
+        let spec = format!("{TREE}//- .ops/build/v1/checkout/tasks.md\n- [ ] T1: Card form\n  - implements: checkout/R1\n//- wf.md\n`[id:anything]`\n");
+        assert_eq!(check(&spec, &["dangling-reference"]), "");
+    }
+}

@@ -1,0 +1,86 @@
+//! Diagnostic: `syntax-error`, and `file-skipped` for files whose content cannot be analysed.
+
+use crate::analysis::{Context, skipped_reason};
+use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::text::TextRange;
+
+pub(crate) const DOC: Doc = Doc {
+    code: Code::SyntaxError,
+    severity: Severity::Error,
+    when: "A YAML or JSON file (state file, definition, front matter) does not parse, or a workflow definition has the wrong shape (a phase without `id`, an unknown gate criterion). The range is the parser's position.",
+    fix: "Correct the file at the position shown; the message is the parser's.",
+};
+
+pub(crate) const DOC_SKIPPED: Doc = Doc {
+    code: Code::FileSkipped,
+    severity: Severity::Warning,
+    when: "A Markdown, YAML or JSON file could not be read as text: it is not valid UTF-8, looks binary (NUL bytes), or is larger than 8 MiB. It still counts as present for deliverable checks.",
+    fix: "Save the file as UTF-8, or exclude it with the `exclude` setting.",
+};
+
+pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for file in ctx.ws.files.values() {
+        for e in &file.syntax_errors {
+            let what = match file.kind {
+                crate::facts::FileKind::Json => "JSON",
+                _ => "YAML",
+            };
+            out.push(Diagnostic::new(Code::SyntaxError, Severity::Error, &file.path, e.range, format!("{what}: {}", e.message)));
+        }
+        if let Some(s) = &file.skipped {
+            let at = match s {
+                crate::facts::Skipped::NotUtf8 { at } => *at,
+                _ => 0,
+            };
+            out.push(Diagnostic::new(
+                Code::FileSkipped,
+                Severity::Warning,
+                &file.path,
+                TextRange::empty(at),
+                format!("`{}` {}; phasegate skipped its content", file.path, skipped_reason(s)),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::fixture::check;
+    use crate::facts::FileInput;
+    use crate::workspace::Workspace;
+    use expect_test::expect;
+
+    #[test]
+    fn malformed_yaml_json_and_front_matter() {
+        let out = check(
+            "//- state.yaml\nworkflow: a\ncurrent: [b\n//- s.json\n{\"orchestrator_name\": 1,}\n//- doc.md\n---\nname: [x\n---\n# T\n",
+            &["syntax-error"],
+        );
+        expect![[r#"
+            doc.md:3:1: error[syntax-error]: YAML: while parsing a flow sequence, expected ',' or ']'
+            s.json:1:24: error[syntax-error]: JSON: Trailing commas are not allowed
+            state.yaml:3:1: error[syntax-error]: YAML: while parsing a flow sequence, expected ',' or ']'
+        "#]]
+        .assert_eq(&out);
+    }
+
+    #[test]
+    fn valid_files_have_no_syntax_error() {
+        assert_eq!(check("//- a.yaml\nworkflow: a\ncurrent: b\n//- b.json\n{\"a\": [1, 2]}\n", &["syntax-error", "file-skipped"]), "");
+    }
+
+    #[test]
+    fn unreadable_files_are_skipped_with_a_warning() {
+        let mut ws = Workspace::new();
+        ws.set_file("bad.md", FileInput::Bytes(b"# Phase 1: A\n\xff\xfe".to_vec()));
+        ws.set_file("bin.md", FileInput::Bytes(b"\x00\x01\x02".to_vec()));
+        ws.set_file("big.md", FileInput::Bytes(vec![b'a'; crate::facts::MAX_TEXT_BYTES + 1]));
+        ws.set_file("image.png", FileInput::Bytes(b"\x00\x01".to_vec()));
+        expect![[r#"
+            bad.md:2:1: warning[file-skipped]: `bad.md` is not valid UTF-8 (first bad byte at offset 13); phasegate skipped its content
+            big.md:1:1: warning[file-skipped]: `big.md` is 8.0 MiB, over the 8 MiB limit for analysis; phasegate skipped its content
+            bin.md:1:1: warning[file-skipped]: `bin.md` looks binary (it holds NUL bytes); phasegate skipped its content
+        "#]]
+        .assert_eq(&crate::diagnostics::fixture::render(&ws, &[]));
+    }
+}

@@ -1,0 +1,128 @@
+//! YAML and JSON files: workflow definitions and plans, state files (phasegate's YAML and seed
+//! 000's orchestrator JSON) and checks files (seed 002's `checks.yaml`).
+
+use crate::extract::definition;
+use crate::facts::{FileFacts, FileKind};
+use crate::model::{GateResult, HistoryEntry, Named, Progress, Run, StateFormat};
+use crate::paths;
+use crate::syntax::tree::{self, NodeId, Tree};
+
+/// Reads a YAML or JSON file's text (`view`: merge conflicts already masked) into `facts`.
+pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
+    let parsed = match facts.kind {
+        FileKind::Json => tree::parse_json(view),
+        _ => tree::parse_yaml(view, 0),
+    };
+    let t = match parsed {
+        Ok(t) => t,
+        Err(e) => {
+            // A conflicted file's parse error is a consequence of the conflict, reported as such.
+            if facts.conflicts.is_empty() {
+                facts.syntax_errors.push(e);
+            }
+            return;
+        }
+    };
+    let Some(root) = t.root else { return };
+    if !t.is_map(root) {
+        return;
+    }
+    let name = paths::file_name(&facts.path).to_ascii_lowercase();
+    let stem = paths::file_stem(&facts.path).to_string();
+    let has = |k: &str| t.get(root, k).is_some();
+    if has("orchestrator_name") {
+        facts.runs.push(orchestrator_run(&t, root));
+    } else if has("workflow") && (has("current") || has("history")) && !has("phases") {
+        facts.runs.push(yaml_run(&t, root));
+    } else if name.ends_with(".workflow.yaml") || name.ends_with(".workflow.yml") || name.ends_with(".workflow.json") || (has("phases") && (has("name") || has("workflow") || has("workflow_id"))) {
+        if let Some(wf) = definition::read_workflow(facts, &t, root, &stem) {
+            facts.workflows.push(wf);
+        }
+    } else if name.starts_with("checks.") && let Some(g) = t.get(root, "gates") {
+        facts.gate_records = gate_results(&t, g);
+    }
+}
+
+fn named(t: &Tree, n: NodeId) -> Option<Named> {
+    let s = t.str(n)?.trim();
+    (!s.is_empty()).then(|| Named::new(s, t.range(n)))
+}
+
+fn is_pass(s: &str) -> bool {
+    matches!(s.trim().to_ascii_lowercase().as_str(), "passed" | "pass" | "true" | "ok" | "approved" | "yes" | "met")
+}
+
+/// `gates:` as a mapping (`review: passed`, `review: {result: passed}`) or a list of
+/// `{name, result}`.
+fn gate_results(t: &Tree, g: NodeId) -> Vec<GateResult> {
+    let mut out = Vec::new();
+    for &(k, v) in t.entries(g) {
+        let Some(name) = named(t, k) else { continue };
+        let value = t.str(v).or_else(|| ["result", "status", "passed"].iter().find_map(|key| t.get(v, key).and_then(|n| t.str(n))));
+        out.push(GateResult { name, passed: value.is_some_and(is_pass) });
+    }
+    for &item in t.items(g) {
+        let Some(name) = t.get(item, "name").and_then(|n| named(t, n)) else { continue };
+        let value = ["result", "status", "passed"].iter().find_map(|key| t.get(item, key).and_then(|n| t.str(n)));
+        out.push(GateResult { name, passed: value.is_some_and(is_pass) });
+    }
+    out
+}
+
+fn yaml_run(t: &Tree, root: NodeId) -> Run {
+    let workflow = t.get(root, "workflow").and_then(|n| named(t, n)).unwrap_or_else(|| Named::new("", t.range(root)));
+    let history = t
+        .get(root, "history")
+        .map(|h| {
+            t.items(h)
+                .iter()
+                .filter_map(|&e| {
+                    let to = named(t, t.get(e, "to")?)?;
+                    Some(HistoryEntry {
+                        from: t.get(e, "from").and_then(|n| named(t, n)),
+                        to,
+                        at: t.get(e, "at").and_then(|n| t.str(n)).map(str::to_string),
+                        range: t.range(e),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Run {
+        format: StateFormat::Yaml,
+        workflow,
+        current: t.get(root, "current").and_then(|n| named(t, n)),
+        status: t.get(root, "status").and_then(|n| named(t, n)),
+        completed: Vec::new(),
+        pending: Vec::new(),
+        history,
+        gates: t.get(root, "gates").map(|g| gate_results(t, g)).unwrap_or_default(),
+        progress: None,
+    }
+}
+
+fn orchestrator_run(t: &Tree, root: NodeId) -> Run {
+    let workflow = t.get(root, "orchestrator_name").and_then(|n| named(t, n)).unwrap_or_else(|| Named::new("", t.range(root)));
+    let item_name = |n: NodeId| named(t, n).or_else(|| t.get(n, "name").and_then(|x| named(t, x)));
+    let list = |key: &str| -> Vec<Named> { t.get(root, key).map(|l| t.items(l).iter().filter_map(|&i| item_name(i)).collect()).unwrap_or_default() };
+    let current = t.get(root, "current_sub_workflow").filter(|n| !t.is_null(*n)).and_then(item_name);
+    let progress = t.get(root, "overall_progress").map(|p| {
+        let num = |k: &str| t.get(p, k).and_then(|n| Some((t.str(n)?.trim().parse::<f64>().ok()?, t.range(n))));
+        Progress {
+            completed: num("completed").map(|(v, r)| (v as u64, r)),
+            total: num("total").map(|(v, r)| (v as u64, r)),
+            percentage: num("percentage"),
+        }
+    });
+    Run {
+        format: StateFormat::OrchestratorJson,
+        workflow,
+        current,
+        status: t.get(root, "current_status").and_then(|n| named(t, n)),
+        completed: list("completed_sub_workflows"),
+        pending: list("pending_sub_workflows"),
+        history: Vec::new(),
+        gates: t.get(root, "gates").map(|g| gate_results(t, g)).unwrap_or_default(),
+        progress,
+    }
+}

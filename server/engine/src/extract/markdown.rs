@@ -1,0 +1,668 @@
+//! Markdown conventions → the workflow model. Each recognised form is listed, with an example, in
+//! docs/conventions.md; where a document is ambiguous the extractor recognises nothing rather
+//! than guess.
+
+use crate::extract::{definition, locate, parse_arrow};
+use crate::facts::{ChecklistItem, FileFacts};
+use crate::model::{Criterion, CriterionKind, Deliverable, Named, Phase, StateMachine, Task, Template, Transition, Workflow, WorkflowSource, slug};
+use crate::paths;
+use crate::syntax::frontmatter;
+use crate::syntax::markdown::{Block, BlockKind, outline};
+use crate::syntax::tree;
+use crate::text::TextRange;
+
+/// Keywords that open a phase heading (`Phase 2.5: Integration`), compared case-insensitively.
+const PHASE_KEYWORDS: [&str; 4] = ["phase", "sub-workflow", "workflow", "step"];
+
+/// Parses a phase heading's text: `(number, title)`.
+fn phase_heading(text: &str) -> Option<(String, String)> {
+    let text = text.trim();
+    let lower = text.to_ascii_lowercase();
+    let keyword = PHASE_KEYWORDS.iter().find(|k| lower.starts_with(**k))?;
+    let rest = &text[keyword.len()..];
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let number_len = rest
+        .char_indices()
+        .take_while(|(i, c)| c.is_ascii_digit() || (*c == '.' && *i > 0) || (*c == '-' && *i == 0))
+        .count();
+    let number = rest[..number_len].trim_end_matches('.');
+    if number.is_empty() || number == "-" || !number.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let title = rest[number_len..].trim_start().strip_prefix(':')?.trim();
+    if title.is_empty() {
+        return None;
+    }
+    Some((number.to_string(), title.to_string()))
+}
+
+/// Whether a label line opens a deliverables list (seed 001's `**Deliverables**:`,
+/// `**Critical Architect Deliverables**:`, seed 000's `Output Produced:`).
+fn is_deliverables_label(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(':').trim().to_ascii_lowercase();
+    text.trim().ends_with(':') && (t.ends_with("deliverables") || t == "output produced" || t == "outputs" || t == "writes")
+}
+
+/// Whether a heading opens a workflow-level outputs section (seed 002's `## Outputs (Writes)`).
+fn is_outputs_heading(text: &str) -> bool {
+    let t = text.trim().to_ascii_lowercase();
+    t.starts_with("outputs") || t.starts_with("writes") || t == "deliverables" || t == "output specifications"
+}
+
+/// Whether a deliverable's line makes it optional or conditional.
+fn is_optional_text(text: &str) -> bool {
+    let t = format!(" {} ", text.to_ascii_lowercase());
+    t.contains("optional") || t.contains(" when ") || t.contains(" if ")
+}
+
+/// Whether a line states that deliverables must hold no `TBD` (seed 001: `No "TBD" sections
+/// allowed`).
+fn forbids_markers(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    (t.contains("tbd") || t.contains("todo")) && (t.contains("no ") || t.contains("not allowed") || t.contains("must not"))
+}
+
+/// Whether an inline code span looks like a file path rather than a word or a command.
+fn looks_like_path(code: &str) -> bool {
+    let code = code.trim();
+    if code.is_empty() || code.contains(char::is_whitespace) || code.starts_with('-') || code.contains("://") {
+        return false;
+    }
+    let name = paths::file_name(code);
+    let has_ext = name.rfind('.').is_some_and(|i| i > 0 && i + 1 < name.len());
+    has_ext || code.ends_with('/')
+}
+
+/// A checklist label: `Before starting implementation, orchestrator MUST verify:` (seed 001).
+/// Returns which phase the gate belongs to, relative to the named one.
+enum ChecklistAnchor {
+    /// "Before starting X": the gate out of the phase before X.
+    Before(String),
+    /// "After X": the gate out of X.
+    After(String),
+    /// "Before marking complete": the gate out of the last phase.
+    Complete,
+}
+
+fn checklist_anchor(label: &str) -> Option<ChecklistAnchor> {
+    let t = label.trim().trim_end_matches(':').to_ascii_lowercase();
+    let head = t.split([',', ':']).next().unwrap_or("").trim();
+    if head.starts_with("before marking complete") || head.starts_with("before completion") || head.starts_with("before completing") {
+        return Some(ChecklistAnchor::Complete);
+    }
+    if let Some(rest) = head.strip_prefix("before starting ").or_else(|| head.strip_prefix("before entering ")) {
+        return Some(ChecklistAnchor::Before(rest.trim().to_string()));
+    }
+    if let Some(rest) = head.strip_prefix("after ") {
+        return Some(ChecklistAnchor::After(rest.trim().trim_start_matches("completing ").to_string()));
+    }
+    None
+}
+
+/// The phase whose id holds the words of `name` (`implementation` → `parallel-implementation`),
+/// when exactly one does.
+fn phase_by_words(phases: &[Phase], name: &str) -> Option<usize> {
+    let wanted = slug(name);
+    if wanted.is_empty() {
+        return None;
+    }
+    let matches: Vec<usize> = phases
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.id == wanted || format!("-{}-", p.id).contains(&format!("-{wanted}-")))
+        .map(|(i, _)| i)
+        .collect();
+    (matches.len() == 1).then(|| matches[0])
+}
+
+/// A task id at the start of a line: `T1`, `T001`, `TASK-3`, `AUTH-12`.
+fn task_id(text: &str) -> Option<&str> {
+    let text = text.trim_start();
+    let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(text.len());
+    let id = &text[..end];
+    let after = text[end..].chars().next();
+    if !matches!(after, None | Some(':' | ' ' | '.' | ')' | '\t')) {
+        return None;
+    }
+    let letters = id.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('-');
+    let digits = &id[letters.len()..].trim_start_matches('-');
+    let ok = !letters.is_empty()
+        && letters.chars().all(|c| c.is_ascii_uppercase())
+        && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && (letters == "T" || id.contains('-'));
+    ok.then_some(id)
+}
+
+/// A requirement id at the start of a list item: `R1: ...`, `REQ-2: ...`, `R1.2: ...`.
+fn requirement_id(text: &str) -> Option<&str> {
+    let (id, _) = text.trim_start().split_once(':')?;
+    let id = id.trim().trim_matches('*').trim();
+    let letters = id.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.').trim_end_matches('-');
+    let ok = !letters.is_empty() && letters.len() < id.len() && letters.chars().all(|c| c.is_ascii_uppercase());
+    ok.then_some(id)
+}
+
+/// Values after `key:` on one line of `text` (quotes and brackets removed, comma-separated).
+fn key_values<'a>(line: &'a str, keys: &[&str]) -> Option<(usize, Vec<(&'a str, usize)>)> {
+    let lower = line.to_ascii_lowercase();
+    let (key_at, key) = keys.iter().find_map(|k| lower.find(&format!("{k}:")).map(|i| (i, *k)))?;
+    let value_start = key_at + key.len() + 1;
+    let mut out = Vec::new();
+    let value = &line[value_start..];
+    let mut offset = value_start;
+    for part in value.split(',') {
+        let trimmed = part.trim().trim_matches(|c| matches!(c, '"' | '\'' | '[' | ']' | '`' | '_'));
+        if !trimmed.is_empty()
+            && let Some(i) = part.find(trimmed)
+        {
+            out.push((trimmed, offset + i));
+        }
+        offset += part.len() + 1;
+    }
+    Some((key_at, out))
+}
+
+/// Scans `text` for `[id:name]` references, skipping `skip` ranges (code blocks).
+fn id_refs(text: &str, skip: &[TextRange]) -> Vec<Named> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("[id:") {
+        let start = from + i;
+        from = start + 4;
+        if skip.iter().any(|r| r.start <= start && start < r.end) {
+            continue;
+        }
+        let rest = &text[start + 4..];
+        let Some(close) = rest.find(']') else { break };
+        let name = &rest[..close];
+        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            out.push(Named::new(name, TextRange::new(start + 4, start + 4 + name.len())));
+        }
+    }
+    out
+}
+
+/// Reads one Markdown file's text (`view`: merge conflicts already masked) into `facts`.
+pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
+    let path = facts.path.clone();
+    // Front matter: read as YAML, then blanked so the Markdown parser does not see it.
+    let front = frontmatter::find(view);
+    let mut front_tree = None;
+    let md_text: std::borrow::Cow<'_, str> = match front {
+        Some(fm) => {
+            match tree::parse_yaml(&view[fm.yaml.start..fm.yaml.end], fm.yaml.start) {
+                Ok(t) => front_tree = Some(t),
+                Err(e) => facts.syntax_errors.push(e),
+            }
+            let mut blanked = view.to_string();
+            // Blank the block byte-for-byte (ASCII spaces; newlines kept).
+            let replacement: String =
+                view[fm.whole.start..fm.whole.end].chars().map(|c| if c == '\n' || c == '\r' { c } else { ' ' }).collect();
+            if replacement.len() == fm.whole.end - fm.whole.start {
+                blanked.replace_range(fm.whole.start..fm.whole.end, &replacement);
+            } else {
+                let spaces: String = view[fm.whole.start..fm.whole.end].bytes().map(|b| if b == b'\n' { '\n' } else { ' ' }).collect();
+                blanked.replace_range(fm.whole.start..fm.whole.end, &spaces);
+            }
+            blanked.into()
+        }
+        None => view.into(),
+    };
+    let text: &str = &md_text;
+    let blocks = outline(text);
+    facts.code_blocks = blocks.iter().filter(|b| matches!(b.kind, BlockKind::Code { .. })).map(|b| b.range).collect();
+
+    let name_lower = paths::file_name(&path).to_ascii_lowercase();
+    let refs = id_refs(text, &facts.code_blocks);
+    if name_lower.contains("memory-map") || name_lower.contains("memory_map") {
+        facts.memory_ids = refs;
+    } else {
+        facts.id_refs = refs;
+    }
+    collect_checklists(facts, &blocks);
+    if name_lower.contains("task") {
+        facts.tasks = collect_tasks(text, &blocks);
+    }
+    if name_lower.contains("spec") || name_lower.contains("requirement") {
+        facts.requirements = blocks
+            .iter()
+            .filter(|b| matches!(b.kind, BlockKind::Item { .. } | BlockKind::Heading { .. }))
+            .filter_map(|b| {
+                let id = requirement_id(&b.text)?;
+                let range = locate(view, b.range, id, 0)?;
+                Some(Named::new(id, range))
+            })
+            .collect();
+    }
+
+    // An explicit definition in front matter wins over conventions.
+    let front_name = front_tree.as_ref().and_then(|t| {
+        let root = t.root?;
+        let n = t.get(root, "name")?;
+        Some(Named::new(t.str(n)?.trim(), t.range(n)))
+    });
+    let stem = paths::file_stem(&path).to_string();
+    if let Some(t) = &front_tree
+        && let Some(root) = t.root
+        && (t.get(root, "phases").is_some() || t.get(root, "states").is_some())
+    {
+        let templates = collect_templates(&blocks);
+        if let Some(mut wf) = definition::read_workflow(facts, t, root, &stem) {
+            wf.templates = templates;
+            facts.workflows.push(wf);
+        }
+        return;
+    }
+    let mut wf = conventions(&path, text, &blocks);
+    if wf.phases.is_empty() && wf.state_machine.as_ref().is_none_or(|sm| sm.transitions.is_empty()) {
+        return;
+    }
+    match front_name {
+        Some(n) if !n.name.is_empty() => {
+            wf.name = n.name;
+            wf.name_range = n.range;
+        }
+        _ => wf.name = stem,
+    }
+    facts.workflows.push(wf);
+}
+
+fn collect_checklists(facts: &mut FileFacts, blocks: &[Block]) {
+    let mut label = String::new();
+    let mut previous_was_item = false;
+    for b in blocks {
+        match &b.kind {
+            BlockKind::Heading { .. } | BlockKind::Paragraph => {
+                label = b.text.trim().to_string();
+                previous_was_item = false;
+            }
+            BlockKind::Item { checked, .. } => {
+                if let Some(checked) = checked {
+                    facts.checklists.push(ChecklistItem { section: label.clone(), checked: *checked, text: b.text.clone(), range: b.range });
+                }
+                previous_was_item = true;
+            }
+            BlockKind::Code { .. } => {}
+        }
+    }
+    let _ = previous_was_item;
+}
+
+fn collect_templates(blocks: &[Block]) -> Vec<Template> {
+    let mut out = Vec::new();
+    for (i, b) in blocks.iter().enumerate() {
+        let BlockKind::Heading { level } = b.kind else { continue };
+        let Some(name) = b.text.trim().strip_suffix(" Template").or_else(|| b.text.trim().strip_suffix(" template")) else { continue };
+        let name = name.trim().trim_matches('`');
+        if !looks_like_path(name) {
+            continue;
+        }
+        // The first code block of this section.
+        let code = blocks[i + 1..]
+            .iter()
+            .take_while(|n| !matches!(n.kind, BlockKind::Heading { level: l } if l <= level))
+            .find(|n| matches!(n.kind, BlockKind::Code { .. }));
+        if let Some(code) = code {
+            out.push(Template { file_name: paths::file_name(name).to_string(), content: code.text.clone(), range: b.range });
+        }
+    }
+    out
+}
+
+fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
+    let mut tasks: Vec<Task> = Vec::new();
+    // (depth or heading level marker, index in tasks) of the open task.
+    let mut open: Option<(bool, usize, usize)> = None;
+    for b in blocks {
+        let (is_heading, level) = match b.kind {
+            BlockKind::Heading { level } => (true, level as usize),
+            BlockKind::Item { depth, .. } => (false, depth),
+            _ => {
+                continue;
+            }
+        };
+        if let Some(id) = task_id(&b.text)
+            && let Some(range) = locate(text, b.range, id, 0)
+        {
+            tasks.push(Task { id: Named::new(id, range), implements: Vec::new(), depends_on: Vec::new() });
+            open = Some((is_heading, level, tasks.len() - 1));
+        } else if let Some((open_heading, open_level, _)) = open {
+            let closes = if is_heading { !open_heading || level <= open_level } else { !open_heading && level <= open_level };
+            if closes {
+                open = None;
+            }
+        }
+        let Some((_, _, index)) = open else { continue };
+        // Read `implements:` / `depends_on:` on every line of the block.
+        let block_text = &text[b.range.start.min(text.len())..b.range.end.min(text.len())];
+        for (line_offset, line) in block_text.split_inclusive('\n').scan(0, |acc, l| {
+            let at = *acc;
+            *acc += l.len();
+            Some((at, l))
+        }) {
+            let base = b.range.start + line_offset;
+            if let Some((_, values)) = key_values(line, &["implements"]) {
+                for (v, at) in values {
+                    tasks[index].implements.push(Named::new(v, TextRange::new(base + at, base + at + v.len())));
+                }
+            }
+            if let Some((_, values)) = key_values(line, &["depends_on", "depends on", "depends-on"]) {
+                for (v, at) in values {
+                    if v.eq_ignore_ascii_case("none") || v == "-" {
+                        continue;
+                    }
+                    tasks[index].depends_on.push(Named::new(v, TextRange::new(base + at, base + at + v.len())));
+                }
+            }
+        }
+    }
+    tasks
+}
+
+/// The Markdown conventions proper: phases, deliverables, gates, checklists, state machines.
+fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
+    let mut wf = Workflow {
+        name: String::new(),
+        name_range: TextRange::default(),
+        source: WorkflowSource::MarkdownConventions,
+        phases: Vec::new(),
+        state_machine: None,
+        deliverables: Vec::new(),
+        templates: collect_templates(blocks),
+    };
+    // The phase whose section we are in, and the heading level that opened it.
+    let mut current: Option<(usize, u8)> = None;
+    // Deliverables list state: inside a list following a deliverables label or outputs heading.
+    #[derive(PartialEq)]
+    enum ListMode {
+        None,
+        Deliverables { require_complete: bool },
+        States,
+        Transitions,
+        Forbidden,
+        Checklist,
+    }
+    let mut mode = ListMode::None;
+    let mut workflow_outputs = false;
+    let mut checklist_labels: Vec<(String, TextRange)> = Vec::new();
+    let mut sm = StateMachine::default();
+    let mut in_state_section = false;
+    let mut phase_marker_note: Vec<usize> = Vec::new();
+
+    for b in blocks {
+        match &b.kind {
+            BlockKind::Heading { level } => {
+                mode = ListMode::None;
+                if let Some((number, title)) = phase_heading(&b.text) {
+                    let id = slug(&title);
+                    wf.phases.push(Phase {
+                        id: if id.is_empty() { slug(&number) } else { id },
+                        number: Some(number),
+                        title,
+                        range: b.range,
+                        deliverables: Vec::new(),
+                        gate: crate::model::Gate::default(),
+                        depends_on: Vec::new(),
+                    });
+                    current = Some((wf.phases.len() - 1, *level));
+                    workflow_outputs = false;
+                    in_state_section = false;
+                    continue;
+                }
+                if let Some((_, open_level)) = current
+                    && *level <= open_level
+                {
+                    current = None;
+                }
+                workflow_outputs = current.is_none() && is_outputs_heading(&b.text);
+                if workflow_outputs {
+                    mode = ListMode::Deliverables { require_complete: false };
+                }
+                in_state_section = b.text.to_ascii_lowercase().contains("state");
+            }
+            BlockKind::Paragraph => {
+                mode = ListMode::None;
+                for (line_no, line) in b.text.lines().enumerate() {
+                    let _ = line_no;
+                    let trimmed = line.trim();
+                    let lower = trimmed.to_ascii_lowercase();
+                    if is_deliverables_label(trimmed) {
+                        mode = ListMode::Deliverables { require_complete: false };
+                    } else if lower == "states:" {
+                        mode = ListMode::States;
+                        if sm.states.is_empty() {
+                            sm.range = b.range;
+                        }
+                    } else if lower == "transitions:" || lower == "allowed transitions:" {
+                        mode = ListMode::Transitions;
+                    } else if lower == "invalid transitions:" || lower == "forbidden transitions:" {
+                        mode = ListMode::Forbidden;
+                    } else if checklist_anchor(trimmed).is_some() && trimmed.ends_with(':') {
+                        mode = ListMode::Checklist;
+                        checklist_labels.push((b.text.trim().to_string(), b.range));
+                    } else if let Some(rest) = lower.strip_prefix("gate check:") {
+                        let _ = rest;
+                        if let Some((i, _)) = current {
+                            let range = locate(text, b.range, "Gate", 0).map_or(b.range, |r| {
+                                let line_end = text[r.start..b.range.end].find('\n').map_or(b.range.end, |e| r.start + e);
+                                TextRange::new(r.start, line_end)
+                            });
+                            let phase = &mut wf.phases[i];
+                            phase.gate.range = Some(range);
+                            let statement = trimmed.split_once(':').map_or("", |(_, s)| s).trim();
+                            let (criterion, target) = match statement.split_once('→').or_else(|| statement.split_once("->")) {
+                                Some((c, t)) => (c.trim(), Some(t.trim())),
+                                None => (statement, None),
+                            };
+                            if !criterion.is_empty() {
+                                phase.gate.criteria.push(Criterion { kind: CriterionKind::Manual, label: criterion.to_string(), range });
+                            }
+                            if let Some(target) = target
+                                && let Some(rest) = target.strip_prefix("Proceed to ").or_else(|| target.strip_prefix("proceed to "))
+                            {
+                                let rest = rest.trim().trim_end_matches(['.', '!']);
+                                if let Some(r) = locate(text, range, rest, 0) {
+                                    phase.gate.proceeds_to = Some(Named::new(rest, r));
+                                }
+                            }
+                        }
+                    } else if let Some((key, value)) = trimmed.split_once(':')
+                        && matches!(key.trim().to_ascii_lowercase().as_str(), "validation" | "success criteria")
+                        && !value.trim().is_empty()
+                        && let Some((i, _)) = current
+                    {
+                        let range = locate(text, b.range, key.trim(), 0).unwrap_or(b.range);
+                        wf.phases[i].gate.criteria.push(Criterion { kind: CriterionKind::Manual, label: value.trim().to_string(), range });
+                    }
+                    if forbids_markers(trimmed) && let Some((i, _)) = current {
+                        phase_marker_note.push(i);
+                    }
+                }
+            }
+            BlockKind::Item { checked, .. } => {
+                let item_text = b.text.trim();
+                if let Some((i, _)) = current {
+                    if forbids_markers(item_text) {
+                        phase_marker_note.push(i);
+                    }
+                    // `- Success Criteria: ...` / `- Validation: ...` items (seed 000).
+                    if let Some((key, value)) = item_text.split_once(':') {
+                        let key_l = key.trim().to_ascii_lowercase();
+                        if (key_l == "success criteria" || key_l == "validation") && !value.trim().is_empty() {
+                            let range = locate(text, b.range, key.trim(), 0).unwrap_or(b.range);
+                            wf.phases[i].gate.criteria.push(Criterion { kind: CriterionKind::Manual, label: value.trim().to_string(), range });
+                        }
+                        if key_l == "output produced" || key_l == "deliverables" || key_l == "outputs" {
+                            for (code, range) in &b.code_spans {
+                                if looks_like_path(code) {
+                                    let mut d = Deliverable::new(path, code, *range);
+                                    d.optional = is_optional_text(item_text);
+                                    wf.phases[i].deliverables.push(d);
+                                }
+                            }
+                        }
+                    }
+                }
+                match &mode {
+                    ListMode::Deliverables { require_complete } => {
+                        for (code, range) in &b.code_spans {
+                            if !looks_like_path(code) {
+                                continue;
+                            }
+                            let mut d = Deliverable::new(path, code, *range);
+                            d.optional = is_optional_text(item_text);
+                            d.require_complete = *require_complete;
+                            match current {
+                                Some((i, _)) => wf.phases[i].deliverables.push(d),
+                                None if workflow_outputs => wf.deliverables.push(d),
+                                None => {}
+                            }
+                        }
+                    }
+                    ListMode::States => {
+                        let name = item_text.split_whitespace().next().unwrap_or("").trim_matches('`');
+                        if !name.is_empty()
+                            && let Some(r) = locate(text, b.range, name, 0)
+                        {
+                            sm.states.push(Named::new(name, r));
+                        }
+                    }
+                    ListMode::Transitions | ListMode::Forbidden => {
+                        if let Some((from, to, trigger)) = parse_arrow(item_text) {
+                            let t = Transition {
+                                from: (!from.to_ascii_lowercase().starts_with("any")).then_some(from),
+                                to,
+                                trigger,
+                                range: b.range,
+                            };
+                            if mode == ListMode::Forbidden { sm.forbidden.push(t) } else { sm.transitions.push(t) }
+                        }
+                    }
+                    ListMode::Checklist => {
+                        if checked.is_none() {
+                            mode = ListMode::None;
+                        }
+                    }
+                    ListMode::None => {}
+                }
+            }
+            BlockKind::Code { info } => {
+                // Arrow diagrams of states (seed 004), in a section about states.
+                if in_state_section && (info.is_empty() || info == "text") {
+                    read_arrow_diagram(text, b, &mut sm);
+                }
+            }
+        }
+    }
+
+    for i in phase_marker_note {
+        for d in &mut wf.phases[i].deliverables {
+            d.require_complete = true;
+        }
+    }
+    // Checklists become gate criteria of the phase they guard.
+    for (label, range) in checklist_labels {
+        let Some(anchor) = checklist_anchor(&label) else { continue };
+        let owner = match anchor {
+            ChecklistAnchor::Before(name) => phase_by_words(&wf.phases, &name).and_then(|j| j.checked_sub(1)),
+            ChecklistAnchor::After(name) => phase_by_words(&wf.phases, &name),
+            ChecklistAnchor::Complete => wf.phases.len().checked_sub(1),
+        };
+        if let Some(i) = owner {
+            wf.phases[i].gate.criteria.push(Criterion {
+                kind: CriterionKind::ChecklistTicked { file: path.to_string(), section: label.clone() },
+                label: label.trim_end_matches(':').to_string(),
+                range,
+            });
+        }
+    }
+    for phase in &mut wf.phases {
+        if !phase.deliverables.is_empty() {
+            let range = phase.gate.range.unwrap_or(phase.range);
+            phase.gate.criteria.insert(0, Criterion { kind: CriterionKind::DeliverablesExist, label: "deliverables exist".into(), range });
+        }
+    }
+    if !sm.states.is_empty() || !sm.transitions.is_empty() {
+        // States used by transitions but not listed are declared implicitly.
+        let mut implied: Vec<Named> = Vec::new();
+        for t in sm.transitions.iter().chain(&sm.forbidden) {
+            for s in t.from.iter().chain(std::iter::once(&t.to)) {
+                if !sm.states.iter().chain(&implied).any(|n| n.name.eq_ignore_ascii_case(s)) {
+                    implied.push(Named::new(s.clone(), t.range));
+                }
+            }
+        }
+        sm.states.extend(implied);
+        if sm.range == TextRange::default() {
+            sm.range = sm.transitions.first().map_or(TextRange::default(), |t| t.range);
+        }
+        wf.state_machine = Some(sm);
+    }
+    wf.name_range = wf.phases.first().map(|p| p.range).or(wf.state_machine.as_ref().map(|s| s.range)).unwrap_or_default();
+    wf
+}
+
+/// Reads `A → B (trigger)` lines of a code block, `or C (...)` continuation lines (a second
+/// target from the same source) and `Any state → X`.
+fn read_arrow_diagram(text: &str, block: &Block, sm: &mut StateMachine) {
+    let mut last_from: Option<Option<String>> = None;
+    let mut offset = block.content.start;
+    let code = &text[block.content.start.min(text.len())..block.content.end.min(text.len())];
+    for line in code.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let content = line.trim_end();
+        let range = TextRange::new(line_start + (content.len() - content.trim_start().len()), line_start + content.len());
+        if let Some((from, to, trigger)) = parse_arrow(content) {
+            let from = (!from.to_ascii_lowercase().starts_with("any")).then_some(from);
+            last_from = Some(from.clone());
+            if sm.range == TextRange::default() {
+                sm.range = range;
+            }
+            sm.transitions.push(Transition { from, to, trigger, range });
+            continue;
+        }
+        let stripped = content.trim_start_matches(|c: char| !c.is_alphanumeric()).trim();
+        if let (Some(from), Some(rest)) = (&last_from, stripped.strip_prefix("or ")) {
+            let (to, trigger) = match rest.find('(') {
+                Some(i) if rest.ends_with(')') => (rest[..i].trim(), Some(rest[i + 1..rest.len() - 1].trim().to_string())),
+                _ => (rest.trim(), None),
+            };
+            if !to.is_empty() && to.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                sm.transitions.push(Transition { from: from.clone(), to: to.to_string(), trigger, range });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phase_headings() {
+        assert_eq!(phase_heading("Phase 2.5: Integration Reconciliation (NEW!)"), Some(("2.5".into(), "Integration Reconciliation (NEW!)".into())));
+        assert_eq!(phase_heading("Sub-Workflow 1: Design"), Some(("1".into(), "Design".into())));
+        assert_eq!(phase_heading("Phase -1: Pre-flight"), Some(("-1".into(), "Pre-flight".into())));
+        assert_eq!(phase_heading("Step 3: Advance Workflow"), Some(("3".into(), "Advance Workflow".into())));
+        assert_eq!(phase_heading("Workflow Type"), None);
+        assert_eq!(phase_heading("Phases overview: x"), None);
+        assert_eq!(phase_heading("Phase 2: "), None);
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(task_id("T1: Build cart"), Some("T1"));
+        assert_eq!(task_id("T001 [P] Create structure"), Some("T001"));
+        assert_eq!(task_id("TASK-3: x"), Some("TASK-3"));
+        assert_eq!(task_id("TBD later"), None);
+        assert_eq!(task_id("The cart"), None);
+        assert_eq!(requirement_id("R1: Users can pay"), Some("R1"));
+        assert_eq!(requirement_id("**R7**: Refunds"), Some("R7"));
+        assert_eq!(requirement_id("Note: x"), None);
+    }
+}

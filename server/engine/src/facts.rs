@@ -1,0 +1,190 @@
+//! Per-file facts: everything the engine learns from one file on its own. Built once per file
+//! version by [`FileFacts::new`]; cross-file analysis only reads them.
+
+use std::sync::Arc;
+
+use crate::extract;
+use crate::model::{GateResult, Named, Run, Task, Workflow};
+use crate::syntax::conflict::{self, Conflict};
+use crate::syntax::tree::SyntaxError;
+use crate::text::{LineIndex, TextRange};
+
+/// Largest file read as text, in bytes (8 MiB). Larger files still count as present deliverables;
+/// their content is not analysed (`file-skipped`).
+pub const MAX_TEXT_BYTES: usize = 8 * 1024 * 1024;
+
+/// How a file's content reaches the engine.
+#[derive(Clone, Debug)]
+pub enum FileInput {
+    /// The raw bytes of a file the engine analyses ([`wants_content`] says which). The engine checks
+    /// UTF-8 and size itself.
+    Bytes(Vec<u8>),
+    /// Text already decoded (an editor buffer).
+    Text(String),
+    /// A file whose content is not analysed: only its size in bytes matters (deliverable checks).
+    Meta {
+        /// Size in bytes.
+        len: u64,
+    },
+}
+
+/// Whether the engine wants the content of the file at `path` (Markdown, YAML or JSON, by
+/// extension); other files only need [`FileInput::Meta`].
+pub fn wants_content(path: &str) -> bool {
+    FileKind::of(path) != FileKind::Other
+}
+
+/// A file's kind, by extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FileKind {
+    Markdown,
+    Yaml,
+    Json,
+    Other,
+}
+
+impl FileKind {
+    pub(crate) fn of(path: &str) -> FileKind {
+        let name = crate::paths::file_name(path).to_ascii_lowercase();
+        if name.ends_with(".md") || name.ends_with(".markdown") {
+            FileKind::Markdown
+        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+            FileKind::Yaml
+        } else if name.ends_with(".json") {
+            FileKind::Json
+        } else {
+            FileKind::Other
+        }
+    }
+}
+
+/// Why a file's content was not analysed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Skipped {
+    NotUtf8 { at: usize },
+    Binary,
+    TooLarge { len: u64 },
+}
+
+/// A task-list item (`- [ ]` / `- [x]`).
+#[derive(Clone, Debug)]
+pub(crate) struct ChecklistItem {
+    /// The label line or heading the list follows.
+    pub section: String,
+    pub checked: bool,
+    pub text: String,
+    pub range: TextRange,
+}
+
+/// Everything known about one file on its own.
+#[derive(Clone, Debug)]
+pub(crate) struct FileFacts {
+    pub path: String,
+    pub kind: FileKind,
+    /// Size in bytes.
+    pub len: u64,
+    /// Empty or whitespace only.
+    pub blank: bool,
+    pub text: Option<Arc<str>>,
+    pub line_index: Option<LineIndex>,
+    pub skipped: Option<Skipped>,
+    pub conflicts: Vec<Conflict>,
+    pub syntax_errors: Vec<SyntaxError>,
+    pub workflows: Vec<Workflow>,
+    pub runs: Vec<Run>,
+    pub checklists: Vec<ChecklistItem>,
+    pub tasks: Vec<Task>,
+    pub requirements: Vec<Named>,
+    pub id_refs: Vec<Named>,
+    pub memory_ids: Vec<Named>,
+    /// Gate results recorded in a checks file (seed 002's `checks.yaml`).
+    pub gate_records: Vec<GateResult>,
+    /// Fenced/indented code block ranges (Markdown), where markers and references are not read.
+    pub code_blocks: Vec<TextRange>,
+}
+
+impl FileFacts {
+    /// Reads one file. Never fails: problems become facts (`skipped`, `syntax_errors`).
+    pub(crate) fn new(path: &str, input: FileInput) -> FileFacts {
+        let kind = FileKind::of(path);
+        let mut facts = FileFacts {
+            path: path.to_string(),
+            kind,
+            len: 0,
+            blank: true,
+            text: None,
+            line_index: None,
+            skipped: None,
+            conflicts: Vec::new(),
+            syntax_errors: Vec::new(),
+            workflows: Vec::new(),
+            runs: Vec::new(),
+            checklists: Vec::new(),
+            tasks: Vec::new(),
+            requirements: Vec::new(),
+            id_refs: Vec::new(),
+            memory_ids: Vec::new(),
+            gate_records: Vec::new(),
+            code_blocks: Vec::new(),
+        };
+        let text = match input {
+            FileInput::Meta { len } => {
+                facts.len = len;
+                facts.blank = len == 0;
+                return facts;
+            }
+            FileInput::Text(text) => text,
+            FileInput::Bytes(bytes) if kind == FileKind::Other => {
+                facts.len = bytes.len() as u64;
+                facts.blank = bytes.iter().all(u8::is_ascii_whitespace);
+                return facts;
+            }
+            FileInput::Bytes(bytes) => {
+                facts.len = bytes.len() as u64;
+                facts.blank = bytes.iter().all(u8::is_ascii_whitespace);
+                if bytes.len() > MAX_TEXT_BYTES {
+                    facts.skipped = Some(Skipped::TooLarge { len: bytes.len() as u64 });
+                    return facts;
+                }
+                if bytes[..bytes.len().min(8192)].contains(&0) {
+                    facts.skipped = Some(Skipped::Binary);
+                    return facts;
+                }
+                match String::from_utf8(bytes) {
+                    Ok(text) => text,
+                    Err(e) => {
+                        facts.skipped = Some(Skipped::NotUtf8 { at: e.utf8_error().valid_up_to() });
+                        // Keep the valid prefix's line index so the diagnostic can point at it.
+                        let valid = e.utf8_error().valid_up_to();
+                        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+                        facts.line_index = Some(LineIndex::new(&prefix));
+                        facts.text = Some(prefix.into());
+                        return facts;
+                    }
+                }
+            }
+        };
+        facts.len = text.len() as u64;
+        facts.blank = text.trim().is_empty();
+        if text.len() > MAX_TEXT_BYTES {
+            facts.skipped = Some(Skipped::TooLarge { len: text.len() as u64 });
+            return facts;
+        }
+        facts.line_index = Some(LineIndex::new(&text));
+        facts.conflicts = conflict::find_conflicts(&text);
+        let masked = if facts.conflicts.is_empty() { None } else { Some(conflict::mask_theirs(&text, &facts.conflicts)) };
+        let view = masked.as_deref().unwrap_or(&text);
+        match kind {
+            FileKind::Markdown => extract::markdown::extract(&mut facts, view),
+            FileKind::Yaml | FileKind::Json => extract::data::extract(&mut facts, view),
+            FileKind::Other => {}
+        }
+        facts.text = Some(text.into());
+        facts
+    }
+
+    /// The text, when the file was read as text.
+    pub(crate) fn text(&self) -> &str {
+        self.text.as_deref().unwrap_or("")
+    }
+}

@@ -1,0 +1,352 @@
+//! The workflow model every recognised convention maps onto: workflows made of phases, each with
+//! deliverables and a gate (the criteria to leave it); optional state machines; runs recorded in
+//! state files; tasks and requirements with their references.
+//!
+//! Markdown conventions (seeds 000-004), explicit `*.workflow.yaml` definitions, front-matter
+//! definitions and seed 003's `workflow_id`/`phases` plans all produce these same types; the
+//! checks in `diagnostics` and the actions in `actions` only read these types.
+
+use crate::text::TextRange;
+
+/// A name written somewhere, with where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    /// The name as written (trimmed).
+    pub name: String,
+    /// Byte range of the name in its file.
+    pub range: TextRange,
+}
+
+impl Named {
+    pub(crate) fn new(name: impl Into<String>, range: TextRange) -> Named {
+        Named { name: name.into(), range }
+    }
+}
+
+/// Where a workflow definition came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkflowSource {
+    /// Phase headings and labels in Markdown (docs/conventions.md).
+    MarkdownConventions,
+    /// An explicit definition: a `*.workflow.yaml` file or a Markdown doc's front matter `phases:`.
+    Definition,
+    /// Seed 003's plan format: `workflow_id` and `phases: [{name, command, depends_on}]` in YAML
+    /// or JSON.
+    Plan,
+}
+
+/// A workflow: an ordered list of phases and/or a state machine.
+#[derive(Clone, Debug)]
+pub struct Workflow {
+    /// The workflow's name: front matter `name`, a definition's `name`/`workflow`/`workflow_id`,
+    /// else the file stem.
+    pub name: String,
+    /// Where to point at the workflow (its name in front matter, or its first phase heading).
+    pub name_range: TextRange,
+    /// Where it came from.
+    pub source: WorkflowSource,
+    /// Phases in document order (the order runs go through).
+    pub phases: Vec<Phase>,
+    /// The state machine, if the workflow declares one.
+    pub state_machine: Option<StateMachine>,
+    /// Outputs of the workflow as a whole (seed 002's `## Outputs (Writes)`).
+    pub deliverables: Vec<Deliverable>,
+    /// Starter content for deliverables, by file name (seed 001's "ARCHITECTURE.md Template").
+    pub templates: Vec<Template>,
+}
+
+impl Workflow {
+    /// The index of the phase `name` refers to: its id, its title, or its number (`2.5`,
+    /// `phase-2.5`, `Phase 2.5`), compared case-insensitively.
+    pub fn phase_index(&self, name: &str) -> Option<usize> {
+        let wanted = slug(name);
+        if wanted.is_empty() {
+            return None;
+        }
+        if let Some(i) = self.phases.iter().position(|p| p.id == wanted || slug(&p.title) == wanted) {
+            return Some(i);
+        }
+        let number = wanted.trim_start_matches("phase-").trim_start_matches("step-");
+        self.phases.iter().position(|p| p.number.as_deref().is_some_and(|n| slug(n) == number))
+    }
+
+    /// Whether `name` is a state of the state machine (ids compared case-insensitively).
+    pub fn state_exists(&self, name: &str) -> bool {
+        self.state_machine.as_ref().is_some_and(|sm| sm.states.iter().any(|s| s.name.eq_ignore_ascii_case(name)))
+    }
+}
+
+/// A phase of a workflow.
+#[derive(Clone, Debug)]
+pub struct Phase {
+    /// The phase's id: the slug of its title without a trailing parenthetical
+    /// (`Phase 0: Requirements Definition (PM First!)` is `requirements-definition`), or the id
+    /// a definition gives.
+    pub id: String,
+    /// Its number as written (`0`, `2.5`, `-1`), if it has one.
+    pub number: Option<String>,
+    /// Its title as written.
+    pub title: String,
+    /// The heading or definition entry declaring it.
+    pub range: TextRange,
+    /// What the phase must produce.
+    pub deliverables: Vec<Deliverable>,
+    /// Criteria to leave the phase.
+    pub gate: Gate,
+    /// Phases this one depends on (definitions and plans).
+    pub depends_on: Vec<Named>,
+}
+
+/// A file a phase or workflow must produce.
+#[derive(Clone, Debug)]
+pub struct Deliverable {
+    /// The path as written. Placeholders (`{x}`, `<feature-name>`, `[feature]`, `[id:name]`) match
+    /// any file name part; see [`Deliverable::is_pattern`].
+    pub path: String,
+    /// Range of the path as written.
+    pub range: TextRange,
+    /// Optional or conditional outputs ("(optional)", "when ...", "if ...") are never required.
+    pub optional: bool,
+    /// The deliverable must hold no unresolved markers once its phase's gate has passed (seed
+    /// 001: "No TBD sections allowed"; definitions: `complete: true`).
+    pub require_complete: bool,
+    /// Starter content named by a definition's `template:`, as a path.
+    pub template: Option<String>,
+    /// The workspace-relative path it resolves to, or why it cannot be resolved (it climbs out of
+    /// the workspace).
+    pub resolved: Result<String, String>,
+    /// The compiled pattern, when the path holds placeholders.
+    pub(crate) pattern: Option<crate::paths::PathPattern>,
+}
+
+impl Deliverable {
+    /// A deliverable written as `path` at `range` in the document at workspace-relative
+    /// `doc_path`, resolved and, if it holds placeholders, compiled to a pattern.
+    pub(crate) fn new(doc_path: &str, path: &str, range: TextRange) -> Deliverable {
+        let resolved = crate::paths::resolve(doc_path, path);
+        let pattern = match &resolved {
+            Ok(p) if crate::paths::has_placeholder(p) => crate::paths::PathPattern::new(p),
+            _ => None,
+        };
+        Deliverable {
+            path: path.to_string(),
+            range,
+            optional: false,
+            require_complete: false,
+            template: None,
+            resolved,
+            pattern,
+        }
+    }
+
+    /// Whether the path holds a placeholder, so that it names a pattern rather than a file.
+    pub fn is_pattern(&self) -> bool {
+        crate::paths::has_placeholder(&self.path)
+    }
+}
+
+/// Starter content for a deliverable.
+#[derive(Clone, Debug)]
+pub struct Template {
+    /// The file name it is for (`ARCHITECTURE.md`).
+    pub file_name: String,
+    /// The content.
+    pub content: String,
+    /// Where the template section starts.
+    pub range: TextRange,
+}
+
+/// The criteria to leave a phase.
+#[derive(Clone, Debug, Default)]
+pub struct Gate {
+    /// Each criterion.
+    pub criteria: Vec<Criterion>,
+    /// Where the gate line (`**Gate Check**: ...`) is, if one is written.
+    pub range: Option<TextRange>,
+    /// The phase the gate says to proceed to (`→ Proceed to Phase 2`), as written.
+    pub proceeds_to: Option<Named>,
+}
+
+/// One criterion of a gate.
+#[derive(Clone, Debug)]
+pub struct Criterion {
+    /// What it checks.
+    pub kind: CriterionKind,
+    /// The text that states it, for reports.
+    pub label: String,
+    /// Where it is stated.
+    pub range: TextRange,
+}
+
+/// What a gate criterion checks.
+#[derive(Clone, Debug)]
+pub enum CriterionKind {
+    /// Every required deliverable of the phase exists and is not blank. Implied by every gate.
+    DeliverablesExist,
+    /// Every `- [ ]` item of a checklist is ticked. `file` is workspace-relative; `section` is
+    /// the heading or label line the list follows (seed 001: "Before starting implementation,
+    /// orchestrator MUST verify:").
+    ChecklistTicked { file: String, section: String },
+    /// No `TBD`/`TODO`/`[NEEDS CLARIFICATION` markers in these files (workspace-relative).
+    NoMarkers { files: Vec<String> },
+    /// A gate result named `name` is recorded as passed in the run's state file (`gates:`) or in
+    /// a checks file (seed 002's `checks.yaml`).
+    Recorded { name: String },
+    /// A criterion in prose (seed 000's "Success Criteria: Design review approved"): shown, not
+    /// checked.
+    Manual,
+}
+
+/// A state machine (seed 002's `States:`/`Transitions:` lists, seed 004's arrow diagram).
+#[derive(Clone, Debug, Default)]
+pub struct StateMachine {
+    /// Declared states, in order.
+    pub states: Vec<Named>,
+    /// Allowed transitions.
+    pub transitions: Vec<Transition>,
+    /// Transitions the workflow forbids explicitly (`Invalid transitions:`).
+    pub forbidden: Vec<Transition>,
+    /// Where the state machine is declared.
+    pub range: TextRange,
+}
+
+/// One transition.
+#[derive(Clone, Debug)]
+pub struct Transition {
+    /// The source state; `None` for "Any state".
+    pub from: Option<String>,
+    /// The target state.
+    pub to: String,
+    /// The trigger in parentheses, if any (`(architect)`).
+    pub trigger: Option<String>,
+    /// Where it is written.
+    pub range: TextRange,
+}
+
+/// Which state-file format a run was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateFormat {
+    /// phasegate's YAML (docs/formats.md): `workflow`, `current`, `history`, `gates`.
+    Yaml,
+    /// Seed 000's orchestrator JSON: `orchestrator_name`, `current_sub_workflow`, ...
+    OrchestratorJson,
+}
+
+/// Where one run of a workflow stands, as a state file records it.
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// The file format.
+    pub format: StateFormat,
+    /// The workflow's name.
+    pub workflow: Named,
+    /// The current phase or state.
+    pub current: Option<Named>,
+    /// `running`, `completed`, ... as written.
+    pub status: Option<Named>,
+    /// Phases recorded as completed, in order.
+    pub completed: Vec<Named>,
+    /// Phases recorded as pending.
+    pub pending: Vec<Named>,
+    /// Recorded transitions, oldest first.
+    pub history: Vec<HistoryEntry>,
+    /// Recorded gate results.
+    pub gates: Vec<GateResult>,
+    /// Seed 000's `overall_progress`.
+    pub progress: Option<Progress>,
+}
+
+impl Run {
+    /// Whether the run is recorded as finished (`status: completed`).
+    pub fn is_completed(&self) -> bool {
+        self.status.as_ref().is_some_and(|s| s.name.eq_ignore_ascii_case("completed"))
+    }
+}
+
+/// A recorded transition.
+#[derive(Clone, Debug)]
+pub struct HistoryEntry {
+    /// Source phase or state (absent for the first entry of some files).
+    pub from: Option<Named>,
+    /// Target phase or state.
+    pub to: Named,
+    /// Timestamp as written.
+    pub at: Option<String>,
+    /// The whole entry.
+    pub range: TextRange,
+}
+
+/// A recorded gate result.
+#[derive(Clone, Debug)]
+pub struct GateResult {
+    /// Gate name.
+    pub name: Named,
+    /// Whether it passed (`passed`, `pass`, `true`, `ok`, `approved`).
+    pub passed: bool,
+}
+
+/// Seed 000's `overall_progress`.
+#[derive(Clone, Debug)]
+pub struct Progress {
+    /// `completed` count and its range.
+    pub completed: Option<(u64, TextRange)>,
+    /// `total` count and its range.
+    pub total: Option<(u64, TextRange)>,
+    /// `percentage` and its range.
+    pub percentage: Option<(f64, TextRange)>,
+}
+
+/// A task (`T1: ...` list item or heading in a tasks file).
+#[derive(Clone, Debug)]
+pub struct Task {
+    /// Its id (`T1`, `T001`, `TASK-3`).
+    pub id: Named,
+    /// `implements:` pointers as written (`checkout/R1`).
+    pub implements: Vec<Named>,
+    /// `depends_on:` ids.
+    pub depends_on: Vec<Named>,
+}
+
+/// Turns a title into an id: lowercase ASCII letters and digits, other runs of characters become
+/// one `-`, a trailing parenthetical is dropped (`Foundation Design (Architecture-First)` is
+/// `foundation-design`). Non-ASCII letters are kept lowercased.
+pub fn slug(title: &str) -> String {
+    let mut title = title.trim();
+    if title.ends_with(')')
+        && let Some(open) = title.rfind('(')
+        && open > 0
+    {
+        title = title[..open].trim_end();
+    }
+    let mut out = String::with_capacity(title.len());
+    let mut dash = false;
+    for c in title.chars() {
+        if c.is_alphanumeric() || c == '.' && out.chars().last().is_some_and(|p| p.is_ascii_digit()) {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c == '-' && out.is_empty() {
+            out.push('-');
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Requirements Definition (PM First!)"), "requirements-definition");
+        assert_eq!(slug("Design"), "design");
+        assert_eq!(slug("Validation & Quality Assurance"), "validation-quality-assurance");
+        assert_eq!(slug("2.5"), "2.5");
+        assert_eq!(slug("-1"), "-1");
+        assert_eq!(slug("system_design_updated"), "system-design-updated");
+        assert_eq!(slug("Phase 2.5"), "phase-2.5");
+    }
+}

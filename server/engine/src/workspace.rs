@@ -1,0 +1,110 @@
+//! [`Workspace`]: the set of files the engine knows, each with its [`FileFacts`], and the entry
+//! points the CLI and the server call.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::facts::{FileFacts, FileInput};
+use crate::text::LineIndex;
+
+/// Settings that change what the engine reports.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Severity per diagnostic code (`"missing-deliverable"`); `None` turns the code off. Codes not
+    /// listed keep their default severity.
+    pub severity: HashMap<String, Option<Severity>>,
+}
+
+/// All files of one workspace root. Paths are workspace-relative, `/`-separated.
+///
+/// Cheap to clone: facts are shared (`Arc`), so a front end can hand a snapshot to a background
+/// task.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    pub(crate) files: BTreeMap<String, Arc<FileFacts>>,
+    /// Reporting settings.
+    pub config: Config,
+}
+
+impl Workspace {
+    /// An empty workspace.
+    pub fn new() -> Workspace {
+        Workspace::default()
+    }
+
+    /// Adds or replaces the file at workspace-relative `path` (`/`-separated, no `..`). Its facts
+    /// are computed now, so later analyses only read them. Never fails: unreadable content becomes
+    /// a `file-skipped` diagnostic.
+    pub fn set_file(&mut self, path: &str, input: FileInput) {
+        let facts = FileFacts::new(path, input);
+        self.files.insert(path.to_string(), Arc::new(facts));
+    }
+
+    /// Removes the file at `path`; returns whether it was there.
+    pub fn remove_file(&mut self, path: &str) -> bool {
+        self.files.remove(path).is_some()
+    }
+
+    /// Removes every file under folder `prefix` (workspace-relative, without trailing `/`);
+    /// returns how many were removed.
+    pub fn remove_folder(&mut self, prefix: &str) -> usize {
+        let start = format!("{prefix}/");
+        let doomed: Vec<String> = self.files.range(start.clone()..).take_while(|(k, _)| k.starts_with(&start)).map(|(k, _)| k.clone()).collect();
+        for k in &doomed {
+            self.files.remove(k);
+        }
+        doomed.len()
+    }
+
+    /// Whether a file is at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether the workspace holds no file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// All paths, sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// The text of a file read as text (Markdown, YAML, JSON), if any.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.files.get(path).and_then(|f| f.text.as_deref())
+    }
+
+    /// The line index of a file read as text, to turn byte offsets into positions.
+    pub fn line_index(&self, path: &str) -> Option<&LineIndex> {
+        self.files.get(path).and_then(|f| f.line_index.as_ref())
+    }
+
+    /// Every diagnostic of the workspace, by workspace-relative path (files without diagnostics
+    /// are absent), each list sorted by range. Applies [`Config::severity`].
+    pub fn diagnostics(&self) -> BTreeMap<String, Vec<Diagnostic>> {
+        let ctx = crate::analysis::Context::new(self);
+        let mut all = crate::diagnostics::collect(&ctx);
+        let mut out: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+        for mut d in all.drain(..) {
+            match self.config.severity.get(d.code.as_str()) {
+                Some(None) => continue,
+                Some(Some(s)) => d.severity = *s,
+                None => {}
+            }
+            out.entry(d.path.clone()).or_default().push(d);
+        }
+        for list in out.values_mut() {
+            list.sort_by(|a, b| (a.range, a.code.as_str(), &a.message).cmp(&(b.range, b.code.as_str(), &b.message)));
+            list.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
+        }
+        out
+    }
+}
