@@ -66,6 +66,32 @@ describe("settings", () => {
   });
 });
 
+describe("commands", () => {
+  const source = fs.readFileSync(path.join(extensionRoot, "src", "commands.ts"), "utf8");
+  const registered = [...source.matchAll(/registerCommand\("([^"]+)"/g)].map((match) => match[1]).sort();
+  const contributed: string[] = manifest.contributes.commands.map((command: { command: string }) => command.command).sort();
+
+  it("every palette command in package.json is registered, and only those", () => {
+    assert.deepEqual(registered, contributed);
+  });
+
+  it("palette ids differ from the server's commands, which vscode-languageclient registers itself", () => {
+    for (const serverCommand of ["phasegate.advance", "phasegate.start", "phasegate.scaffold", "phasegate.status"]) {
+      assert.ok(!contributed.includes(serverCommand), serverCommand);
+    }
+  });
+
+  it("the palette titles read as the issue names them", () => {
+    const titles = manifest.contributes.commands.map((command: { category: string; title: string }) => `${command.category}: ${command.title}`);
+    assert.deepEqual(titles.sort(), [
+      "phasegate: Advance Workflow",
+      "phasegate: Restart Server",
+      "phasegate: Scaffold Next Phase",
+      "phasegate: Show Workflow Status",
+    ]);
+  });
+});
+
 describe("status text", () => {
   const design: WorkflowStatus = {
     name: "checkout-feature",

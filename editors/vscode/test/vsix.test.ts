@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { it } from "node:test";
-import { extensionRoot } from "./paths";
+import { extensionRoot, repoRoot } from "./paths";
 
 interface ZipEntry {
   name: string;
@@ -58,6 +58,9 @@ it("the .vsix holds the extension, its assets and the server binary", { skip: vs
     "extension/server/phasegate",
   ]) {
     assert.ok(names.has(required), `${path.basename(vsix)} lacks ${required}; it has: ${[...names].join(", ")}`);
+  }
+  if (fs.existsSync(path.join(repoRoot, "grammars", "workflow.schema.json"))) {
+    assert.ok(names.has("extension/schemas/workflow.schema.json"), "the JSON Schema contributed by yamlValidation");
   }
   const server = entries.find((entry) => entry.name === "extension/server/phasegate")!;
   assert.notEqual(server.mode & 0o111, 0, `server/phasegate is not executable in the .vsix (mode ${server.mode.toString(8)})`);

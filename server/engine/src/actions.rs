@@ -802,7 +802,6 @@ mod tests {
               - from: requirements
                 to: design
                 at: 2026-01-01T00:00:00Z
-
               - {from: design, to: build, at: 2026-11-21T15:00:00Z}
             status: completed
         "#]]

@@ -21,6 +21,12 @@ pub enum FileInput {
     Bytes(Vec<u8>),
     /// Text already decoded (an editor buffer).
     Text(String),
+    /// A file the engine would analyse but that is over [`MAX_TEXT_BYTES`]: its content is not
+    /// read (the host need not load it); it still counts as present, with a `file-skipped` warning.
+    Oversized {
+        /// Size in bytes.
+        len: u64,
+    },
     /// A file whose content is not analysed: only its size in bytes matters (deliverable checks).
     Meta {
         /// Size in bytes.
@@ -131,6 +137,14 @@ impl FileFacts {
             FileInput::Meta { len } => {
                 facts.len = len;
                 facts.blank = len == 0;
+                return facts;
+            }
+            FileInput::Oversized { len } => {
+                facts.len = len;
+                facts.blank = false;
+                if kind != FileKind::Other {
+                    facts.skipped = Some(Skipped::TooLarge { len });
+                }
                 return facts;
             }
             FileInput::Text(text) => text,

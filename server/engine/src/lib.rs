@@ -11,6 +11,8 @@ pub(crate) mod paths;
 pub(crate) mod extract;
 pub mod facts;
 pub mod actions;
+#[cfg(test)]
+mod seeds;
 pub(crate) mod analysis;
 pub mod diagnostics;
 mod workspace;

@@ -41,6 +41,38 @@ impl Workspace {
         self.files.insert(path.to_string(), Arc::new(facts));
     }
 
+    /// Adds or replaces many files at once, computing their facts on all available cores. Same
+    /// contract as [`Workspace::set_file`].
+    pub fn set_files(&mut self, files: Vec<(String, FileInput)>) {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(16);
+        if threads <= 1 || files.len() < 64 {
+            for (path, input) in files {
+                self.set_file(&path, input);
+            }
+            return;
+        }
+        let chunk = files.len().div_ceil(threads);
+        let mut chunks: Vec<Vec<(String, FileInput)>> = Vec::new();
+        let mut iter = files.into_iter();
+        loop {
+            let c: Vec<_> = iter.by_ref().take(chunk).collect();
+            if c.is_empty() {
+                break;
+            }
+            chunks.push(c);
+        }
+        let results: Vec<Vec<FileFacts>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|c| scope.spawn(move || c.into_iter().map(|(p, i)| FileFacts::new(&p, i)).collect::<Vec<_>>()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        for facts in results.into_iter().flatten() {
+            self.files.insert(facts.path.clone(), Arc::new(facts));
+        }
+    }
+
     /// Removes the file at `path`; returns whether it was there.
     pub fn remove_file(&mut self, path: &str) -> bool {
         self.files.remove(path).is_some()

@@ -49,7 +49,7 @@ fn is_deliverables_label(text: &str) -> bool {
 /// Whether a heading opens a workflow-level outputs section (seed 002's `## Outputs (Writes)`).
 fn is_outputs_heading(text: &str) -> bool {
     let t = text.trim().to_ascii_lowercase();
-    t.starts_with("outputs") || t.starts_with("writes") || t == "deliverables" || t == "output specifications"
+    t.starts_with("outputs") || t.starts_with("writes") || t == "deliverables"
 }
 
 /// Whether a deliverable's line makes it optional or conditional.

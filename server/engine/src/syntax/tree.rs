@@ -236,11 +236,13 @@ pub(crate) fn parse_yaml(text: &str, base: usize) -> Result<Tree, SyntaxError> {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(open) = stack.pop() else { continue };
-                let end = open
-                    .children
-                    .last()
-                    .map_or(range.end.max(open.start), |c| tree.nodes[*c].range.end.max(range.start.min(range.end)));
-                let end = end.max(open.children.last().map_or(open.start, |c| tree.nodes[*c].range.end));
+                // Flow collections end at their closing bracket; block ones at their last child.
+                let closing = text.as_bytes().get(range.start.saturating_sub(base)).copied();
+                let end = if matches!(closing, Some(b'}' | b']')) {
+                    range.end.max(range.start + 1)
+                } else {
+                    open.children.last().map_or(range.start.max(open.start), |c| tree.nodes[*c].range.end)
+                };
                 let kind = if open.is_map {
                     let mut pairs = Vec::with_capacity(open.children.len() / 2);
                     let mut it = open.children.chunks(2);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every editor-side test that can run without a real VS Code:
+# npm ci, TypeScript (strict) + esbuild, Node unit and grammar tests, the Node
+# protocol test against the real server, .vsix packaging and its check, and the
+# headless Neovim tests (highlight queries, end-to-end LSP).
+#
+#   PHASEGATE_BIN=target/release/phasegate editors/test.sh
+#
+# PHASEGATE_BIN defaults to target/release/phasegate (`cargo build --release`).
+# Prints `N passed, N failed` (one per step) last; exits non-zero when a step failed.
+set -uo pipefail
+
+editors="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$editors/.." && pwd)"
+PHASEGATE_BIN="${PHASEGATE_BIN:-$repo/target/release/phasegate}"
+case "$PHASEGATE_BIN" in /*) ;; *) PHASEGATE_BIN="$PWD/$PHASEGATE_BIN" ;; esac
+export PHASEGATE_BIN
+
+passed=0
+failed=0
+failed_steps=()
+step() {
+  local name="$1"
+  shift
+  echo "== $name"
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "== ok: $name"
+  else
+    failed=$((failed + 1))
+    failed_steps+=("$name")
+    echo "== FAILED: $name"
+  fi
+}
+
+vscode="$editors/vscode"
+version="$(node -p "require('$vscode/package.json').version")"
+vsix="$vscode/phasegate-$version.vsix"
+
+step "npm ci" npm ci --prefix "$vscode" --no-audit --no-fund
+step "compile: tsc --noEmit (strict) + esbuild" npm run --prefix "$vscode" compile
+step "node tests: unit, settings drift, TextMate grammar" \
+  node --test "$vscode/out/test/unit.test.js" "$vscode/out/test/grammar.test.js"
+step "node protocol test against $PHASEGATE_BIN" node --test "$vscode/out/test/protocol.test.js"
+step "package .vsix (scripts/package.sh --strict)" bash "$vscode/scripts/package.sh" --strict "$PHASEGATE_BIN"
+step ".vsix holds the server binary" env PHASEGATE_VSIX="$vsix" node --test "$vscode/out/test/vsix.test.js"
+step "neovim: highlight queries" bash "$editors/neovim/test/run.sh" highlights
+step "neovim: end-to-end LSP" bash "$editors/neovim/test/run.sh" e2e
+
+for name in "${failed_steps[@]}"; do echo "failed: $name"; done
+echo "$passed passed, $failed failed"
+[[ "$failed" -eq 0 ]]

@@ -1,0 +1,132 @@
+//! Reading a workspace from disk, shared by the CLI and the server: walk a root respecting
+//! `.gitignore` (hidden folders such as `.ops/` and `.work/` included, `.git/` skipped, symlinks
+//! not followed), and hand each file to the engine.
+
+use std::path::{Path, PathBuf};
+
+use phasegate_engine::{FileInput, MAX_TEXT_BYTES, Workspace, wants_content};
+
+/// Which files of a root to index.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Globs of workspace-relative paths to index (all files when empty).
+    pub include: Vec<String>,
+    /// Globs of workspace-relative paths to leave out.
+    pub exclude: Vec<String>,
+}
+
+/// A root's path as a workspace-relative, `/`-separated string; `None` for paths outside `root`
+/// or not valid UTF-8.
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut out = String::new();
+    for c in rel.components() {
+        match c {
+            std::path::Component::Normal(s) => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(s.to_str()?);
+            }
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Reads one file as the engine wants it: content for Markdown/YAML/JSON up to the size limit,
+/// the size otherwise. `Err` with the IO error's text when it cannot be read.
+pub fn read_input(path: &Path, rel: &str) -> Result<FileInput, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!("{}: not a regular file", path.display()));
+    }
+    if !wants_content(rel) {
+        return Ok(FileInput::Meta { len: meta.len() });
+    }
+    if meta.len() > MAX_TEXT_BYTES as u64 {
+        return Ok(FileInput::Oversized { len: meta.len() });
+    }
+    std::fs::read(path).map(FileInput::Bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Walks `root` and returns the workspace-relative path and absolute path of each file to index.
+/// Unreadable folders are skipped; the errors met are returned beside the list.
+pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String>) {
+    let mut errors = Vec::new();
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder.hidden(false).git_ignore(true).git_exclude(true).git_global(false).require_git(false).follow_links(false).parents(true);
+    builder.filter_entry(|e| e.file_name() != ".git");
+    if !filter.include.is_empty() || !filter.exclude.is_empty() {
+        let mut ov = ignore::overrides::OverrideBuilder::new(root);
+        for g in &filter.include {
+            if let Err(e) = ov.add(g) {
+                errors.push(format!("include glob `{g}`: {e}"));
+            }
+        }
+        for g in &filter.exclude {
+            if let Err(e) = ov.add(&format!("!{g}")) {
+                errors.push(format!("exclude glob `{g}`: {e}"));
+            }
+        }
+        match ov.build() {
+            Ok(o) => {
+                builder.overrides(o);
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    let mut out = Vec::new();
+    for entry in builder.build() {
+        match entry {
+            Ok(e) => {
+                let is_file = e.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
+                if !is_file {
+                    continue;
+                }
+                if let Some(rel) = relative(root, e.path()) {
+                    out.push((rel, e.path().to_path_buf()));
+                }
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    out.sort();
+    (out, errors)
+}
+
+/// Loads every file under `root` into a new [`Workspace`]. Files that cannot be read (a broken
+/// symlink, a permission error) are left out and their errors returned.
+pub fn load(root: &Path, filter: &Filter) -> (Workspace, Vec<String>) {
+    let (files, mut errors) = walk(root, filter);
+    let mut inputs = Vec::with_capacity(files.len());
+    for (rel, abs) in files {
+        match read_input(&abs, &rel) {
+            Ok(input) => inputs.push((rel, input)),
+            Err(e) if abs.is_symlink() => errors.push(format!("{e} (symlink skipped)")),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut ws = Workspace::new();
+    ws.set_files(inputs);
+    (ws, errors)
+}
+
+/// The workspace root for a path: the path itself if it is a folder, else the nearest ancestor
+/// holding `.git`, else the file's folder.
+pub fn root_for(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        return path.to_path_buf();
+    }
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let start = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut dir = Some(start.as_path());
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    start
+}

@@ -1,0 +1,1 @@
+//! LSP end-to-end tests (see lsp.rs).

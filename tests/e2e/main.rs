@@ -1,0 +1,5 @@
+//! End-to-end tests: the real `phasegate` binary on fixture workspaces (CLI) and over stdio
+//! (LSP). One test binary for all of them, to keep link times down.
+
+mod cli;
+mod lsp;
