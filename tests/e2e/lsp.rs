@@ -1,1 +1,352 @@
-//! LSP end-to-end tests (see lsp.rs).
+//! LSP end-to-end tests: start the real `phasegate lsp` binary and speak JSON-RPC over stdio with
+//! real `Content-Length` framing. The test client answers the server's requests the way an editor
+//! does (registrations, progress tokens, `workspace/applyEdit`) and applies edits itself.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A workflow doc with non-ASCII text before the ranges under test.
+const WORKFLOW: &str = "---\nname: café-rollout\n---\n# Café rollout — déploiement 🚀\n\n## Phase 1: Requirements\n**Deliverables**:\n- `docs/req.md` — exigences\n\n**Gate Check**: requirements written → Proceed to Phase 2\n\n## Phase 2: Design\n**Deliverables**:\n- `docs/design.md`\n\n## Phase 3: Build\n";
+
+struct Server {
+    child: Child,
+    stdin: Arc<Mutex<ChildStdin>>,
+    messages: Receiver<Value>,
+    next_id: i64,
+    root: PathBuf,
+    /// Edits the server asked the client to apply, as received.
+    applied: Arc<Mutex<Vec<Value>>>,
+    /// The latest pushed diagnostics per URI, as an editor keeps them.
+    latest: std::cell::RefCell<std::collections::HashMap<String, Vec<Value>>>,
+}
+
+fn write_message(stdin: &Mutex<ChildStdin>, value: &Value) {
+    let body = serde_json::to_string(value).unwrap_or_default();
+    let mut w = stdin.lock().unwrap_or_else(|p| p.into_inner());
+    let _ = write!(w, "Content-Length: {}\r\n\r\n{body}", body.len());
+    let _ = w.flush();
+}
+
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+impl Server {
+    fn start(root: &Path, env: &[(&str, &str)]) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_phasegate"));
+        cmd.arg("lsp").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn: {e}"));
+        let stdin = Arc::new(Mutex::new(child.stdin.take().unwrap_or_else(|| panic!("stdin"))));
+        let stdout = child.stdout.take().unwrap_or_else(|| panic!("stdout"));
+        let (tx, rx) = channel();
+        let applied = Arc::new(Mutex::new(Vec::new()));
+        let (reply_to, applied_log) = (stdin.clone(), applied.clone());
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0u8; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let Ok(msg) = serde_json::from_slice::<Value>(&body) else { continue };
+                if std::env::var("LSP_TRACE").is_ok() { eprintln!("<< {}", msg.to_string().chars().take(160).collect::<String>()); }
+                // Answer the server's requests as an editor would.
+                if let (Some(id), Some(method)) = (msg.get("id"), msg.get("method").and_then(Value::as_str)) {
+                    let result = match method {
+                        "workspace/applyEdit" => {
+                            applied_log.lock().unwrap_or_else(|p| p.into_inner()).push(msg["params"]["edit"].clone());
+                            json!({ "applied": true })
+                        }
+                        _ => Value::Null,
+                    };
+                    write_message(&reply_to, &json!({ "jsonrpc": "2.0", "id": id, "result": result }));
+                }
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+        });
+        Server { child, stdin, messages: rx, next_id: 1, root: root.to_path_buf(), applied, latest: Default::default() }
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        write_message(&self.stdin, &json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and waits for its response (other messages are dropped). Returns the whole
+    /// response object (`result` or `error`).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        write_message(&self.stdin, &json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.wait(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
+    }
+
+    fn wait(&self, mut pred: impl FnMut(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut skipped = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.messages.recv_timeout(left) {
+                Ok(m) if m["method"] == "textDocument/publishDiagnostics" => {
+                    let uri = m["params"]["uri"].as_str().unwrap_or("").to_string();
+                    self.latest.borrow_mut().insert(uri, m["params"]["diagnostics"].as_array().cloned().unwrap_or_default());
+                    if pred(&m) {
+                        return m;
+                    }
+                    skipped.push(m.to_string());
+                }
+                Ok(m) if pred(&m) => return m,
+                Ok(m) => skipped.push(m.to_string()),
+                Err(e) => panic!("no matching message from the server ({e}); received meanwhile:\n{}", skipped.join("\n")),
+            }
+        }
+    }
+
+    /// The diagnostics the client holds for `rel` once they satisfy `pred` (waiting for pushes).
+    fn diagnostics_for(&self, rel: &str, mut pred: impl FnMut(&[Value]) -> bool) -> Vec<Value> {
+        let uri = file_uri(&self.root.join(rel));
+        if let Some(list) = self.latest.borrow().get(&uri)
+            && pred(list)
+        {
+            return list.clone();
+        }
+        let msg = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == json!(uri)
+                && pred(m["params"]["diagnostics"].as_array().map(Vec::as_slice).unwrap_or(&[]))
+        });
+        msg["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+    }
+
+    fn initialize(&mut self, capabilities: Value) -> Value {
+        let response = self.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": file_uri(&self.root), "capabilities": capabilities, "initializationOptions": { "severity": {} } }),
+        );
+        self.notify("initialized", json!({}));
+        response
+    }
+
+    fn open(&self, rel: &str, language: &str, version: i32) -> String {
+        let text = std::fs::read_to_string(self.root.join(rel)).unwrap_or_default();
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": file_uri(&self.root.join(rel)), "languageId": language, "version": version, "text": text } }),
+        );
+        text
+    }
+
+    fn shutdown(mut self) {
+        let r = self.request("shutdown", Value::Null);
+        assert!(r.get("error").is_none(), "{r}");
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                assert!(status.success(), "exit status {status}");
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        panic!("server did not exit after `exit`");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let w = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap_or(dir.path())).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(p, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    w("docs/workflow.md", WORKFLOW);
+    w("docs/run.state.yaml", "workflow: café-rollout\ncurrent: desing\n");
+    dir
+}
+
+/// The text after applying LSP text edits (UTF-16 positions) to `text`.
+fn apply_utf16(text: &str, edits: &[Value]) -> String {
+    let offset = |pos: &Value| -> usize {
+        let (line, character) = (pos["line"].as_u64().unwrap_or(0) as usize, pos["character"].as_u64().unwrap_or(0) as usize);
+        let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (i, c) in text[line_start..].char_indices() {
+            if units >= character || c == '\n' {
+                return line_start + i;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut ranges: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap_or("").to_string()))
+        .collect();
+    ranges.sort_by_key(|r| r.0);
+    let mut out = text.to_string();
+    for (s, e, t) in ranges.into_iter().rev() {
+        out.replace_range(s..e, &t);
+    }
+    out
+}
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags.iter().map(|d| d["code"].as_str().unwrap_or("").to_string()).collect()
+}
+
+#[test]
+fn push_diagnostics_edits_and_code_actions_in_utf16() {
+    let dir = workspace();
+    let mut server = Server::start(dir.path(), &[("SOURCE_DATE_EPOCH", "1790000000")]);
+    let caps = json!({
+        "workspace": { "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] }, "didChangeWatchedFiles": { "dynamicRegistration": true } },
+        "textDocument": { "codeAction": { "disabledSupport": true, "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix", "refactor", "source"] } } } },
+        "window": { "workDoneProgress": true }
+    });
+    let init = server.initialize(caps);
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16", "{init}");
+    assert_eq!(init["result"]["capabilities"]["textDocumentSync"]["change"], 2);
+
+    // The state file names a phase that does not exist.
+    server.open("docs/workflow.md", "markdown", 1);
+    let state_text = server.open("docs/run.state.yaml", "yaml", 1);
+    let diags = server.diagnostics_for("docs/run.state.yaml", |d| !d.is_empty() && d[0]["range"]["start"]["line"] == 1);
+    assert_eq!(codes(&diags), vec!["unknown-state"]);
+    assert_eq!(diags[0]["range"], json!({ "start": { "line": 1, "character": 9 }, "end": { "line": 1, "character": 15 } }));
+
+    // An incremental edit fixes it: `desing` → `requirements`.
+    let state_uri = file_uri(&dir.path().join("docs/run.state.yaml"));
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": state_uri, "version": 2 }, "contentChanges": [
+            { "range": { "start": { "line": 1, "character": 9 }, "end": { "line": 1, "character": 15 } }, "text": "requirements" }
+        ] }),
+    );
+    server.diagnostics_for("docs/run.state.yaml", |d| d.is_empty());
+    // Now the current phase's deliverable shows as information in the workflow doc, at a range
+    // measured in UTF-16 code units after "é", "—" and "🚀" on earlier lines.
+    let doc = server.diagnostics_for("docs/workflow.md", |d| codes(d) == ["missing-deliverable"]);
+    assert_eq!(doc[0]["severity"], 3);
+    assert_eq!(doc[0]["range"], json!({ "start": { "line": 7, "character": 3 }, "end": { "line": 7, "character": 14 } }));
+
+    // Code actions at the state file: advance is disabled (gate unmet), scaffold is offered.
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": state_uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "context": { "diagnostics": [] } }),
+    );
+    let list = actions["result"].as_array().cloned().unwrap_or_default();
+    let advance = list.iter().find(|a| a["title"] == "Advance café-rollout to design").unwrap_or_else(|| panic!("{actions}"));
+    assert!(advance["disabled"]["reason"].as_str().unwrap_or("").contains("deliverable `docs/req.md` is missing"), "{advance}");
+    assert!(advance.get("edit").is_none_or(Value::is_null));
+    let scaffold = list.iter().find(|a| a["title"] == "Scaffold deliverables for requirements").unwrap_or_else(|| panic!("{actions}"));
+    let ops = scaffold["edit"]["documentChanges"].as_array().cloned().unwrap_or_default();
+    assert_eq!(ops[0]["kind"], "create");
+    assert_eq!(ops[0]["options"], json!({ "overwrite": false, "ignoreIfExists": true }));
+
+    // Apply the scaffold as an editor would: create the file, then tell the server it exists.
+    let created = dir.path().join("docs/req.md");
+    std::fs::write(&created, ops[1]["edits"][0]["newText"].as_str().unwrap_or("")).unwrap_or_else(|e| panic!("{e}"));
+    server.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": file_uri(&created), "type": 1 }] }));
+    server.diagnostics_for("docs/workflow.md", |d| d.is_empty());
+
+    // Advance is enabled now; apply its edit to the open state file.
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": state_uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "context": { "diagnostics": [] } }),
+    );
+    let list = actions["result"].as_array().cloned().unwrap_or_default();
+    let advance = list.iter().find(|a| a["title"] == "Advance café-rollout to design").unwrap_or_else(|| panic!("{actions}"));
+    assert!(advance.get("disabled").is_none_or(Value::is_null), "{advance}");
+    let edit = &advance["edit"]["documentChanges"][0];
+    assert_eq!(edit["textDocument"]["version"], 2);
+    let current = state_text.replace("desing", "requirements");
+    let advanced = apply_utf16(&current, edit["edits"].as_array().map(Vec::as_slice).unwrap_or(&[]));
+    assert_eq!(advanced, "workflow: café-rollout\ncurrent: design\nhistory:\n  - {from: requirements, to: design, at: 2026-09-21T14:13:20Z}\n");
+    server.notify("textDocument/didChange", json!({ "textDocument": { "uri": state_uri, "version": 3 }, "contentChanges": [{ "text": advanced }] }));
+    // The next state's diagnostics: design's deliverable is now the one to write.
+    let doc = server.diagnostics_for("docs/workflow.md", |d| !d.is_empty());
+    assert_eq!(codes(&doc), vec!["missing-deliverable"]);
+    assert!(doc[0]["message"].as_str().unwrap_or("").contains("docs/design.md"), "{doc:?}");
+    server.shutdown();
+}
+
+#[test]
+fn pull_diagnostics_in_utf8_commands_and_failures() {
+    let dir = workspace();
+    let mut server = Server::start(dir.path(), &[("PHASEGATE_DEBUG_PANIC", "1"), ("SOURCE_DATE_EPOCH", "1790000000")]);
+    let caps = json!({
+        "general": { "positionEncodings": ["utf-8", "utf-16"] },
+        "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+        "workspace": { "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] }, "diagnostics": { "refreshSupport": true } }
+    });
+    let init = server.initialize(caps);
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8", "{init}");
+    assert_eq!(init["result"]["capabilities"]["diagnosticProvider"]["interFileDependencies"], true);
+    server.open("docs/workflow.md", "markdown", 1);
+    server.open("docs/run.state.yaml", "yaml", 1);
+    // Once indexed, the server asks the client to pull again.
+    server.wait(|m| m["method"] == "workspace/diagnostic/refresh");
+    // Fix the state, then pull: columns are UTF-8 bytes now (`—` is 3 bytes, `é` 2).
+    let state_uri = file_uri(&dir.path().join("docs/run.state.yaml"));
+    server.notify("textDocument/didChange", json!({ "textDocument": { "uri": state_uri, "version": 2 }, "contentChanges": [{ "text": "workflow: café-rollout\ncurrent: requirements\n" }] }));
+    let doc_uri = file_uri(&dir.path().join("docs/workflow.md"));
+    let report = server.request("textDocument/diagnostic", json!({ "textDocument": { "uri": doc_uri } }));
+    assert_eq!(report["result"]["kind"], "full", "{report}");
+    let items = report["result"]["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(codes(&items), vec!["missing-deliverable"]);
+    assert_eq!(items[0]["range"], json!({ "start": { "line": 7, "character": 3 }, "end": { "line": 7, "character": 14 } }));
+
+    // Commands: status, advance refused (gate unmet), unknown command, a panicking request.
+    let status = server.request("workspace/executeCommand", json!({ "command": "phasegate.status", "arguments": [{ "uri": state_uri }] }));
+    let wf = &status["result"]["workflows"][0];
+    assert_eq!((wf["name"].as_str(), wf["current"].as_str(), wf["currentIndex"].as_u64(), wf["phaseCount"].as_u64()), (Some("café-rollout"), Some("requirements"), Some(1), Some(3)), "{status}");
+    let refused = server.request("workspace/executeCommand", json!({ "command": "phasegate.advance", "arguments": [{ "uri": state_uri }] }));
+    assert_eq!(refused["result"]["applied"], false, "{refused}");
+    assert!(refused["result"]["message"].as_str().unwrap_or("").contains("not met"), "{refused}");
+    let scaffold = server.request("workspace/executeCommand", json!({ "command": "phasegate.scaffold", "arguments": [{ "uri": state_uri }] }));
+    assert_eq!(scaffold["result"]["applied"], true, "{scaffold}");
+    let applied = server.applied.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    assert_eq!(applied.len(), 1);
+    assert_eq!(applied[0]["documentChanges"][0]["uri"], json!(file_uri(&dir.path().join("docs/req.md"))));
+    let unknown = server.request("workspace/executeCommand", json!({ "command": "phasegate.nope", "arguments": [] }));
+    assert_eq!(unknown["error"]["code"], -32602, "{unknown}");
+    let panicked = server.request("workspace/executeCommand", json!({ "command": "phasegate.debugPanic", "arguments": [] }));
+    assert_eq!(panicked["error"]["code"], -32603, "{panicked}");
+    // Still alive and consistent after the panic.
+    let again = server.request("textDocument/diagnostic", json!({ "textDocument": { "uri": doc_uri } }));
+    assert_eq!(codes(again["result"]["items"].as_array().map(Vec::as_slice).unwrap_or(&[])), vec!["missing-deliverable"]);
+    server.shutdown();
+}

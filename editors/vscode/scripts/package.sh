@@ -19,6 +19,9 @@ for argument in "$@"; do
   esac
 done
 binary="${binary:-../../target/release/phasegate}"
+version="$(node -p 'require("./package.json").version')"
+out="phasegate-$version.vsix"
+rm -f "$out" # never leave a stale .vsix behind a failed build
 
 if [[ ! -x "$binary" ]]; then
   echo "package.sh: no executable server binary at $binary; run 'cargo build --release' at the repository root or pass its path" >&2
@@ -40,8 +43,5 @@ node scripts/copy-assets.mjs $strict
 npx tsc --noEmit -p .
 node scripts/build.mjs --production
 
-version="$(node -p 'require("./package.json").version')"
-out="phasegate-$version.vsix"
-rm -f "$out"
 npx vsce package --no-dependencies --skip-license --allow-missing-repository --out "$out"
 echo "package.sh: wrote editors/vscode/$out"

@@ -21,6 +21,7 @@ export interface CommandContext {
   restart(): Promise<void>;
   /** Called after a command may have changed the workflow's state. */
   refreshStatus(): void;
+  /** Where "Show Workflow Status" writes the status. */
   output: vscode.OutputChannel;
 }
 

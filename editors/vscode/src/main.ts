@@ -23,6 +23,7 @@ export const DOCUMENT_SELECTOR = [
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel | undefined;
+let statusOutput: vscode.OutputChannel | undefined;
 let statusBar: WorkflowStatusBar | undefined;
 
 function serverSettings() {
@@ -86,6 +87,8 @@ async function stopClient(): Promise<void> {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("phasegate");
+  // "Show Workflow Status" clears and rewrites its own channel, not the server log.
+  statusOutput = vscode.window.createOutputChannel("phasegate status");
   statusBar = new WorkflowStatusBar(() => client);
   const restart = async () => {
     await stopClient();
@@ -94,12 +97,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     output,
+    statusOutput,
     statusBar,
     ...registerCommands({
       client: () => client,
       restart,
       refreshStatus: () => statusBar?.refresh(),
-      output,
+      output: statusOutput,
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("phasegate.server.path")) {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import type { Diagnostic, DocumentDiagnosticReport, InitializeResult } from "vscode-languageserver-protocol";
 import { probeVersion } from "../src/bootstrap";
@@ -89,7 +89,12 @@ describe("phasegate server over stdio", { skip, timeout: 120_000 }, () => {
     return result;
   }
 
-  before(async () => {
+  // Set up by the first test that needs it (not in a `before` hook: a failing hook
+  // leaves node:test's tests "cancelled", and a runner's summary may not count those as failed).
+  let ready: Promise<void> | undefined;
+  const setup = () => (ready ??= start());
+
+  async function start(): Promise<void> {
     assert.ok(fs.existsSync(binary.path), `PHASEGATE_BIN=${binary.path} does not exist`);
     // The same check the extension makes before starting the server.
     await probeVersion(binary.path);
@@ -108,7 +113,7 @@ describe("phasegate server over stdio", { skip, timeout: 120_000 }, () => {
       "initialize",
     );
     await client.connection.sendNotification("initialized", {});
-  });
+  }
 
   after(async () => {
     if (client) await client.shutdown();
@@ -122,7 +127,8 @@ describe("phasegate server over stdio", { skip, timeout: 120_000 }, () => {
     });
   });
 
-  it("declares what the extension relies on", () => {
+  it("declares what the extension relies on", async () => {
+    await setup();
     const capabilities = initializeResult.capabilities;
     assert.ok(capabilities.diagnosticProvider, "pull diagnostics (the client declares textDocument.diagnostic)");
     assert.ok(capabilities.codeActionProvider, "code actions");
@@ -136,6 +142,7 @@ describe("phasegate server over stdio", { skip, timeout: 120_000 }, () => {
   });
 
   it("reports diagnostics for the workflow doc, with the configured severity", async () => {
+    await setup();
     const uri = uriOf("workflow.md");
     client.open(uri, "markdown");
     const diagnostics = await waitFor("a gate-dangling diagnostic on workflow.md", 15_000, async () => {
@@ -153,6 +160,7 @@ describe("phasegate server over stdio", { skip, timeout: 120_000 }, () => {
   });
 
   it("answers phasegate.status for the state file", async () => {
+    await setup();
     const uri = uriOf("fixture-feature.state.yaml");
     client.open(uri, "yaml");
     const result = await status(uri);
@@ -168,6 +176,7 @@ describe("phasegate server over stdio", { skip, timeout: 120_000 }, () => {
   });
 
   it("advances through phasegate.advance and workspace/applyEdit", async () => {
+    await setup();
     const uri = uriOf("fixture-feature.state.yaml");
     const result = (await withTimeout(
       client.connection.sendRequest("workspace/executeCommand", { command: "phasegate.advance", arguments: [{ uri }] }),
@@ -201,6 +210,7 @@ describe("phasegate server over stdio", { skip, timeout: 120_000 }, () => {
   });
 
   it("refuses to advance past an unmet gate", async () => {
+    await setup();
     const uri = uriOf("fixture-feature.state.yaml");
     const before = client.documents.get(uri)!.text;
     const result = (await withTimeout(

@@ -13,7 +13,8 @@ import { extensionRoot, repoRoot } from "./paths";
 
 interface ConfigurationProperty {
   type: string | string[];
-  additionalProperties?: { enum?: string[] };
+  properties?: Record<string, { enum?: string[] }>;
+  additionalProperties?: boolean;
 }
 
 const manifest = JSON.parse(fs.readFileSync(path.join(extensionRoot, "package.json"), "utf8"));
@@ -35,7 +36,20 @@ describe("settings", () => {
   });
 
   it("package.json's severity levels are the ones the extension sends", () => {
-    assert.deepEqual(properties["phasegate.severity"]!.additionalProperties?.enum, [...SEVERITY_LEVELS]);
+    const codes = properties["phasegate.severity"]!.properties ?? {};
+    assert.ok(Object.keys(codes).length > 0);
+    for (const [code, schema] of Object.entries(codes)) assert.deepEqual(schema.enum, [...SEVERITY_LEVELS], code);
+  });
+
+  it("package.json's severity codes are the server's (docs/diagnostics.md, generated from the engine)", (t) => {
+    const file = path.join(repoRoot, "docs", "diagnostics.md");
+    if (!fs.existsSync(file)) {
+      t.skip("docs/diagnostics.md does not exist");
+      return;
+    }
+    const documented = [...fs.readFileSync(file, "utf8").matchAll(/^\| \[`([a-z-]+)`\]/gm)].map((match) => match[1]);
+    assert.ok(documented.length > 0, "docs/diagnostics.md lists codes in its table");
+    assert.deepEqual(Object.keys(properties["phasegate.severity"]!.properties ?? {}).sort(), documented.sort());
   });
 
   it("the server settings and levels are the ones docs/lsp.md documents", (t) => {

@@ -170,6 +170,9 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Check { paths, format, settings } => {
             let mut reports = Vec::new();
             for p in &paths {
+                if !p.exists() {
+                    return Err(Fatal(format!("{}: no such file or folder", p.display())));
+                }
                 let root = disk::root_for(p);
                 let ws = load(&root, &settings)?;
                 let only = if p.is_dir() {
@@ -179,7 +182,8 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                     let root_abs = std::path::absolute(&root).map_err(|e| Fatal(e.to_string()))?;
                     Some(disk::relative(&root_abs, &abs).ok_or_else(|| Fatal(format!("{}: cannot be read", p.display())))?)
                 };
-                reports.push(output::Report { root: root.clone(), ws, only });
+                let shown_as = (!p.is_dir()).then(|| p.to_string_lossy().replace('\\', "/"));
+                reports.push(output::Report { root: root.clone(), ws, only, shown_as });
             }
             let any_error = output::print_check(&reports, format);
             Ok(if any_error { ExitCode::from(1) } else { ExitCode::SUCCESS })

@@ -13,6 +13,18 @@ pub(crate) struct Report {
     pub ws: Workspace,
     /// Only this workspace-relative file's diagnostics, when a file was named.
     pub only: Option<String>,
+    /// How to show that file: as typed on the command line.
+    pub shown_as: Option<String>,
+}
+
+impl Report {
+    /// How a workspace-relative path of this report is shown to a human.
+    fn shown(&self, rel: &str) -> String {
+        match (&self.only, &self.shown_as) {
+            (Some(only), Some(typed)) if only == rel => typed.clone(),
+            _ => shown(&self.root, rel),
+        }
+    }
 }
 
 /// How a path is shown to a human: under the root as given on the command line.
@@ -39,8 +51,9 @@ fn human_position(ws: &Workspace, path: &str, offset: usize) -> (usize, usize, S
     let Some(index) = ws.line_index(path) else { return (1, 1, String::new()) };
     let pos = index.position(offset, PositionEncoding::Utf8);
     let line = index.line_range(pos.line, text).unwrap_or_default();
-    let col = text.get(line.start..offset.min(line.end).max(line.start)).map_or(0, |s| s.chars().count());
-    (pos.line as usize + 1, col + 1, text.get(line.start..line.end).unwrap_or("").to_string())
+    // Tabs are shown as four spaces, so columns count them as four.
+    let col = text.get(line.start..offset.min(line.end).max(line.start)).map_or(0, |s| s.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum());
+    (pos.line as usize + 1, col + 1, text.get(line.start..line.end).unwrap_or("").replace('\t', "    "))
 }
 
 /// Prints `check` output; returns whether any error-severity diagnostic was reported.
@@ -54,12 +67,12 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> bool {
         for (path, d) in selected(report) {
             any_error |= d.severity == Severity::Error;
             counts[d.severity as usize] += 1;
-            files.insert(shown(&report.root, &path));
+            files.insert(report.shown(&path));
             let ws = &report.ws;
             match format {
                 Format::Human => {
                     let (line, col, source) = human_position(ws, &path, d.range.start);
-                    println!("{}:{line}:{col}: {}[{}]: {}", shown(&report.root, &path), d.severity.as_str(), d.code.as_str(), d.message);
+                    println!("{}:{line}:{col}: {}[{}]: {}", report.shown(&path), d.severity.as_str(), d.code.as_str(), d.message);
                     if !source.is_empty() {
                         let gutter = " ".repeat(line.to_string().len());
                         let (_, end_col, _) = human_position(ws, &path, d.range.end);
@@ -86,7 +99,7 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> bool {
                     let index = ws.line_index(&path);
                     let pos = |o: usize| index.map(|i| i.position(o, PositionEncoding::Utf16)).unwrap_or_default();
                     let (s, e) = (pos(d.range.start), pos(d.range.end));
-                    sarif_results.push(sarif_result(&shown(&report.root, &path), &d, (s.line, s.character), (e.line, e.character)));
+                    sarif_results.push(sarif_result(&report.shown(&path), &d, (s.line, s.character), (e.line, e.character)));
                 }
             }
         }

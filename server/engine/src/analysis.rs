@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use crate::facts::{FileFacts, Skipped};
 use crate::model::{CriterionKind, Deliverable, Phase, Run, Workflow, slug};
-use crate::paths;
 use crate::text::TextRange;
 use crate::workspace::Workspace;
 
@@ -220,8 +219,8 @@ impl<'a> Context<'a> {
                 }
                 CriterionKind::ChecklistTicked { file, section } => match self.checklist(file, section) {
                     None => report.unmet.push(Unmet { reason: format!("checklist \"{}\" not found in `{file}`", c.label) }),
-                    Some((open, total)) if open > 0 => report.unmet.push(Unmet {
-                        reason: format!("{open} of {total} items unticked in \"{}\"", c.label),
+                    Some((open, total, first)) if open > 0 => report.unmet.push(Unmet {
+                        reason: format!("{open} of {total} items unticked in \"{}\"; first: {first}", c.label),
                     }),
                     Some(_) => {}
                 },
@@ -252,10 +251,10 @@ impl<'a> Context<'a> {
         report
     }
 
-    /// `(unticked, total)` items of the checklist under `section` in `file`, or `None` when the
+    /// `(unticked, total, first unticked item's text)` items of the checklist under `section` in `file`, or `None` when the
     /// file or the section holds no checklist. An empty `section` means every checklist item of
     /// the file.
-    pub(crate) fn checklist(&self, file: &str, section: &str) -> Option<(usize, usize)> {
+    pub(crate) fn checklist(&self, file: &str, section: &str) -> Option<(usize, usize, String)> {
         let f = self.file(file)?;
         let wanted = section.trim().trim_end_matches(':').trim().to_ascii_lowercase();
         let items: Vec<_> = f
@@ -266,7 +265,8 @@ impl<'a> Context<'a> {
         if items.is_empty() {
             return None;
         }
-        Some((items.iter().filter(|i| !i.checked).count(), items.len()))
+        let first_open = items.iter().find(|i| !i.checked).map(|i| i.text.clone()).unwrap_or_default();
+        Some((items.iter().filter(|i| !i.checked).count(), items.len(), first_open))
     }
 
     /// Whether gate result `name` is recorded as passed in the run's state file or any checks file.
@@ -338,12 +338,6 @@ pub(crate) fn skipped_reason(s: &Skipped) -> String {
             crate::facts::MAX_TEXT_BYTES / 1048576
         ),
     }
-}
-
-/// The folder-relative display of a path for messages.
-pub(crate) fn display(path: &str) -> &str {
-    let _ = paths::parent(path);
-    path
 }
 
 #[cfg(test)]

@@ -79,7 +79,6 @@ pub(crate) struct ChecklistItem {
     pub section: String,
     pub checked: bool,
     pub text: String,
-    pub range: TextRange,
 }
 
 /// Everything known about one file on its own.

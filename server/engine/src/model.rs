@@ -186,12 +186,23 @@ pub enum CriterionKind {
     /// Every `- [ ]` item of a checklist is ticked. `file` is workspace-relative; `section` is
     /// the heading or label line the list follows (seed 001: "Before starting implementation,
     /// orchestrator MUST verify:").
-    ChecklistTicked { file: String, section: String },
+    ChecklistTicked {
+        /// Workspace-relative path of the file holding the checklist.
+        file: String,
+        /// Heading or label line the list follows; empty for every checklist item of the file.
+        section: String,
+    },
     /// No `TBD`/`TODO`/`[NEEDS CLARIFICATION` markers in these files (workspace-relative).
-    NoMarkers { files: Vec<String> },
+    NoMarkers {
+        /// Workspace-relative paths.
+        files: Vec<String>,
+    },
     /// A gate result named `name` is recorded as passed in the run's state file (`gates:`) or in
     /// a checks file (seed 002's `checks.yaml`).
-    Recorded { name: String },
+    Recorded {
+        /// The gate result's name.
+        name: String,
+    },
     /// A criterion in prose (seed 000's "Success Criteria: Design review approved"): shown, not
     /// checked.
     Manual,

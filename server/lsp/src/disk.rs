@@ -81,7 +81,8 @@ pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String
     for entry in builder.build() {
         match entry {
             Ok(e) => {
-                let is_file = e.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
+                // A symlink counts when it leads to a file; symlinked folders are not followed.
+                let is_file = e.file_type().is_some_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()));
                 if !is_file {
                     continue;
                 }

@@ -102,7 +102,7 @@ mod tests {
     fn past_unmet_gates_and_dangling_targets() {
         let spec = format!("{DOC}//- run.state.yaml\nworkflow: demo\ncurrent: build\n");
         expect![[r#"
-            run.state.yaml:2:10: error[gate-unmet]: the run is past the gate of phase `design`, which is not met: 1 of 2 items unticked in "Before starting build, orchestrator MUST verify"
+            run.state.yaml:2:10: error[gate-unmet]: the run is past the gate of phase `design`, which is not met: 1 of 2 items unticked in "Before starting build, orchestrator MUST verify"; first: contracts complete
             run.state.yaml:2:10: error[gate-unmet]: the run is past the gate of phase `requirements`, which is not met: deliverable `req.md` is missing
             wf.md:11:37: error[gate-dangling]: the gate of phase `design` proceeds to `Phase 7`, which does not exist (phases: 0, 1, 2)
         "#]]

@@ -90,7 +90,12 @@ fn implements_problem(ctx: &Context<'_>, folder: &str, pointer: &str) -> Option<
     if file.requirements.iter().any(|r| r.name == requirement) {
         return None;
     }
-    let ids: Vec<&str> = file.requirements.iter().map(|r| r.name.as_str()).collect();
+    let mut ids: Vec<&str> = Vec::new();
+    for r in &file.requirements {
+        if !ids.contains(&r.name.as_str()) {
+            ids.push(r.name.as_str());
+        }
+    }
     Some(format!(
         "`{spec}` has no requirement `{requirement}` ({})",
         if ids.is_empty() { "it lists none as `- R1: ...`".to_string() } else { format!("it lists `{}`", ids.join("`, `")) }

@@ -282,7 +282,7 @@ fn collect_checklists(facts: &mut FileFacts, blocks: &[Block]) {
             }
             BlockKind::Item { checked, .. } => {
                 if let Some(checked) = checked {
-                    facts.checklists.push(ChecklistItem { section: label.clone(), checked: *checked, text: b.text.clone(), range: b.range });
+                    facts.checklists.push(ChecklistItem { section: label.clone(), checked: *checked, text: b.text.trim().to_string() });
                 }
                 previous_was_item = true;
             }

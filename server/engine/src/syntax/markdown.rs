@@ -34,8 +34,6 @@ pub(crate) struct Block {
     pub content: TextRange,
     /// Inline code spans: their contents and the range of those contents (backticks excluded).
     pub code_spans: Vec<(String, TextRange)>,
-    /// Index of the nearest preceding heading block, if any.
-    pub section: Option<usize>,
 }
 
 fn trim_line(text: &str, range: std::ops::Range<usize>) -> TextRange {
@@ -60,7 +58,6 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
     // One entry per open tag: the block that receives its text, if any.
     let mut targets: Vec<Option<usize>> = Vec::new();
     let mut list_depth: usize = 0;
-    let mut last_heading: Option<usize> = None;
     let options = Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let current = |targets: &Vec<Option<usize>>| targets.iter().rev().find_map(|t| *t);
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
@@ -74,9 +71,7 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
                             range: trim_line(text, range.clone()),
                             content: trim_line(text, range.clone()),
                             code_spans: Vec::new(),
-                            section: last_heading,
                         });
-                        last_heading = Some(blocks.len() - 1);
                         Some(blocks.len() - 1)
                     }
                     Tag::Item => {
@@ -87,7 +82,6 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
                             range: r,
                             content: r,
                             code_spans: Vec::new(),
-                            section: last_heading,
                         });
                         Some(blocks.len() - 1)
                     }
@@ -104,8 +98,7 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
                                     range: r,
                                     content: r,
                                     code_spans: Vec::new(),
-                                    section: last_heading,
-                                });
+                                        });
                                 Some(blocks.len() - 1)
                             }
                         }
@@ -122,7 +115,6 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
                             range: r,
                             content: TextRange::empty(r.end),
                             code_spans: Vec::new(),
-                            section: last_heading,
                         });
                         Some(blocks.len() - 1)
                     }
@@ -210,6 +202,5 @@ mod tests {
         assert_eq!(&text[range.start..range.end], "docs/a.md");
         assert_eq!(&text[blocks[3].range.start..blocks[3].range.end], "- [x] done");
         assert_eq!(&text[blocks[5].content.start..blocks[5].content.end], "k: v\n");
-        assert_eq!(blocks[5].section, Some(0));
     }
 }

@@ -14,9 +14,8 @@ pub(crate) type NodeId = usize;
 /// A node's data.
 #[derive(Clone, Debug)]
 pub(crate) enum NodeKind {
-    /// A scalar as written (quotes removed). `quoted` is true for quoted YAML scalars and JSON
-    /// strings.
-    Scalar { value: String, quoted: bool },
+    /// A scalar as written (quotes removed).
+    Scalar { value: String },
     /// JSON `null`, or YAML's `null`, `~` or empty plain scalar.
     Null,
     /// A sequence of nodes.
@@ -218,7 +217,7 @@ pub(crate) fn parse_yaml(text: &str, base: usize) -> Result<Tree, SyntaxError> {
                 let kind = if plain && matches!(value.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
                     NodeKind::Null
                 } else {
-                    NodeKind::Scalar { value: value.into_owned(), quoted: !plain }
+                    NodeKind::Scalar { value: value.into_owned() }
                 };
                 let id = tree.push(kind, range);
                 if anchor > 0 {
@@ -291,15 +290,15 @@ pub(crate) fn parse_json(text: &str) -> Result<Tree, SyntaxError> {
     fn convert(tree: &mut Tree, value: &Value<'_>) -> NodeId {
         match value {
             Value::StringLit(s) => tree.push(
-                NodeKind::Scalar { value: s.value.to_string(), quoted: true },
+                NodeKind::Scalar { value: s.value.to_string() },
                 TextRange::new(s.range.start, s.range.end),
             ),
             Value::NumberLit(n) => tree.push(
-                NodeKind::Scalar { value: n.value.to_string(), quoted: false },
+                NodeKind::Scalar { value: n.value.to_string() },
                 TextRange::new(n.range.start, n.range.end),
             ),
             Value::BooleanLit(b) => tree.push(
-                NodeKind::Scalar { value: b.value.to_string(), quoted: false },
+                NodeKind::Scalar { value: b.value.to_string() },
                 TextRange::new(b.range.start, b.range.end),
             ),
             Value::NullKeyword(n) => tree.push(NodeKind::Null, TextRange::new(n.range.start, n.range.end)),
@@ -314,7 +313,7 @@ pub(crate) fn parse_json(text: &str) -> Result<Tree, SyntaxError> {
                         ObjectPropName::String(s) => (s.value.to_string(), s.range),
                         ObjectPropName::Word(w) => (w.value.to_string(), w.range),
                     };
-                    let k = tree.push(NodeKind::Scalar { value: name, quoted: true }, TextRange::new(range.start, range.end));
+                    let k = tree.push(NodeKind::Scalar { value: name }, TextRange::new(range.start, range.end));
                     let v = convert(tree, &prop.value);
                     pairs.push((k, v));
                 }

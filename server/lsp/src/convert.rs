@@ -1,0 +1,192 @@
+//! Conversions between the engine's plain data and LSP types (in the manner of rust-analyzer's
+//! `to_proto`/`from_proto`): a flat list of free functions.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use phasegate_engine::{Action, ActionKind, Diagnostic, FileChange, LineIndex, PositionEncoding, Severity, TextRange, Workspace};
+use tower_lsp_server::ls_types as lsp;
+
+use crate::session::{ClientCaps, Session};
+
+/// The workspace-relative path of `uri`, when it is a file under `root`.
+pub(crate) fn rel_path(root: &Path, uri: &lsp::Uri) -> Option<String> {
+    let path = uri.to_file_path()?;
+    crate::disk::relative(root, &path)
+}
+
+/// The URI of workspace-relative `rel`.
+pub(crate) fn uri(root: &Path, rel: &str) -> Option<lsp::Uri> {
+    lsp::Uri::from_file_path(root.join(rel))
+}
+
+/// An LSP position → a byte offset in the text `index` describes.
+pub(crate) fn offset(index: &LineIndex, pos: lsp::Position, encoding: PositionEncoding) -> usize {
+    index.offset(phasegate_engine::Position { line: pos.line, character: pos.character }, encoding)
+}
+
+/// A byte offset → an LSP position.
+pub(crate) fn position(index: &LineIndex, offset: usize, encoding: PositionEncoding) -> lsp::Position {
+    let p = index.position(offset, encoding);
+    lsp::Position::new(p.line, p.character)
+}
+
+/// A byte range → an LSP range.
+pub(crate) fn range(index: &LineIndex, r: TextRange, encoding: PositionEncoding) -> lsp::Range {
+    lsp::Range::new(position(index, r.start, encoding), position(index, r.end, encoding))
+}
+
+/// An LSP range → a byte range.
+pub(crate) fn text_range(index: &LineIndex, r: lsp::Range, encoding: PositionEncoding) -> TextRange {
+    TextRange::new(offset(index, r.start, encoding), offset(index, r.end, encoding))
+}
+
+/// An LSP position in a rope → a char index, clamped to the text.
+pub(crate) fn rope_char(rope: &ropey::Rope, pos: lsp::Position, encoding: PositionEncoding) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_chars();
+    }
+    let line_start = rope.line_to_char(line);
+    let line_slice = rope.line(line);
+    let mut line_len = line_slice.len_chars();
+    // Exclude the line terminator.
+    while line_len > 0 && matches!(line_slice.char(line_len - 1), '\n' | '\r') {
+        line_len -= 1;
+    }
+    let col = pos.character as usize;
+    let chars = match encoding {
+        PositionEncoding::Utf8 => {
+            let line_byte = rope.line_to_byte(line);
+            let byte = (line_byte + col).min(rope.char_to_byte(line_start + line_len));
+            rope.byte_to_char(byte) - line_start
+        }
+        PositionEncoding::Utf16 => {
+            let start_cu = rope.char_to_utf16_cu(line_start);
+            let end_cu = rope.char_to_utf16_cu(line_start + line_len);
+            rope.utf16_cu_to_char((start_cu + col).min(end_cu)) - line_start
+        }
+    };
+    line_start + chars.min(line_len)
+}
+
+fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+        Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+/// An engine diagnostic → an LSP diagnostic; `None` when its file has no text (cannot happen for
+/// files with diagnostics, but never panics).
+pub(crate) fn diagnostic(session: &Session, d: &Diagnostic) -> Option<lsp::Diagnostic> {
+    let root = session.root.as_deref()?;
+    let index = session.ws.line_index(&d.path)?;
+    let related: Vec<lsp::DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .filter_map(|r| {
+            let idx = session.ws.line_index(&r.path)?;
+            Some(lsp::DiagnosticRelatedInformation {
+                location: lsp::Location::new(uri(root, &r.path)?, range(idx, r.range, session.encoding)),
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    Some(lsp::Diagnostic {
+        range: range(index, d.range, session.encoding),
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
+        code_description: None,
+        source: Some("phasegate".to_string()),
+        message: d.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: None,
+    })
+}
+
+/// The engine's change → a WorkspaceEdit the client applies; `None` when the client cannot apply
+/// it (file creation without `documentChanges`/`create` support).
+pub(crate) fn workspace_edit(session: &Session, change: &phasegate_engine::WorkspaceChange) -> Option<lsp::WorkspaceEdit> {
+    let root = session.root.as_deref()?;
+    let caps: ClientCaps = session.caps;
+    let ws: &Workspace = &session.ws;
+    let needs_create = change.changes.iter().any(|c| matches!(c, FileChange::Create { .. }));
+    if needs_create && !(caps.document_changes && caps.create_files) {
+        return None;
+    }
+    let text_edits = |path: &str, edits: &[phasegate_engine::TextEdit]| -> Option<Vec<lsp::TextEdit>> {
+        let index = ws.line_index(path)?;
+        Some(edits.iter().map(|e| lsp::TextEdit::new(range(index, e.range, session.encoding), e.new_text.clone())).collect())
+    };
+    if !caps.document_changes {
+        let mut map: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
+        for c in &change.changes {
+            if let FileChange::Edit { path, edits } = c {
+                map.entry(uri(root, path)?).or_default().extend(text_edits(path, edits)?);
+            }
+        }
+        return Some(lsp::WorkspaceEdit { changes: Some(map), document_changes: None, change_annotations: None });
+    }
+    let mut ops = Vec::new();
+    for c in &change.changes {
+        match c {
+            FileChange::Edit { path, edits } => {
+                let version = session.open.get(path).map(|d| d.version);
+                ops.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri: uri(root, path)?, version },
+                    edits: text_edits(path, edits)?.into_iter().map(lsp::OneOf::Left).collect(),
+                }));
+            }
+            FileChange::Create { path, content } => {
+                let u = uri(root, path)?;
+                ops.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
+                    uri: u.clone(),
+                    options: Some(lsp::CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(true) }),
+                    annotation_id: None,
+                })));
+                ops.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri: u, version: None },
+                    edits: vec![lsp::OneOf::Left(lsp::TextEdit::new(lsp::Range::default(), content.clone()))],
+                }));
+            }
+        }
+    }
+    Some(lsp::WorkspaceEdit { changes: None, document_changes: Some(lsp::DocumentChanges::Operations(ops)), change_annotations: None })
+}
+
+/// An engine action → a code action, with the client's diagnostics it fixes. `None` when the
+/// client cannot show or apply it.
+pub(crate) fn code_action(session: &Session, action: &Action, context: &[lsp::Diagnostic]) -> Option<lsp::CodeAction> {
+    let kind = match action.kind {
+        ActionKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
+        ActionKind::Advance | ActionKind::Start => lsp::CodeActionKind::REFACTOR_REWRITE,
+        ActionKind::Scaffold => lsp::CodeActionKind::SOURCE,
+    };
+    let edit = match &action.change {
+        Some(change) => Some(workspace_edit(session, change)?),
+        None => None,
+    };
+    let disabled = match &action.disabled {
+        Some(reason) if session.caps.disabled_actions => Some(lsp::CodeActionDisabled { reason: reason.clone() }),
+        Some(_) => return None,
+        None => None,
+    };
+    let diagnostics: Vec<lsp::Diagnostic> = match action.fixes {
+        Some(code) => context.iter().filter(|d| d.code == Some(lsp::NumberOrString::String(code.as_str().to_string()))).cloned().collect(),
+        None => Vec::new(),
+    };
+    Some(lsp::CodeAction {
+        title: action.title.clone(),
+        kind: Some(kind),
+        diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+        edit,
+        command: None,
+        is_preferred: (action.kind == ActionKind::QuickFix && action.fixes == Some(phasegate_engine::Code::MissingDeliverable)).then_some(true),
+        disabled,
+        data: None,
+    })
+}

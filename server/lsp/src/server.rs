@@ -1,0 +1,485 @@
+//! The LSP handlers. Each converts in, asks the engine under the session lock (never across an
+//! `await`, and inside `catch_unwind`, so a failing request answers with an error and the server
+//! lives on), converts out, and only then talks to the client.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use phasegate_engine::{FileInput, PositionEncoding, Workspace};
+use serde_json::{Value, json};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::{Client, LanguageServer};
+
+use crate::convert;
+use crate::disk;
+use crate::session::{ClientCaps, Document, Session, Settings};
+
+/// The commands of docs/lsp.md.
+const COMMANDS: [&str; 4] = ["phasegate.advance", "phasegate.start", "phasegate.scaffold", "phasegate.status"];
+
+/// The server: a client handle and the session behind one lock.
+pub(crate) struct Backend {
+    client: Client,
+    session: Arc<Mutex<Session>>,
+}
+
+fn internal(message: impl Into<String>) -> Error {
+    Error { code: ErrorCode::InternalError, message: message.into().into(), data: None }
+}
+
+fn invalid(message: impl Into<String>) -> Error {
+    Error { code: ErrorCode::InvalidParams, message: message.into().into(), data: None }
+}
+
+impl Backend {
+    pub(crate) fn new(client: Client) -> Backend {
+        Backend { client, session: Arc::new(Mutex::new(Session::new())) }
+    }
+
+    /// Runs `f` on the session under the lock, catching panics (the lock is recovered if a
+    /// previous panic poisoned it). `Err` carries the panic message.
+    fn with<R>(&self, f: impl FnOnce(&mut Session) -> R) -> std::result::Result<R, String> {
+        let mut guard = self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        catch_unwind(AssertUnwindSafe(|| f(&mut guard))).map_err(|panic| {
+            let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+            format!("internal error: {what}")
+        })
+    }
+
+    /// Publishes (push mode) what changed since the last push, or asks the client to re-pull
+    /// (pull mode). Call after an analysis, outside the lock.
+    async fn publish(&self) {
+        let outcome = self.with(|s| {
+            if s.caps.pull_diagnostics {
+                return (Vec::new(), s.caps.diagnostic_refresh);
+            }
+            let changes = s.push_changes();
+            let root = s.root.clone();
+            let list = changes
+                .into_iter()
+                .filter_map(|(path, diags)| {
+                    let uri = convert::uri(root.as_deref()?, &path)?;
+                    let items: Vec<lsp::Diagnostic> = diags.iter().filter_map(|d| convert::diagnostic(s, d)).collect();
+                    let version = s.open.get(&path).map(|d| d.version);
+                    Some((uri, items, version))
+                })
+                .collect();
+            (list, false)
+        });
+        match outcome {
+            Ok((list, refresh)) => {
+                for (uri, items, version) in list {
+                    self.client.publish_diagnostics(uri, items, version).await;
+                }
+                if refresh {
+                    let _ = self.client.workspace_diagnostic_refresh().await;
+                }
+            }
+            Err(e) => self.client.log_message(lsp::MessageType::ERROR, e).await,
+        }
+    }
+
+    /// Indexes the workspace root from disk (off the async threads), keeps open documents'
+    /// editor text, analyses, and publishes.
+    async fn index(&self) {
+        let Ok(Some((root, filter))) = self.with(|s| s.root.clone().map(|r| (r, s.settings.filter()))) else { return };
+        let progress = if self.with(|s| s.caps.work_done_progress).unwrap_or(false) {
+            let token = lsp::ProgressToken::String("phasegate/index".into());
+            match self.client.create_work_done_progress(token.clone()).await {
+                Ok(()) => Some(self.client.progress(token, "phasegate").with_message(format!("indexing {}", root.display())).begin().await),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let loaded = tokio::task::spawn_blocking(move || disk::load(&root, &filter)).await;
+        let message = match loaded {
+            Ok((ws, errors)) => {
+                for e in errors.iter().take(20) {
+                    self.client.log_message(lsp::MessageType::WARNING, e).await;
+                }
+                let result = self.with(move |s| {
+                    let mut ws: Workspace = ws;
+                    ws.config = s.ws.config.clone();
+                    for (rel, doc) in &s.open {
+                        ws.set_file(rel, FileInput::Text(doc.text.to_string()));
+                    }
+                    s.ws = ws;
+                    s.indexed = true;
+                    s.analyze();
+                    s.ws.len()
+                });
+                match result {
+                    Ok(n) => format!("indexed {n} files"),
+                    Err(e) => e,
+                }
+            }
+            Err(e) => format!("indexing failed: {e}"),
+        };
+        if let Some(p) = progress {
+            p.finish_with_message(message.clone()).await;
+        }
+        self.client.log_message(lsp::MessageType::INFO, format!("phasegate: {message}")).await;
+        self.publish().await;
+    }
+
+    /// The workspace-relative path of `uri`, setting the root from it when the client gave none.
+    fn rel(&self, uri: &lsp::Uri) -> Option<String> {
+        self.with(|s| {
+            if s.root.is_none()
+                && let Some(p) = uri.to_file_path()
+            {
+                s.root = Some(disk::root_for(&p));
+            }
+            convert::rel_path(s.root.as_deref()?, uri)
+        })
+        .ok()
+        .flatten()
+    }
+
+    /// Runs a command; returns its JSON result.
+    async fn command(&self, name: &str, args: Value) -> Result<Value> {
+        let arg = |k: &str| args.get(k).and_then(Value::as_str).map(str::to_string);
+        let uri_rel = match arg("uri") {
+            Some(u) => u.parse::<lsp::Uri>().ok().and_then(|u| self.rel(&u)),
+            None => None,
+        };
+        if name == "phasegate.status" {
+            return self
+                .with(|s| {
+                    let mut all = s.ws.status();
+                    if let Some(rel) = &uri_rel {
+                        let names = s.ws.workflows_of_file(rel);
+                        all.retain(|w| names.iter().any(|n| n == &w.name) && (w.state_path.as_deref() == Some(rel) || !all_has_state(rel, &s.ws)));
+                    }
+                    json!({ "workflows": all })
+                })
+                .map_err(internal);
+        }
+        let now = crate::now();
+        let planned = self.with(|s| -> std::result::Result<lsp::WorkspaceEdit, String> {
+            let workflow = match (arg("workflow"), &uri_rel) {
+                (Some(w), _) => w,
+                (None, Some(rel)) => s.ws.workflows_of_file(rel).into_iter().next().ok_or_else(|| format!("`{rel}` belongs to no workflow"))?,
+                (None, None) => {
+                    let st = s.ws.status();
+                    match st.as_slice() {
+                        [one] => one.name.clone(),
+                        _ => return Err("several workflows: pass `workflow` or `uri`".to_string()),
+                    }
+                }
+            };
+            let state = uri_rel.as_deref().filter(|r| s.ws.status().iter().any(|w| w.state_path.as_deref() == Some(*r)));
+            let change = match name {
+                "phasegate.advance" => s.ws.advance(&workflow, state, arg("to").as_deref(), &now),
+                "phasegate.start" => s.ws.start(&workflow),
+                "phasegate.scaffold" => s.ws.scaffold(&workflow, state, arg("phase").as_deref()),
+                other => return Err(format!("unknown command `{other}`")),
+            }
+            .map_err(|r| r.to_string())?;
+            convert::workspace_edit(s, &change).ok_or_else(|| "the client cannot apply this edit (it needs documentChanges with file creation)".to_string())
+        });
+        let edit = match planned {
+            Ok(Ok(edit)) => edit,
+            Ok(Err(message)) => return Ok(json!({ "applied": false, "message": message })),
+            Err(e) => return Err(internal(e)),
+        };
+        match self.client.apply_edit(edit).await {
+            Ok(r) => Ok(json!({ "applied": r.applied, "message": r.failure_reason.unwrap_or_else(|| if r.applied { "done".into() } else { "the client did not apply the edit".into() }) })),
+            Err(e) => Ok(json!({ "applied": false, "message": e.to_string() })),
+        }
+    }
+}
+
+/// Whether `rel` is itself a state file (then status narrows to its run).
+fn all_has_state(rel: &str, ws: &Workspace) -> bool {
+    ws.status().iter().any(|w| w.state_path.as_deref() == Some(rel))
+}
+
+fn client_caps(c: &lsp::ClientCapabilities) -> ClientCaps {
+    let td = c.text_document.as_ref();
+    let ws = c.workspace.as_ref();
+    let edit = ws.and_then(|w| w.workspace_edit.as_ref());
+    let action = td.and_then(|t| t.code_action.as_ref());
+    ClientCaps {
+        pull_diagnostics: td.and_then(|t| t.diagnostic.as_ref()).is_some(),
+        diagnostic_refresh: ws.and_then(|w| w.diagnostics.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false),
+        work_done_progress: c.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
+        watch_registration: ws.and_then(|w| w.did_change_watched_files.as_ref()).and_then(|d| d.dynamic_registration).unwrap_or(false),
+        document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),
+        create_files: edit.and_then(|e| e.resource_operations.as_ref()).is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create)),
+        disabled_actions: action.and_then(|a| a.disabled_support).unwrap_or(false),
+        code_action_literals: action.and_then(|a| a.code_action_literal_support.as_ref()).is_some(),
+    }
+}
+
+fn root_of(params: &lsp::InitializeParams) -> Option<PathBuf> {
+    if let Some(folders) = &params.workspace_folders
+        && let Some(first) = folders.first()
+    {
+        return first.uri.to_file_path().map(|p| p.into_owned());
+    }
+    #[allow(deprecated)]
+    params.root_uri.as_ref().and_then(|u| u.to_file_path()).map(|p| p.into_owned())
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let caps = client_caps(&params.capabilities);
+        let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.clone()).unwrap_or_default();
+        let encoding = if offered.contains(&lsp::PositionEncodingKind::UTF8) { PositionEncoding::Utf8 } else { PositionEncoding::Utf16 };
+        let settings = match params.initialization_options.as_ref().map(Settings::from_json) {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => {
+                self.client.show_message(lsp::MessageType::WARNING, format!("phasegate: ignoring invalid initializationOptions: {e}")).await;
+                Settings::default()
+            }
+            None => Settings::default(),
+        };
+        let root = root_of(&params);
+        let problems = self
+            .with(|s| {
+                s.caps = caps;
+                s.encoding = encoding;
+                s.root = root;
+                s.apply_settings(settings)
+            })
+            .map_err(internal)?;
+        for p in problems {
+            self.client.show_message(lsp::MessageType::WARNING, format!("phasegate: {p}")).await;
+        }
+        let capabilities = lsp::ServerCapabilities {
+            position_encoding: Some(if encoding == PositionEncoding::Utf8 { lsp::PositionEncodingKind::UTF8 } else { lsp::PositionEncodingKind::UTF16 }),
+            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                ..Default::default()
+            })),
+            code_action_provider: Some(if caps.code_action_literals {
+                lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, lsp::CodeActionKind::REFACTOR_REWRITE, lsp::CodeActionKind::SOURCE]),
+                    ..Default::default()
+                })
+            } else {
+                lsp::CodeActionProviderCapability::Simple(true)
+            }),
+            execute_command_provider: Some(lsp::ExecuteCommandOptions { commands: COMMANDS.iter().map(|c| c.to_string()).collect(), ..Default::default() }),
+            diagnostic_provider: caps.pull_diagnostics.then(|| {
+                lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+                    identifier: Some("phasegate".into()),
+                    inter_file_dependencies: true,
+                    workspace_diagnostics: false,
+                    ..Default::default()
+                })
+            }),
+            ..Default::default()
+        };
+        Ok(lsp::InitializeResult {
+            capabilities,
+            server_info: Some(lsp::ServerInfo { name: "phasegate".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        if self.with(|s| s.caps.watch_registration).unwrap_or(false) {
+            let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::String("**/*".into()), kind: None }],
+            };
+            let registration = lsp::Registration {
+                id: "phasegate-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                self.client.log_message(lsp::MessageType::WARNING, format!("phasegate: cannot watch files: {e}")).await;
+            }
+        }
+        self.index().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let had_root = self.with(|s| s.root.is_some()).unwrap_or(true);
+        let Some(rel) = self.rel(&params.text_document.uri) else { return };
+        let doc = params.text_document;
+        let result = self.with(|s| {
+            s.open.insert(rel.clone(), Document { text: ropey::Rope::from_str(&doc.text), version: doc.version });
+            s.sync_document(&rel);
+            s.analyze();
+        });
+        if let Err(e) = result {
+            self.client.log_message(lsp::MessageType::ERROR, e).await;
+        }
+        if !had_root {
+            self.index().await;
+        } else {
+            self.publish().await;
+        }
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let Some(rel) = self.rel(&params.text_document.uri) else { return };
+        let version = params.text_document.version;
+        let result = self.with(|s| {
+            let encoding = s.encoding;
+            let Some(doc) = s.open.get_mut(&rel) else { return Err(format!("change to `{rel}`, which is not open")) };
+            for change in params.content_changes {
+                match change.range {
+                    Some(r) => {
+                        let start = convert::rope_char(&doc.text, r.start, encoding);
+                        let end = convert::rope_char(&doc.text, r.end, encoding).max(start);
+                        doc.text.remove(start..end);
+                        doc.text.insert(start, &change.text);
+                    }
+                    None => doc.text = ropey::Rope::from_str(&change.text),
+                }
+            }
+            doc.version = version;
+            s.sync_document(&rel);
+            s.analyze();
+            Ok(())
+        });
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) | Err(e) => self.client.log_message(lsp::MessageType::WARNING, format!("phasegate: {e}")).await,
+        }
+        self.publish().await;
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let Some(rel) = self.rel(&params.text_document.uri) else { return };
+        let path = params.text_document.uri.to_file_path().map(|p| p.into_owned());
+        let _ = self.with(|s| {
+            s.open.remove(&rel);
+            // The file on disk is the truth again.
+            match path.as_deref().map(|p| disk::read_input(p, &rel)) {
+                Some(Ok(input)) => s.ws.set_file(&rel, input),
+                _ => {
+                    s.ws.remove_file(&rel);
+                }
+            }
+            s.analyze();
+        });
+        self.publish().await;
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let result = self.with(|s| {
+            let Some(root) = s.root.clone() else { return };
+            for event in params.changes {
+                let Some(path) = event.uri.to_file_path().map(|p| p.into_owned()) else { continue };
+                let Some(rel) = disk::relative(&root, &path) else { continue };
+                if s.open.contains_key(&rel) || rel.starts_with(".git/") {
+                    continue;
+                }
+                if event.typ == lsp::FileChangeType::DELETED {
+                    if !s.ws.remove_file(&rel) {
+                        s.ws.remove_folder(&rel);
+                    }
+                } else if path.is_file()
+                    && let Ok(input) = disk::read_input(&path, &rel)
+                {
+                    s.ws.set_file(&rel, input);
+                }
+            }
+            s.analyze();
+        });
+        if let Err(e) = result {
+            self.client.log_message(lsp::MessageType::ERROR, e).await;
+        }
+        self.publish().await;
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        let settings = match Settings::from_json(&params.settings) {
+            Ok(s) => s,
+            Err(e) => {
+                self.client.show_message(lsp::MessageType::WARNING, format!("phasegate: ignoring invalid settings: {e}")).await;
+                return;
+            }
+        };
+        let refilter = self.with(|s| {
+            let refilter = s.settings.include != settings.include || s.settings.exclude != settings.exclude;
+            let problems = s.apply_settings(settings);
+            s.analyze();
+            (refilter, problems)
+        });
+        match refilter {
+            Ok((refilter, problems)) => {
+                for p in problems {
+                    self.client.show_message(lsp::MessageType::WARNING, format!("phasegate: {p}")).await;
+                }
+                if refilter {
+                    self.index().await;
+                } else {
+                    self.publish().await;
+                }
+            }
+            Err(e) => self.client.log_message(lsp::MessageType::ERROR, e).await,
+        }
+    }
+
+    async fn diagnostic(&self, params: lsp::DocumentDiagnosticParams) -> Result<lsp::DocumentDiagnosticReportResult> {
+        let rel = self.rel(&params.text_document.uri);
+        let items = self
+            .with(|s| {
+                let items: Vec<lsp::Diagnostic> = rel
+                    .as_ref()
+                    .and_then(|r| s.diagnostics.get(r))
+                    .map(|list| list.iter().filter_map(|d| convert::diagnostic(s, d)).collect())
+                    .unwrap_or_default();
+                (items, s.generation)
+            })
+            .map_err(internal)?;
+        Ok(lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id: Some(items.1.to_string()), items: items.0 },
+        })))
+    }
+
+    async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
+        let Some(rel) = self.rel(&params.text_document.uri) else { return Ok(None) };
+        let now = crate::now();
+        let actions = self
+            .with(|s| {
+                let Some(index) = s.ws.line_index(&rel) else { return Vec::new() };
+                let range = convert::text_range(index, params.range, s.encoding);
+                let only = params.context.only.clone();
+                s.ws.code_actions(&rel, range, &now)
+                    .iter()
+                    .filter_map(|a| convert::code_action(s, a, &params.context.diagnostics))
+                    .filter(|a| {
+                        only.as_ref().is_none_or(|kinds| a.kind.as_ref().is_some_and(|k| kinds.iter().any(|o| k.as_str().starts_with(o.as_str()))))
+                    })
+                    .map(lsp::CodeActionOrCommand::CodeAction)
+                    .collect::<Vec<_>>()
+            })
+            .map_err(internal)?;
+        Ok(Some(actions))
+    }
+
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<lsp::LSPAny>> {
+        if !COMMANDS.contains(&params.command.as_str()) && !(params.command == "phasegate.debugPanic" && debug_panic_enabled()) {
+            return Err(invalid(format!("unknown command `{}`", params.command)));
+        }
+        if params.command == "phasegate.debugPanic" {
+            // Only with PHASEGATE_DEBUG_PANIC=1: proves a panicking request leaves the server alive.
+            return self.with(|_| -> Value { panic!("debug panic requested") }).map(Some).map_err(internal);
+        }
+        let args = params.arguments.into_iter().next().unwrap_or(Value::Null);
+        self.command(&params.command, args).await.map(Some)
+    }
+}
+
+fn debug_panic_enabled() -> bool {
+    std::env::var("PHASEGATE_DEBUG_PANIC").is_ok_and(|v| v == "1")
+}
+
+#[allow(dead_code)]
+fn _root_is_path(_: &Path) {}
