@@ -107,11 +107,7 @@ fn phasegate(cwd: &Path, args: &[&str]) -> Output {
             Err(e) => panic!("waiting for phasegate: {e}"),
         }
     };
-    Output {
-        code: status.code().unwrap_or(-1),
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    }
+    Output { code: status.code().unwrap_or(-1), stdout: stdout.join().unwrap_or_default(), stderr: stderr.join().unwrap_or_default() }
 }
 
 /// Compares `actual` with the snapshot file at `path`; with `UPDATE_EXPECT` set, rewrites it.
@@ -362,7 +358,9 @@ fn demo_walkthrough_from_its_readme() {
     assert!(!still.stderr.contains("EVIDENCE.md` is missing") && still.stderr.contains("unticked"), "{}", still.stderr);
 
     let doc = root.join("docs/workflow.md");
-    let ticked = read(&doc).replace("- [ ] Collect EVIDENCE.md", "- [x] Collect EVIDENCE.md").replace("- [ ] Confirm the SDET", "- [x] Confirm the SDET");
+    let ticked = read(&doc)
+        .replace("- [ ] Collect EVIDENCE.md", "- [x] Collect EVIDENCE.md")
+        .replace("- [ ] Confirm the SDET", "- [x] Confirm the SDET");
     std::fs::write(&doc, ticked).expect("tick");
     let advanced = run(&["advance", "checkout-feature"]);
     assert_eq!(advanced.code, 0, "{advanced:#?}");
@@ -422,7 +420,10 @@ fn json_output_shape() {
             assert!(d["range"][end]["line"].is_u64() && d["range"][end]["character"].is_u64(), "{d}");
         }
         // 0-based lines and (on these ASCII lines) 0-based characters, vs 1-based human ones.
-        assert_eq!((p, d["range"]["start"]["line"].as_u64(), d["range"]["start"]["character"].as_u64()), (path.as_str(), Some(line - 1), Some(col - 1)));
+        assert_eq!(
+            (p, d["range"]["start"]["line"].as_u64(), d["range"]["start"]["character"].as_u64()),
+            (path.as_str(), Some(line - 1), Some(col - 1))
+        );
         assert!(d["range"]["end"]["character"].as_u64() > d["range"]["start"]["character"].as_u64(), "a token, not an empty range: {d}");
         assert_eq!(d["code"].as_str(), Some(code.as_str()));
         assert!(CODES.contains(&code.as_str()));
@@ -484,7 +485,11 @@ fn exit_codes() {
     // 2: usage or IO failures, with a message on stderr and nothing on stdout, also for a missing
     // path whose folder exists or that lies inside a git repository.
     let tmp = temp();
-    for (cwd, path) in [(tmp.path().to_path_buf(), "does/not/exist"), (tmp.path().to_path_buf(), "missing.md"), (base.join("gate-unmet/ok"), "does/not/exist")] {
+    for (cwd, path) in [
+        (tmp.path().to_path_buf(), "does/not/exist"),
+        (tmp.path().to_path_buf(), "missing.md"),
+        (base.join("gate-unmet/ok"), "does/not/exist"),
+    ] {
         let out = phasegate(&cwd, &["check", path]);
         assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{out:#?}");
         assert!(out.stderr.contains("no such file or folder"), "{}", out.stderr);
@@ -735,7 +740,9 @@ fn scaffold_refuses_a_folder_that_leads_outside_through_a_symlink() {
 
 /// A billion-laughs YAML document: nine levels of nine aliases (9^9 strings if expanded).
 fn alias_bomb() -> String {
-    let mut s = String::from("workflow: lol\ncurrent: a\na: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+    let mut s = String::from(
+        "workflow: lol\ncurrent: a\na: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    );
     let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
     for pair in names.windows(2) {
         let (prev, name) = (pair[0], pair[1]);
@@ -760,13 +767,16 @@ fn bad_input_finishes_reports_or_skips_and_writes_nothing() {
     let mut n = 0;
     while big.len() < 20 * 1024 * 1024 {
         n += 1;
-        big.push_str(&format!("## Phase {n}: Step {n}\n**Deliverables**:\n- `out/{n}.md`\n\n**Gate Check**: done → Proceed to Phase {}\n- [ ] item {n}\n\n", n + 1));
+        big.push_str(&format!(
+            "## Phase {n}: Step {n}\n**Deliverables**:\n- `out/{n}.md`\n\n**Gate Check**: done → Proceed to Phase {}\n- [ ] item {n}\n\n",
+            n + 1
+        ));
     }
     w("bad/huge.md", big.as_bytes());
     w("bad/malformed.state.yaml", b"workflow: docs-refresh\ncurrent: [audit\nhistory:\n  - {from: audit\n");
     w("bad/malformed-state.json", b"{\"orchestrator_name\": \"docs-refresh\", \"current_status\": \"running\",, }");
     w("bad/bomb.state.yaml", alias_bomb().as_bytes());
-    w("bad/tabs.yaml", b"workflow:\n\t- x\n");
+    w("bad/tabs.state.yaml", b"workflow:\n\t- x\n");
     w("bad/empty.json", b"");
     w("bad/nul-in-yaml.state.yaml", b"workflow: docs-refresh\x00\ncurrent: audit\n");
     #[cfg(unix)]
@@ -790,7 +800,7 @@ fn bad_input_finishes_reports_or_skips_and_writes_nothing() {
                 ("bad/nul-in-yaml.state.yaml", "file-skipped"),
                 ("bad/malformed.state.yaml", "syntax-error"),
                 ("bad/malformed-state.json", "syntax-error"),
-                ("bad/tabs.yaml", "syntax-error"),
+                ("bad/tabs.state.yaml", "syntax-error"),
                 ("docs/workflow.md", "deliverable-outside-workspace"),
             ] {
                 if !has(path, code) {
@@ -810,7 +820,12 @@ fn bad_input_finishes_reports_or_skips_and_writes_nothing() {
             serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap_or_else(|e| panic!("--format {format}: {e}"));
         }
     }
-    for args in [&["status"][..], &["status", "--format", "json"], &["advance", "docs-refresh", "--dry-run"], &["scaffold", "docs-refresh", "--dry-run"]] {
+    for args in [
+        &["status"][..],
+        &["status", "--format", "json"],
+        &["advance", "docs-refresh", "--dry-run"],
+        &["scaffold", "docs-refresh", "--dry-run"],
+    ] {
         let out = s.run(args);
         assert!(out.code == 0 || out.code == 1, "{args:?}: {out:#?}");
     }

@@ -74,7 +74,9 @@ impl Server {
                     return;
                 }
                 let Ok(msg) = serde_json::from_slice::<Value>(&body) else { continue };
-                if std::env::var("LSP_TRACE").is_ok() { eprintln!("<< {}", msg.to_string().chars().take(160).collect::<String>()); }
+                if std::env::var("LSP_TRACE").is_ok() {
+                    eprintln!("<< {}", msg.to_string().chars().take(160).collect::<String>());
+                }
                 // Answer the server's requests as an editor would.
                 if let (Some(id), Some(method)) = (msg.get("id"), msg.get("method").and_then(Value::as_str)) {
                     let result = match method {
@@ -294,8 +296,14 @@ fn push_diagnostics_edits_and_code_actions_in_utf16() {
     assert_eq!(edit["textDocument"]["version"], 2);
     let current = state_text.replace("desing", "requirements");
     let advanced = apply_utf16(&current, edit["edits"].as_array().map(Vec::as_slice).unwrap_or(&[]));
-    assert_eq!(advanced, "workflow: café-rollout\ncurrent: design\nhistory:\n  - {from: requirements, to: design, at: 2026-09-21T14:13:20Z}\n");
-    server.notify("textDocument/didChange", json!({ "textDocument": { "uri": state_uri, "version": 3 }, "contentChanges": [{ "text": advanced }] }));
+    assert_eq!(
+        advanced,
+        "workflow: café-rollout\ncurrent: design\nhistory:\n  - {from: requirements, to: design, at: 2026-09-21T14:13:20Z}\n"
+    );
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": state_uri, "version": 3 }, "contentChanges": [{ "text": advanced }] }),
+    );
     // The next state's diagnostics: design's deliverable is now the one to write.
     let doc = server.diagnostics_for("docs/workflow.md", |d| !d.is_empty());
     assert_eq!(codes(&doc), vec!["missing-deliverable"]);
@@ -332,11 +340,17 @@ fn pull_diagnostics_in_utf8_commands_and_failures() {
     // Commands: status, advance refused (gate unmet), unknown command, a panicking request.
     let status = server.request("workspace/executeCommand", json!({ "command": "phasegate.status", "arguments": [{ "uri": state_uri }] }));
     let wf = &status["result"]["workflows"][0];
-    assert_eq!((wf["name"].as_str(), wf["current"].as_str(), wf["currentIndex"].as_u64(), wf["phaseCount"].as_u64()), (Some("café-rollout"), Some("requirements"), Some(1), Some(3)), "{status}");
-    let refused = server.request("workspace/executeCommand", json!({ "command": "phasegate.advance", "arguments": [{ "uri": state_uri }] }));
+    assert_eq!(
+        (wf["name"].as_str(), wf["current"].as_str(), wf["currentIndex"].as_u64(), wf["phaseCount"].as_u64()),
+        (Some("café-rollout"), Some("requirements"), Some(1), Some(3)),
+        "{status}"
+    );
+    let refused =
+        server.request("workspace/executeCommand", json!({ "command": "phasegate.advance", "arguments": [{ "uri": state_uri }] }));
     assert_eq!(refused["result"]["applied"], false, "{refused}");
     assert!(refused["result"]["message"].as_str().unwrap_or("").contains("not met"), "{refused}");
-    let scaffold = server.request("workspace/executeCommand", json!({ "command": "phasegate.scaffold", "arguments": [{ "uri": state_uri }] }));
+    let scaffold =
+        server.request("workspace/executeCommand", json!({ "command": "phasegate.scaffold", "arguments": [{ "uri": state_uri }] }));
     assert_eq!(scaffold["result"]["applied"], true, "{scaffold}");
     let applied = server.applied.lock().unwrap_or_else(|p| p.into_inner()).clone();
     assert_eq!(applied.len(), 1);

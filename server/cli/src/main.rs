@@ -142,7 +142,9 @@ fn load(root: &Path, settings: &Settings) -> Result<Workspace, Fatal> {
         }
         let level = match level {
             "off" | "none" => None,
-            l => Some(Severity::parse(l).ok_or_else(|| Fatal(format!("unknown severity `{l}`: use error, warning, information, hint or off")))?),
+            l => Some(
+                Severity::parse(l).ok_or_else(|| Fatal(format!("unknown severity `{l}`: use error, warning, information, hint or off")))?,
+            ),
         };
         ws.config.severity.insert(code.to_string(), level);
     }

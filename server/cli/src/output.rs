@@ -52,7 +52,8 @@ fn human_position(ws: &Workspace, path: &str, offset: usize) -> (usize, usize, S
     let pos = index.position(offset, PositionEncoding::Utf8);
     let line = index.line_range(pos.line, text).unwrap_or_default();
     // Tabs are shown as four spaces, so columns count them as four.
-    let col = text.get(line.start..offset.min(line.end).max(line.start)).map_or(0, |s| s.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum());
+    let col =
+        text.get(line.start..offset.min(line.end).max(line.start)).map_or(0, |s| s.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum());
     (pos.line as usize + 1, col + 1, text.get(line.start..line.end).unwrap_or("").replace('\t', "    "))
 }
 
@@ -77,7 +78,11 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> bool {
                         let gutter = " ".repeat(line.to_string().len());
                         let (_, end_col, _) = human_position(ws, &path, d.range.end);
                         let end_line = ws.line_index(&path).map_or(0, |i| i.line_of(d.range.end) as usize + 1);
-                        let width = if end_line == line { end_col.saturating_sub(col).max(1) } else { source.chars().count().saturating_sub(col - 1).max(1) };
+                        let width = if end_line == line {
+                            end_col.saturating_sub(col).max(1)
+                        } else {
+                            source.chars().count().saturating_sub(col - 1).max(1)
+                        };
                         println!("{gutter} |");
                         println!("{line} | {source}");
                         println!("{gutter} | {}{}", " ".repeat(col - 1), "^".repeat(width));
@@ -112,7 +117,11 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> bool {
             } else {
                 println!(
                     "phasegate: {} error(s), {} warning(s), {} information, {} hint(s) in {} file(s)",
-                    counts[0], counts[1], counts[2], counts[3], files.len()
+                    counts[0],
+                    counts[1],
+                    counts[2],
+                    counts[3],
+                    files.len()
                 );
             }
         }
@@ -136,9 +145,16 @@ fn sarif_result(uri: &str, d: &Diagnostic, start: (u32, u32), end: (u32, u32)) -
         .end_column(i64::from(end.1) + 1)
         .build();
     let location = Location::builder()
-        .physical_location(PhysicalLocation::builder().artifact_location(ArtifactLocation::builder().uri(uri.to_string()).build()).region(region).build())
+        .physical_location(
+            PhysicalLocation::builder().artifact_location(ArtifactLocation::builder().uri(uri.to_string()).build()).region(region).build(),
+        )
         .build();
-    SarifResult::builder().rule_id(d.code.as_str().to_string()).level(level).message(Message::builder().text(d.message.clone()).build()).locations(vec![location]).build()
+    SarifResult::builder()
+        .rule_id(d.code.as_str().to_string())
+        .level(level)
+        .message(Message::builder().text(d.message.clone()).build())
+        .locations(vec![location])
+        .build()
 }
 
 fn sarif_log(results: Vec<serde_sarif::sarif::Result>) -> String {
@@ -153,11 +169,7 @@ fn sarif_log(results: Vec<serde_sarif::sarif::Result>) -> String {
                 .build()
         })
         .collect();
-    let driver = ToolComponent::builder()
-        .name("phasegate".to_string())
-        .version(env!("CARGO_PKG_VERSION").to_string())
-        .rules(rules)
-        .build();
+    let driver = ToolComponent::builder().name("phasegate".to_string()).version(env!("CARGO_PKG_VERSION").to_string()).rules(rules).build();
     let run = Run::builder().tool(Tool::builder().driver(driver).build()).results(results).column_kind(json!("utf16CodeUnits")).build();
     let log = Sarif::builder()
         .version(json!("2.1.0"))
@@ -180,9 +192,16 @@ pub(crate) fn print_status(statuses: &[WorkflowStatus], format: Format) {
         let state = s.state_path.as_deref().map_or("no state file".to_string(), |p| format!("state: {p}"));
         println!("{} ({}; {state})", s.name, s.path);
         match (&s.current, s.current_index) {
-            (Some(c), Some(i)) => println!("  current: {c} ({i}/{}), next: {}", s.phase_count, s.next.as_deref().unwrap_or("complete the workflow")),
+            (Some(c), Some(i)) => {
+                println!("  current: {c} ({i}/{}), next: {}", s.phase_count, s.next.as_deref().unwrap_or("complete the workflow"))
+            }
             (Some(c), None) => println!("  current: {c} ({}), next: {}", s.status, s.next.as_deref().unwrap_or("none")),
-            (None, _) => println!("  {} ({} phases){}", s.status, s.phase_count, if s.status == "not-started" { "; `phasegate start` creates a state file" } else { "" }),
+            (None, _) => println!(
+                "  {} ({} phases){}",
+                s.status,
+                s.phase_count,
+                if s.status == "not-started" { "; `phasegate start` creates a state file" } else { "" }
+            ),
         }
         for g in &s.gates {
             println!("  gate {}: {}", g.phase, if g.met { "met" } else { "unmet" });

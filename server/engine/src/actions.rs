@@ -185,11 +185,17 @@ impl<'a> Context<'a> {
     fn workflow_index(&self, name: &str) -> Result<usize, Refusal> {
         match self.by_name.get(&crate::analysis::name_key(name)).map(Vec::as_slice) {
             Some([one]) => Ok(*one),
-            Some([first, ..]) => Err(refuse(format!("several documents define workflow `{name}` (first: `{}`); rename one", self.workflows[*first].file.path))),
+            Some([first, ..]) => Err(refuse(format!(
+                "several documents define workflow `{name}` (first: `{}`); rename one",
+                self.workflows[*first].file.path
+            ))),
             _ => {
                 let mut names: Vec<&str> = self.workflows.iter().map(|w| w.wf.name.as_str()).collect();
                 names.sort_unstable();
-                Err(refuse(format!("no workflow named `{name}`; known workflows: {}", if names.is_empty() { "none".into() } else { names.join(", ") })))
+                Err(refuse(format!(
+                    "no workflow named `{name}`; known workflows: {}",
+                    if names.is_empty() { "none".into() } else { names.join(", ") }
+                )))
             }
         }
     }
@@ -197,7 +203,11 @@ impl<'a> Context<'a> {
     fn pick_run(&self, name: &str, state_path: Option<&str>) -> Result<Option<&RunRef<'a>>, Refusal> {
         let runs = self.runs_of(name);
         match state_path {
-            Some(p) => runs.into_iter().find(|r| r.file.path == p).map(Some).ok_or_else(|| refuse(format!("`{p}` is not a state file of workflow `{name}`"))),
+            Some(p) => runs
+                .into_iter()
+                .find(|r| r.file.path == p)
+                .map(Some)
+                .ok_or_else(|| refuse(format!("`{p}` is not a state file of workflow `{name}`"))),
             None => match runs.as_slice() {
                 [] => Ok(None),
                 [one] => Ok(Some(*one)),
@@ -218,7 +228,10 @@ impl<'a> Context<'a> {
                 let mut out: Vec<String> = Vec::new();
                 for t in &sm.transitions {
                     let from_ok = t.from.as_deref().is_none_or(|f| f.eq_ignore_ascii_case(s));
-                    let forbidden = sm.forbidden.iter().any(|f| f.from.as_deref().is_none_or(|x| x.eq_ignore_ascii_case(s)) && f.to.eq_ignore_ascii_case(&t.to));
+                    let forbidden = sm
+                        .forbidden
+                        .iter()
+                        .any(|f| f.from.as_deref().is_none_or(|x| x.eq_ignore_ascii_case(s)) && f.to.eq_ignore_ascii_case(&t.to));
                     if from_ok && !forbidden && !t.to.eq_ignore_ascii_case(s) && !out.iter().any(|o| o.eq_ignore_ascii_case(&t.to)) {
                         out.push(t.to.clone());
                     }
@@ -288,7 +301,12 @@ impl<'a> Context<'a> {
         let current = run.run.current.as_ref().map(|c| c.name.clone()).unwrap_or_default();
         match &run.position {
             Position::Done => return Err(refuse(format!("workflow `{}` is already complete in `{}`", wf.name, run.file.path))),
-            Position::Unknown => return Err(refuse(format!("`{}` does not name a phase or state of `{}`; fix the state file first", current, wf.name))),
+            Position::Unknown if run.run.current.is_none() => {
+                return Err(refuse(format!("`{}` has no `current:` step; fix the state file first", run.file.path)));
+            }
+            Position::Unknown => {
+                return Err(refuse(format!("`{}` does not name a phase or state of `{}`; fix the state file first", current, wf.name)));
+            }
             _ => {}
         }
         if let Position::Phase(i) = run.position {
@@ -306,7 +324,12 @@ impl<'a> Context<'a> {
                 let found = steps.iter().find(|s| s.eq_ignore_ascii_case(t) || slug(s) == slug(t));
                 match found {
                     Some(s) => Some(s.clone()),
-                    None => return Err(refuse(format!("`{current}` cannot move to `{t}`; next: {}", if steps.is_empty() { "none".into() } else { steps.join(", ") }))),
+                    None => {
+                        return Err(refuse(format!(
+                            "`{current}` cannot move to `{t}`; next: {}",
+                            if steps.is_empty() { "none".into() } else { steps.join(", ") }
+                        )));
+                    }
                 }
             }
             (None, [one]) => Some(one.clone()),
@@ -323,6 +346,9 @@ impl<'a> Context<'a> {
             _ => current.clone(),
         };
         let edits = match run.run.format {
+            StateFormat::Yaml if run.file.kind == crate::facts::FileKind::Json => {
+                json_state_advance(text, &cur_id, target.as_deref(), now)?
+            }
             StateFormat::Yaml => yaml_advance(text, run, &cur_id, target.as_deref(), now)?,
             StateFormat::OrchestratorJson => json_advance(text, wf, &cur_id, target.as_deref(), now)?,
         };
@@ -426,7 +452,10 @@ impl<'a> Context<'a> {
         let mut skipped = Vec::new();
         let changes = self.creations(wf, &wf.phases[index], &mut skipped);
         if changes.is_empty() {
-            return Err(Refusal { message: format!("nothing to scaffold: every nameable deliverable of phase `{}` exists", wf.phases[index].id), unmet: skipped });
+            return Err(Refusal {
+                message: format!("nothing to scaffold: every nameable deliverable of phase `{}` exists", wf.phases[index].id),
+                unmet: skipped,
+            });
         }
         Ok(WorkspaceChange { changes })
     }
@@ -488,6 +517,40 @@ fn yaml_advance(text: &str, run: &RunRef<'_>, from: &str, to: Option<&str>, now:
     Ok(edits)
 }
 
+/// Pretty-prints `doc` with 2-space indentation, ending with a newline when `original` did.
+fn json_text(doc: &serde_json::Value, original: &str) -> Result<String, Refusal> {
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"  ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    serde::Serialize::serialize(doc, &mut ser).map_err(|e| refuse(e.to_string()))?;
+    let mut text = String::from_utf8(out).map_err(|e| refuse(e.to_string()))?;
+    if original.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// The edit advancing a state file in phasegate's format written as JSON (`workflow`, `current`,
+/// `history`): the document rewritten with `current` moved and a history entry appended.
+fn json_state_advance(text: &str, from: &str, to: Option<&str>, now: &str) -> Result<Vec<TextEdit>, Refusal> {
+    use serde_json::{Value, json};
+    let mut doc: Value = serde_json::from_str(text).map_err(|e| refuse(format!("the state file does not parse: {e}")))?;
+    let obj = doc.as_object_mut().ok_or_else(|| refuse("the state file is not a JSON object"))?;
+    match to {
+        Some(next) => {
+            obj.insert("current".into(), json!(next));
+            let history = obj.entry("history").or_insert_with(|| json!([]));
+            if let Some(list) = history.as_array_mut() {
+                list.push(json!({ "from": from, "to": next, "at": now }));
+            }
+        }
+        None => {
+            obj.insert("status".into(), json!("completed"));
+        }
+    }
+    Ok(vec![TextEdit { range: TextRange::new(0, text.len()), new_text: json_text(&doc, text)? }])
+}
+
 /// The edit advancing seed 000's orchestrator JSON: the whole document rewritten with the
 /// current sub-workflow moved to `completed_sub_workflows`, the next one started, pending and
 /// `overall_progress` updated. Key order and 2-space indentation are kept.
@@ -534,15 +597,7 @@ fn json_advance(text: &str, wf: &Workflow, from: &str, to: Option<&str>, now: &s
         p.insert("total".into(), json!(total));
         p.insert("percentage".into(), json!(percentage));
     }
-    let mut out = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"  ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
-    serde::Serialize::serialize(&doc, &mut ser).map_err(|e| refuse(e.to_string()))?;
-    let mut new_text = String::from_utf8(out).map_err(|e| refuse(e.to_string()))?;
-    if text.ends_with('\n') {
-        new_text.push('\n');
-    }
-    Ok(vec![TextEdit { range: TextRange::new(0, text.len()), new_text }])
+    Ok(vec![TextEdit { range: TextRange::new(0, text.len()), new_text: json_text(&doc, text)? }])
 }
 
 impl Workspace {
@@ -642,7 +697,9 @@ impl Workspace {
                 out.push(Action {
                     title,
                     kind: ActionKind::QuickFix,
-                    change: Some(WorkspaceChange { changes: vec![FileChange::Edit { path: path.to_string(), edits: vec![TextEdit { range: c.whole, new_text }] }] }),
+                    change: Some(WorkspaceChange {
+                        changes: vec![FileChange::Edit { path: path.to_string(), edits: vec![TextEdit { range: c.whole, new_text }] }],
+                    }),
                     disabled: None,
                     fixes: Some(Code::MergeConflict),
                     workflow: None,
@@ -688,7 +745,14 @@ impl Workspace {
             }
             if runs.is_empty() {
                 if let Ok(change) = ctx.start(&name) {
-                    out.push(Action { title: format!("Start {}", wf.name), kind: ActionKind::Start, change: Some(change), disabled: None, fixes: None, workflow: Some(wf.name.clone()) });
+                    out.push(Action {
+                        title: format!("Start {}", wf.name),
+                        kind: ActionKind::Start,
+                        change: Some(change),
+                        disabled: None,
+                        fixes: None,
+                        workflow: Some(wf.name.clone()),
+                    });
                 }
             }
             let several = runs.len() > 1;
@@ -704,8 +768,22 @@ impl Workspace {
                         (None, _) => continue,
                     };
                     let action = match ctx.advance(&name, state, target.as_deref(), now) {
-                        Ok(change) => Action { title, kind: ActionKind::Advance, change: Some(change), disabled: None, fixes: None, workflow: Some(wf.name.clone()) },
-                        Err(r) => Action { title, kind: ActionKind::Advance, change: None, disabled: Some(r.to_string()), fixes: None, workflow: Some(wf.name.clone()) },
+                        Ok(change) => Action {
+                            title,
+                            kind: ActionKind::Advance,
+                            change: Some(change),
+                            disabled: None,
+                            fixes: None,
+                            workflow: Some(wf.name.clone()),
+                        },
+                        Err(r) => Action {
+                            title,
+                            kind: ActionKind::Advance,
+                            change: None,
+                            disabled: Some(r.to_string()),
+                            fixes: None,
+                            workflow: Some(wf.name.clone()),
+                        },
                     };
                     out.push(action);
                 }
@@ -789,7 +867,9 @@ mod tests {
 
     #[test]
     fn advance_appends_to_block_history_and_completes_on_last_phase() {
-        let spec = format!("{DOC}//- docs/req.md\n# R\n//- docs/design.md\n# D\n//- docs/INTERFACE-auth.md\n# I\n//- run.state.yaml\nworkflow: demo\ncurrent: design\nhistory:\n  - from: requirements\n    to: design\n    at: 2026-01-01T00:00:00Z\n");
+        let spec = format!(
+            "{DOC}//- docs/req.md\n# R\n//- docs/design.md\n# D\n//- docs/INTERFACE-auth.md\n# I\n//- run.state.yaml\nworkflow: demo\ncurrent: design\nhistory:\n  - from: requirements\n    to: design\n    at: 2026-01-01T00:00:00Z\n"
+        );
         let mut ws = workspace(&spec);
         let change = ws.advance("demo", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
         apply(&mut ws, &change);
@@ -852,6 +932,29 @@ mod tests {
     }
 
     #[test]
+    fn advance_our_format_written_as_json() {
+        let spec = "//- wf.md\n---\nname: demo\n---\n## Phase 1: A\n## Phase 2: B\n//- run.state.json\n{\"workflow\": \"demo\", \"current\": \"a\"}\n";
+        let mut ws = workspace(spec);
+        let change = ws.advance("demo", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
+        apply(&mut ws, &change);
+        expect_test::expect![[r#"
+            {
+              "workflow": "demo",
+              "current": "b",
+              "history": [
+                {
+                  "from": "a",
+                  "to": "b",
+                  "at": "2026-11-21T15:00:00Z"
+                }
+              ]
+            }
+        "#]]
+        .assert_eq(ws.text("run.state.json").unwrap_or_default());
+        assert_eq!(crate::diagnostics::fixture::render(&ws, &[]), "");
+    }
+
+    #[test]
     fn scaffold_uses_templates_and_never_touches_patterns() {
         let spec = format!("{DOC}//- docs/req.md\n# R\n//- run.state.yaml\nworkflow: demo\ncurrent: design\n");
         let ws = workspace(&spec.replace("`docs/design.md`", "`docs/ARCHITECTURE.md`"));
@@ -873,10 +976,15 @@ mod tests {
 
     #[test]
     fn code_actions_in_state_file_doc_and_conflict() {
-        let spec = format!("{DOC}//- run.state.yaml\nworkflow: demo\ncurrent: requirements\n//- c.md\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> feat\n");
+        let spec = format!(
+            "{DOC}//- run.state.yaml\nworkflow: demo\ncurrent: requirements\n//- c.md\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> feat\n"
+        );
         let ws = workspace(&spec);
         let titles = |path: &str, at: usize| -> Vec<String> {
-            ws.code_actions(path, TextRange::empty(at), NOW).iter().map(|a| format!("{} [{}]", a.title, a.disabled.as_deref().unwrap_or("enabled"))).collect()
+            ws.code_actions(path, TextRange::empty(at), NOW)
+                .iter()
+                .map(|a| format!("{} [{}]", a.title, a.disabled.as_deref().unwrap_or("enabled")))
+                .collect()
         };
         expect_test::expect![[r#"
             [
@@ -887,6 +995,9 @@ mod tests {
         .assert_debug_eq(&titles("run.state.yaml", 0));
         let at = ws.text("docs/wf.md").unwrap_or_default().find("docs/req.md").unwrap_or(0);
         assert_eq!(titles("docs/wf.md", at)[0], "Create `docs/req.md` [enabled]");
-        assert_eq!(titles("c.md", 0), vec!["Keep `HEAD` (first side) [enabled]", "Keep `feat` (second side) [enabled]", "Keep both sides [enabled]"]);
+        assert_eq!(
+            titles("c.md", 0),
+            vec!["Keep `HEAD` (first side) [enabled]", "Keep `feat` (second side) [enabled]", "Keep both sides [enabled]"]
+        );
     }
 }

@@ -211,7 +211,9 @@ impl<'a> Context<'a> {
                 CriterionKind::DeliverablesExist => {
                     for d in phase.deliverables.iter().filter(|d| !d.optional) {
                         match self.deliverable_status(d) {
-                            DeliverableStatus::Missing => report.unmet.push(Unmet { reason: format!("deliverable `{}` is missing", d.path) }),
+                            DeliverableStatus::Missing => {
+                                report.unmet.push(Unmet { reason: format!("deliverable `{}` is missing", d.path) })
+                            }
                             DeliverableStatus::Blank(p) => report.unmet.push(Unmet { reason: format!("deliverable `{p}` is empty") }),
                             DeliverableStatus::Present(_) | DeliverableStatus::Unusable(_) => {}
                         }
@@ -219,16 +221,18 @@ impl<'a> Context<'a> {
                 }
                 CriterionKind::ChecklistTicked { file, section } => match self.checklist(file, section) {
                     None => report.unmet.push(Unmet { reason: format!("checklist \"{}\" not found in `{file}`", c.label) }),
-                    Some((open, total, first)) if open > 0 => report.unmet.push(Unmet {
-                        reason: format!("{open} of {total} items unticked in \"{}\"; first: {first}", c.label),
-                    }),
+                    Some((open, total, first)) if open > 0 => {
+                        report.unmet.push(Unmet { reason: format!("{open} of {total} items unticked in \"{}\"; first: {first}", c.label) })
+                    }
                     Some(_) => {}
                 },
                 CriterionKind::NoMarkers { files } => {
                     for f in files {
                         let hits = self.markers(f);
                         if let Some(first) = hits.first() {
-                            report.unmet.push(Unmet { reason: format!("`{f}` has {} unresolved marker(s), first `{}`", hits.len(), first.word) });
+                            report
+                                .unmet
+                                .push(Unmet { reason: format!("`{f}` has {} unresolved marker(s), first `{}`", hits.len(), first.word) });
                         }
                     }
                 }
@@ -315,12 +319,16 @@ pub(crate) fn find_markers(text: &str, skip: &[TextRange]) -> Vec<MarkerHit> {
             let end = start + word.len();
             from = end;
             let is_word_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-            let word_bounded = word.starts_with('[') || ((start == 0 || !is_word_char(bytes[start - 1])) && (end >= bytes.len() || !is_word_char(bytes[end])));
+            let word_bounded = word.starts_with('[')
+                || ((start == 0 || !is_word_char(bytes[start - 1])) && (end >= bytes.len() || !is_word_char(bytes[end])));
             if !word_bounded || skip.iter().any(|r| r.start <= start && start < r.end) {
                 continue;
             }
             let range_end = if word.starts_with('[') { text[start..].find(']').map_or(end, |j| start + j + 1) } else { end };
-            out.push(MarkerHit { word: if word.starts_with('[') { "[NEEDS CLARIFICATION]" } else { word }, range: TextRange::new(start, range_end) });
+            out.push(MarkerHit {
+                word: if word.starts_with('[') { "[NEEDS CLARIFICATION]" } else { word },
+                range: TextRange::new(start, range_end),
+            });
         }
     }
     out.sort_by_key(|m| m.range.start);
@@ -332,11 +340,9 @@ pub(crate) fn skipped_reason(s: &Skipped) -> String {
     match s {
         Skipped::NotUtf8 { at } => format!("is not valid UTF-8 (first bad byte at offset {at})"),
         Skipped::Binary => "looks binary (it holds NUL bytes)".to_string(),
-        Skipped::TooLarge { len } => format!(
-            "is {:.1} MiB, over the {} MiB limit for analysis",
-            *len as f64 / 1048576.0,
-            crate::facts::MAX_TEXT_BYTES / 1048576
-        ),
+        Skipped::TooLarge { len } => {
+            format!("is {:.1} MiB, over the {} MiB limit for analysis", *len as f64 / 1048576.0, crate::facts::MAX_TEXT_BYTES / 1048576)
+        }
     }
 }
 

@@ -4,21 +4,21 @@
 //! does no IO; the `phasegate` CLI and the language server both drive it through [`Workspace`].
 //! See ARCHITECTURE.md for the map.
 
-pub mod text;
-pub(crate) mod syntax;
-pub mod model;
-pub(crate) mod paths;
-pub(crate) mod extract;
-pub mod facts;
 pub mod actions;
-#[cfg(test)]
-mod seeds;
 pub(crate) mod analysis;
 pub mod diagnostics;
+pub(crate) mod extract;
+pub mod facts;
+pub mod model;
+pub(crate) mod paths;
+#[cfg(test)]
+mod seeds;
+pub(crate) mod syntax;
+pub mod text;
 mod workspace;
 
+pub use actions::{Action, ActionKind, FileChange, GateStatus, Refusal, TextEdit, WorkflowStatus, WorkspaceChange};
 pub use diagnostics::{Code, Diagnostic, Related, Severity};
 pub use facts::{FileInput, MAX_TEXT_BYTES, wants_content};
 pub use text::{LineIndex, Position, PositionEncoding, TextRange};
 pub use workspace::{Config, Workspace};
-pub use actions::{Action, ActionKind, FileChange, GateStatus, Refusal, TextEdit, WorkflowStatus, WorkspaceChange};

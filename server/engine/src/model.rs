@@ -43,6 +43,8 @@ pub struct Workflow {
     pub name: String,
     /// Where to point at the workflow (its name in front matter, or its first phase heading).
     pub name_range: TextRange,
+    /// Whether the name is written (front matter or definition `name`), not a file stem.
+    pub explicit_name: bool,
     /// Where it came from.
     pub source: WorkflowSource,
     /// Phases in document order (the order runs go through).
@@ -63,10 +65,11 @@ impl Workflow {
         if wanted.is_empty() {
             return None;
         }
-        if let Some(i) = self.phases.iter().position(|p| p.id == wanted || slug(&p.title) == wanted) {
+        if let Some(i) = self.phases.iter().position(|p| p.id == wanted || slug(&p.id) == wanted || slug(&p.title) == wanted) {
             return Some(i);
         }
-        let number = wanted.trim_start_matches("phase-").trim_start_matches("step-");
+        // `2`, `phase-2`, `Sub-Workflow 2`, `Step 2`, ...: the phase numbered so.
+        let number = ["phase-", "step-", "sub-workflow-", "workflow-"].iter().find_map(|k| wanted.strip_prefix(k)).unwrap_or(&wanted);
         self.phases.iter().position(|p| p.number.as_deref().is_some_and(|n| slug(n) == number))
     }
 
@@ -128,15 +131,7 @@ impl Deliverable {
             Ok(p) if crate::paths::has_placeholder(p) => crate::paths::PathPattern::new(p),
             _ => None,
         };
-        Deliverable {
-            path: path.to_string(),
-            range,
-            optional: false,
-            require_complete: false,
-            template: None,
-            resolved,
-            pattern,
-        }
+        Deliverable { path: path.to_string(), range, optional: false, require_complete: false, template: None, resolved, pattern }
     }
 
     /// Whether the path holds a placeholder, so that it names a pattern rather than a file.

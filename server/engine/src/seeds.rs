@@ -16,7 +16,11 @@ pub(crate) fn outline(ws: &Workspace) -> String {
             let _ = writeln!(out, "workflow `{}` in {path} ({:?})", wf.name, wf.source);
             for p in &wf.phases {
                 let number = p.number.as_deref().map(|n| format!(" #{n}")).unwrap_or_default();
-                let deps = if p.depends_on.is_empty() { String::new() } else { format!(" depends_on {:?}", p.depends_on.iter().map(|d| &d.name).collect::<Vec<_>>()) };
+                let deps = if p.depends_on.is_empty() {
+                    String::new()
+                } else {
+                    format!(" depends_on {:?}", p.depends_on.iter().map(|d| &d.name).collect::<Vec<_>>())
+                };
                 let _ = writeln!(out, "  phase `{}`{number}: {}{deps}", p.id, p.title);
                 for d in &p.deliverables {
                     let mut flags = Vec::new();
@@ -54,7 +58,13 @@ pub(crate) fn outline(ws: &Workspace) -> String {
             if let Some(sm) = &wf.state_machine {
                 let _ = writeln!(out, "  states {:?}", sm.states.iter().map(|s| &s.name).collect::<Vec<_>>());
                 for t in &sm.transitions {
-                    let _ = writeln!(out, "  transition {} -> {}{}", t.from.as_deref().unwrap_or("*"), t.to, t.trigger.as_deref().map(|x| format!(" ({x})")).unwrap_or_default());
+                    let _ = writeln!(
+                        out,
+                        "  transition {} -> {}{}",
+                        t.from.as_deref().unwrap_or("*"),
+                        t.to,
+                        t.trigger.as_deref().map(|x| format!(" ({x})")).unwrap_or_default()
+                    );
                 }
                 for t in &sm.forbidden {
                     let _ = writeln!(out, "  forbidden {} -> {}", t.from.as_deref().unwrap_or("*"), t.to);

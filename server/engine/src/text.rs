@@ -120,10 +120,9 @@ impl LineIndex {
         }
         let lc = match encoding {
             PositionEncoding::Utf8 => Some(line_index::LineCol { line: position.line, col: position.character }),
-            PositionEncoding::Utf16 => self.inner.to_utf8(
-                line_index::WideEncoding::Utf16,
-                line_index::WideLineCol { line: position.line, col: position.character },
-            ),
+            PositionEncoding::Utf16 => self
+                .inner
+                .to_utf8(line_index::WideEncoding::Utf16, line_index::WideLineCol { line: position.line, col: position.character }),
         };
         match lc.and_then(|lc| self.inner.offset(lc)) {
             Some(off) => usize::from(off).min(line_end.max(line_start)).max(line_start),

@@ -82,7 +82,8 @@ impl Workspace {
     /// returns how many were removed.
     pub fn remove_folder(&mut self, prefix: &str) -> usize {
         let start = format!("{prefix}/");
-        let doomed: Vec<String> = self.files.range(start.clone()..).take_while(|(k, _)| k.starts_with(&start)).map(|(k, _)| k.clone()).collect();
+        let doomed: Vec<String> =
+            self.files.range(start.clone()..).take_while(|(k, _)| k.starts_with(&start)).map(|(k, _)| k.clone()).collect();
         for k in &doomed {
             self.files.remove(k);
         }

@@ -185,7 +185,8 @@ pub(crate) fn code_action(session: &Session, action: &Action, context: &[lsp::Di
         diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
         edit,
         command: None,
-        is_preferred: (action.kind == ActionKind::QuickFix && action.fixes == Some(phasegate_engine::Code::MissingDeliverable)).then_some(true),
+        is_preferred: (action.kind == ActionKind::QuickFix && action.fixes == Some(phasegate_engine::Code::MissingDeliverable))
+            .then_some(true),
         disabled,
         data: None,
     })

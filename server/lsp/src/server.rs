@@ -43,7 +43,8 @@ impl Backend {
     fn with<R>(&self, f: impl FnOnce(&mut Session) -> R) -> std::result::Result<R, String> {
         let mut guard = self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         catch_unwind(AssertUnwindSafe(|| f(&mut guard))).map_err(|panic| {
-            let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+            let what =
+                panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
             format!("internal error: {what}")
         })
     }
@@ -152,7 +153,9 @@ impl Backend {
                     let mut all = s.ws.status();
                     if let Some(rel) = &uri_rel {
                         let names = s.ws.workflows_of_file(rel);
-                        all.retain(|w| names.iter().any(|n| n == &w.name) && (w.state_path.as_deref() == Some(rel) || !all_has_state(rel, &s.ws)));
+                        all.retain(|w| {
+                            names.iter().any(|n| n == &w.name) && (w.state_path.as_deref() == Some(rel) || !all_has_state(rel, &s.ws))
+                        });
                     }
                     json!({ "workflows": all })
                 })
@@ -162,7 +165,9 @@ impl Backend {
         let planned = self.with(|s| -> std::result::Result<lsp::WorkspaceEdit, String> {
             let workflow = match (arg("workflow"), &uri_rel) {
                 (Some(w), _) => w,
-                (None, Some(rel)) => s.ws.workflows_of_file(rel).into_iter().next().ok_or_else(|| format!("`{rel}` belongs to no workflow"))?,
+                (None, Some(rel)) => {
+                    s.ws.workflows_of_file(rel).into_iter().next().ok_or_else(|| format!("`{rel}` belongs to no workflow"))?
+                }
                 (None, None) => {
                     let st = s.ws.status();
                     match st.as_slice() {
@@ -179,7 +184,8 @@ impl Backend {
                 other => return Err(format!("unknown command `{other}`")),
             }
             .map_err(|r| r.to_string())?;
-            convert::workspace_edit(s, &change).ok_or_else(|| "the client cannot apply this edit (it needs documentChanges with file creation)".to_string())
+            convert::workspace_edit(s, &change)
+                .ok_or_else(|| "the client cannot apply this edit (it needs documentChanges with file creation)".to_string())
         });
         let edit = match planned {
             Ok(Ok(edit)) => edit,
@@ -187,7 +193,9 @@ impl Backend {
             Err(e) => return Err(internal(e)),
         };
         match self.client.apply_edit(edit).await {
-            Ok(r) => Ok(json!({ "applied": r.applied, "message": r.failure_reason.unwrap_or_else(|| if r.applied { "done".into() } else { "the client did not apply the edit".into() }) })),
+            Ok(r) => Ok(
+                json!({ "applied": r.applied, "message": r.failure_reason.unwrap_or_else(|| if r.applied { "done".into() } else { "the client did not apply the edit".into() }) }),
+            ),
             Err(e) => Ok(json!({ "applied": false, "message": e.to_string() })),
         }
     }
@@ -209,7 +217,9 @@ fn client_caps(c: &lsp::ClientCapabilities) -> ClientCaps {
         work_done_progress: c.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
         watch_registration: ws.and_then(|w| w.did_change_watched_files.as_ref()).and_then(|d| d.dynamic_registration).unwrap_or(false),
         document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),
-        create_files: edit.and_then(|e| e.resource_operations.as_ref()).is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create)),
+        create_files: edit
+            .and_then(|e| e.resource_operations.as_ref())
+            .is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create)),
         disabled_actions: action.and_then(|a| a.disabled_support).unwrap_or(false),
         code_action_literals: action.and_then(|a| a.code_action_literal_support.as_ref()).is_some(),
     }
@@ -233,7 +243,9 @@ impl LanguageServer for Backend {
         let settings = match params.initialization_options.as_ref().map(Settings::from_json) {
             Some(Ok(s)) => s,
             Some(Err(e)) => {
-                self.client.show_message(lsp::MessageType::WARNING, format!("phasegate: ignoring invalid initializationOptions: {e}")).await;
+                self.client
+                    .show_message(lsp::MessageType::WARNING, format!("phasegate: ignoring invalid initializationOptions: {e}"))
+                    .await;
                 Settings::default()
             }
             None => Settings::default(),
@@ -251,7 +263,11 @@ impl LanguageServer for Backend {
             self.client.show_message(lsp::MessageType::WARNING, format!("phasegate: {p}")).await;
         }
         let capabilities = lsp::ServerCapabilities {
-            position_encoding: Some(if encoding == PositionEncoding::Utf8 { lsp::PositionEncodingKind::UTF8 } else { lsp::PositionEncodingKind::UTF16 }),
+            position_encoding: Some(if encoding == PositionEncoding::Utf8 {
+                lsp::PositionEncodingKind::UTF8
+            } else {
+                lsp::PositionEncodingKind::UTF16
+            }),
             text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
                 open_close: Some(true),
                 change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
@@ -259,13 +275,20 @@ impl LanguageServer for Backend {
             })),
             code_action_provider: Some(if caps.code_action_literals {
                 lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
-                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, lsp::CodeActionKind::REFACTOR_REWRITE, lsp::CodeActionKind::SOURCE]),
+                    code_action_kinds: Some(vec![
+                        lsp::CodeActionKind::QUICKFIX,
+                        lsp::CodeActionKind::REFACTOR_REWRITE,
+                        lsp::CodeActionKind::SOURCE,
+                    ]),
                     ..Default::default()
                 })
             } else {
                 lsp::CodeActionProviderCapability::Simple(true)
             }),
-            execute_command_provider: Some(lsp::ExecuteCommandOptions { commands: COMMANDS.iter().map(|c| c.to_string()).collect(), ..Default::default() }),
+            execute_command_provider: Some(lsp::ExecuteCommandOptions {
+                commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
+                ..Default::default()
+            }),
             diagnostic_provider: caps.pull_diagnostics.then(|| {
                 lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
                     identifier: Some("phasegate".into()),
@@ -455,7 +478,8 @@ impl LanguageServer for Backend {
                     .iter()
                     .filter_map(|a| convert::code_action(s, a, &params.context.diagnostics))
                     .filter(|a| {
-                        only.as_ref().is_none_or(|kinds| a.kind.as_ref().is_some_and(|k| kinds.iter().any(|o| k.as_str().starts_with(o.as_str()))))
+                        only.as_ref()
+                            .is_none_or(|kinds| a.kind.as_ref().is_some_and(|k| kinds.iter().any(|o| k.as_str().starts_with(o.as_str()))))
                     })
                     .map(lsp::CodeActionOrCommand::CodeAction)
                     .collect::<Vec<_>>()

@@ -22,7 +22,9 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Severity::Error,
                 &file.path,
                 c.start_marker,
-                format!("unresolved merge conflict between `{ours}` and `{theirs}`: keep one side and remove the markers (phasegate reads `{ours}` meanwhile)"),
+                format!(
+                    "unresolved merge conflict between `{ours}` and `{theirs}`: keep one side and remove the markers (phasegate reads `{ours}` meanwhile)"
+                ),
             );
             if let Some(sep) = separator {
                 d = d.with_related(&file.path, crate::text::TextRange::new(sep, sep + 7), "the sides split here");
@@ -39,10 +41,7 @@ mod tests {
 
     #[test]
     fn conflict_is_reported_once_and_the_first_side_is_analysed() {
-        let out = check(
-            "//- wf.md\n<<<<<<< HEAD\n## Phase 1: Design\n=======\n## Phase 1: Design\n>>>>>>> a756d8e (feat: x)\n",
-            &[],
-        );
+        let out = check("//- wf.md\n<<<<<<< HEAD\n## Phase 1: Design\n=======\n## Phase 1: Design\n>>>>>>> a756d8e (feat: x)\n", &[]);
         expect![[r#"
             wf.md:1:1: error[merge-conflict]: unresolved merge conflict between `HEAD` and `a756d8e (feat: x)`: keep one side and remove the markers (phasegate reads `HEAD` meanwhile)
         "#]]

@@ -71,7 +71,8 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let names: Vec<(&str, TextRange)> = phases.iter().map(|p| (p.id.as_str(), p.range)).collect();
-        let edges: Vec<Vec<usize>> = phases.iter().map(|p| p.depends_on.iter().filter_map(|d| w.wf.phase_index(&d.name)).collect()).collect();
+        let edges: Vec<Vec<usize>> =
+            phases.iter().map(|p| p.depends_on.iter().filter_map(|d| w.wf.phase_index(&d.name)).collect()).collect();
         report(out, &w.file.path, "phases", &names, &edges);
     }
     for file in ctx.ws.files.values() {

@@ -70,7 +70,10 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             Severity::Information,
                             &w.file.path,
                             d.range,
-                            format!("deliverable `{}` of the current phase `{}` does not exist yet (\"Scaffold deliverables\" creates it)", d.path, phase.id),
+                            format!(
+                                "deliverable `{}` of the current phase `{}` does not exist yet (\"Scaffold deliverables\" creates it)",
+                                d.path, phase.id
+                            ),
                         ));
                     }
                 }
@@ -113,10 +116,22 @@ mod tests {
 
     #[test]
     fn near_miss_present_files_and_patterns_satisfy() {
-        let spec = format!("{DOC}//- state.yaml\nworkflow: demo\ncurrent: design\n//- docs/req.md\n# Req\n//- docs/INTERFACE-auth.md\n# Auth\n//- docs/design.md\n# D\n");
+        let spec = format!(
+            "{DOC}//- state.yaml\nworkflow: demo\ncurrent: design\n//- docs/req.md\n# Req\n//- docs/INTERFACE-auth.md\n# Auth\n//- docs/design.md\n# D\n"
+        );
         assert_eq!(check(&spec, &["missing-deliverable"]), "");
         // No state file: no run, nothing to report.
         assert_eq!(check(DOC, &["missing-deliverable"]), "");
+    }
+
+    #[test]
+    fn deliverables_and_checklists_under_headings() {
+        let spec = "//- wf.md\n---\nname: demo\n---\n## Phase 1: Design\n### Deliverables\n- `docs/design.md`\n## Phase 2: Build\n### Before starting build, orchestrator MUST verify\n- [ ] design reviewed\n## Phase 3: Ship\n//- s.state.yaml\nworkflow: demo\ncurrent: ship\n";
+        expect![[r#"
+            s.state.yaml:2:10: error[gate-unmet]: the run is past the gate of phase `design`, which is not met: deliverable `docs/design.md` is missing; 1 of 1 items unticked in "Before starting build, orchestrator MUST verify"; first: design reviewed
+            wf.md:6:4: error[missing-deliverable]: deliverable `docs/design.md` does not exist, but phase `design` is complete in `s.state.yaml`: create it, or move the run back
+        "#]]
+        .assert_eq(&check(spec, &["missing-deliverable", "gate-unmet"]));
     }
 
     #[test]

@@ -57,14 +57,23 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         Severity::Error,
                         &w.file.path,
                         target.range,
-                        format!("the gate of phase `{}` proceeds to `{}`, which does not exist (phases: {})", phase.id, target.name, known.join(", ")),
+                        format!(
+                            "the gate of phase `{}` proceeds to `{}`, which does not exist (phases: {})",
+                            phase.id,
+                            target.name,
+                            known.join(", ")
+                        ),
                     ));
                 }
             }
             for c in &phase.gate.criteria {
                 match &c.kind {
                     CriterionKind::ChecklistTicked { file, section } if ctx.checklist(file, section).is_none() => {
-                        let what = if ctx.file(file).is_none() { format!("`{file}` does not exist") } else { format!("`{file}` has no checklist under \"{section}\"") };
+                        let what = if ctx.file(file).is_none() {
+                            format!("`{file}` does not exist")
+                        } else {
+                            format!("`{file}` has no checklist under \"{section}\"")
+                        };
                         out.push(Diagnostic::new(
                             Code::GateDangling,
                             Severity::Error,
@@ -114,7 +123,7 @@ mod tests {
         // At `design`, only requirements' gate is behind the run, and it is met.
         let spec = format!("{DOC}//- run.state.yaml\nworkflow: demo\ncurrent: design\n//- req.md\n# R\n");
         assert_eq!(check(&spec, &["gate-unmet"]), "");
-        let ok = "//- wf.md\n## Phase 1: A\n**Gate Check**: ok → Proceed to Phase 2\n## Phase 2: B\n**Gate Check**: ok → Proceed to Integration\n";
+        let ok = "//- wf.md\n## Phase 1: A\n**Gate Check**: ok → Proceed to Phase 2\n## Phase 2: B\n**Gate Check**: ok → Proceed to Integration\n//- s.md\n### Sub-Workflow 1: A\n**Gate Check**: ok → Proceed to Sub-Workflow 2\n### Sub-Workflow 2: B\n";
         assert_eq!(check(ok, &["gate-dangling"]), "");
     }
 }

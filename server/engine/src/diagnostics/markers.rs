@@ -39,7 +39,10 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         Severity::Error,
                         &f,
                         hit.range,
-                        format!("`{}` left in `{f}`, which the passed gate of phase `{}` requires complete (see `{}`)", hit.word, phase.id, run.file.path),
+                        format!(
+                            "`{}` left in `{f}`, which the passed gate of phase `{}` requires complete (see `{}`)",
+                            hit.word, phase.id, run.file.path
+                        ),
                     ));
                 }
             }

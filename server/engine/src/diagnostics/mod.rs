@@ -198,7 +198,13 @@ pub fn render_docs() -> String {
         s.push_str(&format!("| [`{0}`](#{0}) | {1} |\n", d.code.as_str(), d.severity.as_str()));
     }
     for d in DOCS {
-        s.push_str(&format!("\n## {}\n\nSeverity: {}.\n\n**When**: {}\n\n**Fix**: {}\n", d.code.as_str(), d.severity.as_str(), d.when, d.fix));
+        s.push_str(&format!(
+            "\n## {}\n\nSeverity: {}.\n\n**When**: {}\n\n**Fix**: {}\n",
+            d.code.as_str(),
+            d.severity.as_str(),
+            d.when,
+            d.fix
+        ));
     }
     s
 }
@@ -235,7 +241,14 @@ pub(crate) mod fixture {
                     continue;
                 }
                 let pos = ws.line_index(&path).map(|i| i.position(d.range.start, crate::text::PositionEncoding::Utf8)).unwrap_or_default();
-                out.push_str(&format!("{path}:{}:{}: {}[{}]: {}\n", pos.line + 1, pos.character + 1, d.severity.as_str(), d.code.as_str(), d.message));
+                out.push_str(&format!(
+                    "{path}:{}:{}: {}[{}]: {}\n",
+                    pos.line + 1,
+                    pos.character + 1,
+                    d.severity.as_str(),
+                    d.code.as_str(),
+                    d.message
+                ));
             }
         }
         out

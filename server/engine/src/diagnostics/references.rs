@@ -25,7 +25,13 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         Severity::Error,
                         &w.file.path,
                         d.range,
-                        format!("phase `{}` depends on `{}`, which is not a phase of `{}` (phases: `{}`)", p.id, d.name, w.wf.name, ids.join("`, `")),
+                        format!(
+                            "phase `{}` depends on `{}`, which is not a phase of `{}` (phases: `{}`)",
+                            p.id,
+                            d.name,
+                            w.wf.name,
+                            ids.join("`, `")
+                        ),
                     ));
                 }
             }
@@ -47,7 +53,13 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             for imp in &task.implements {
                 if let Some(problem) = implements_problem(ctx, folder, &imp.name) {
-                    out.push(Diagnostic::new(Code::DanglingReference, Severity::Error, &file.path, imp.range, format!("task `{}` implements `{}`, but {problem}", task.id.name, imp.name)));
+                    out.push(Diagnostic::new(
+                        Code::DanglingReference,
+                        Severity::Error,
+                        &file.path,
+                        imp.range,
+                        format!("task `{}` implements `{}`, but {problem}", task.id.name, imp.name),
+                    ));
                 }
             }
         }
@@ -125,8 +137,22 @@ mod tests {
     }
 
     #[test]
+    fn implements_in_parentheses_wrapped_lines_and_under_heading_tasks() {
+        let spec = format!(
+            "{TREE}//- .ops/build/v1/checkout/tasks.md\n- [ ] T1: Card form (implements: R2)\n- [ ] T2: Refunds and a long\n  wrapped line; implements: R5\n### T3: Receipts\nThis task implements: checkout/R6\n//- defs/p.workflow.yaml\nname: p\nphases:\n  - {{id: sys_design, title: System design}}\n  - {{id: build, depends_on: [sys_design]}}\n"
+        );
+        expect![[r#"
+            .ops/build/v1/checkout/tasks.md:3:29: error[dangling-reference]: task `T2` implements `R5`, but `.ops/build/v1/checkout/specs.md` has no requirement `R5` (it lists `R1`, `R2`)
+            .ops/build/v1/checkout/tasks.md:5:23: error[dangling-reference]: task `T3` implements `checkout/R6`, but `.ops/build/v1/checkout/specs.md` has no requirement `R6` (it lists `R1`, `R2`)
+        "#]]
+        .assert_eq(&check(&spec, &["dangling-reference", "unknown-state"]));
+    }
+
+    #[test]
     fn near_miss_without_memory_map_ids_are_not_checked() {
-        let spec = format!("{TREE}//- .ops/build/v1/checkout/tasks.md\n- [ ] T1: Card form\n  - implements: checkout/R1\n//- wf.md\n`[id:anything]`\n");
+        let spec = format!(
+            "{TREE}//- .ops/build/v1/checkout/tasks.md\n- [ ] T1: Card form\n  - implements: checkout/R1\n//- wf.md\n`[id:anything]`\n"
+        );
         assert_eq!(check(&spec, &["dangling-reference"]), "");
     }
 }

@@ -7,7 +7,7 @@ use crate::model::StateFormat;
 pub(crate) const DOC: Doc = Doc {
     code: Code::InconsistentState,
     severity: Severity::Error,
-    when: "A state file contradicts itself. Seed 000's JSON: `overall_progress.completed` differs from the number of completed sub-workflows, `total` from the workflow's phase count, `percentage` from completed/total; a phase is both completed and pending; the current sub-workflow is also completed or pending; `current_status` is `completed` with work pending. phasegate's YAML: `current` differs from the last history entry's `to`, or a history entry does not start where the previous one ended.",
+    when: "A state file contradicts itself. Seed 000's JSON: `overall_progress.completed` differs from the number of completed sub-workflows, `total` from the workflow's phase count, `percentage` from completed/total; a phase is both completed and pending; the current sub-workflow is also completed or pending; `current_status` is `completed` with work pending. phasegate's YAML: `current` is missing (and the run not `completed`), differs from the last history entry's `to`, or a history entry does not start where the previous one ended.",
     fix: "Correct the field the message points at; the message gives the value it should have.",
 };
 
@@ -68,11 +68,18 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             StateFormat::Yaml => {
+                if r.current.is_none() && !r.is_completed() {
+                    let hint = r.history.last().map_or(String::new(), |e| format!(" (the last history entry moved to `{}`)", e.to.name));
+                    report(r.workflow.range, format!("the state file has no `current:` step{hint}; add it, or `status: completed`"));
+                }
                 for pair in r.history.windows(2) {
                     if let Some(from) = &pair[1].from
                         && !same(&from.name, &pair[0].to.name)
                     {
-                        report(from.range, format!("this entry starts at `{}`, but the previous one ended at `{}`", from.name, pair[0].to.name));
+                        report(
+                            from.range,
+                            format!("this entry starts at `{}`, but the previous one ended at `{}`", from.name, pair[0].to.name),
+                        );
                     }
                 }
                 if let (Some(last), Some(cur)) = (r.history.last(), &r.current)
@@ -90,7 +97,8 @@ mod tests {
     use crate::diagnostics::fixture::check;
     use expect_test::expect;
 
-    const DOC: &str = "//- wf.md\n---\nname: demo\n---\n### Sub-Workflow 1: Design\n### Sub-Workflow 2: Planning\n### Sub-Workflow 3: Implementation\n";
+    const DOC: &str =
+        "//- wf.md\n---\nname: demo\n---\n### Sub-Workflow 1: Design\n### Sub-Workflow 2: Planning\n### Sub-Workflow 3: Implementation\n";
 
     #[test]
     fn seed_000_progress_that_contradicts_itself() {
@@ -114,8 +122,21 @@ mod tests {
     }
 
     #[test]
+    fn yaml_without_current() {
+        let spec = format!(
+            "{DOC}//- a.state.yaml\nworkflow: demo\nhistory:\n  - {{from: design, to: planning}}\n//- done.state.yaml\nworkflow: demo\nstatus: completed\n"
+        );
+        expect![[r#"
+            a.state.yaml:1:11: error[inconsistent-state]: the state file has no `current:` step (the last history entry moved to `planning`); add it, or `status: completed`
+        "#]]
+        .assert_eq(&check(&spec, &["inconsistent-state"]));
+    }
+
+    #[test]
     fn yaml_current_contradicts_history() {
-        let spec = format!("{DOC}//- s.state.yaml\nworkflow: demo\ncurrent: implementation\nhistory:\n  - {{from: design, to: planning}}\n  - {{from: design, to: planning}}\n");
+        let spec = format!(
+            "{DOC}//- s.state.yaml\nworkflow: demo\ncurrent: implementation\nhistory:\n  - {{from: design, to: planning}}\n  - {{from: design, to: planning}}\n"
+        );
         expect![[r#"
             s.state.yaml:2:10: error[inconsistent-state]: `current` is `implementation`, but the last history entry moved to `planning`
             s.state.yaml:5:12: error[inconsistent-state]: this entry starts at `design`, but the previous one ended at `planning`

@@ -28,7 +28,11 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let mut names: Vec<&str> = ctx.workflows.iter().map(|w| w.wf.name.as_str()).collect();
                 names.sort_unstable();
                 names.dedup();
-                let hint = if names.is_empty() { "no workflow is defined in the workspace".to_string() } else { format!("known workflows: `{}`", names.join("`, `")) };
+                let hint = if names.is_empty() {
+                    "no workflow is defined in the workspace".to_string()
+                } else {
+                    format!("known workflows: `{}`", names.join("`, `"))
+                };
                 out.push(Diagnostic::new(
                     Code::UnknownState,
                     Severity::Error,

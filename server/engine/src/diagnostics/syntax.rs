@@ -57,7 +57,6 @@ mod tests {
             &["syntax-error"],
         );
         expect![[r#"
-            doc.md:3:1: error[syntax-error]: YAML: while parsing a flow sequence, expected ',' or ']'
             s.json:1:24: error[syntax-error]: JSON: Trailing commas are not allowed
             state.yaml:3:1: error[syntax-error]: YAML: while parsing a flow sequence, expected ',' or ']'
         "#]]
@@ -67,6 +66,17 @@ mod tests {
     #[test]
     fn valid_files_have_no_syntax_error() {
         assert_eq!(check("//- a.yaml\nworkflow: a\ncurrent: b\n//- b.json\n{\"a\": [1, 2]}\n", &["syntax-error", "file-skipped"]), "");
+    }
+
+    #[test]
+    fn only_phasegate_files_and_workflow_front_matter_are_judged() {
+        let spec = "//- .devcontainer/devcontainer.json\n{ // JSONC, not ours\n \"name\": \"x\", }\n//- run.state.json\n{\"workflow\": \"a\", // no comments in JSON\n \"current\": \"b\"}\n//- notes.md\n---\nsources:\n  - {x}/prd.md\n---\n# Notes\n//- wf.md\n---\nname: [x\n---\n## Phase 1: A\n//- def.md\n---\nphases: [a\n---\n# Def\n";
+        expect![[r#"
+            def.md:3:1: error[syntax-error]: YAML: while parsing a flow sequence, expected ',' or ']'
+            run.state.json:1:19: error[syntax-error]: JSON: Comments are not allowed
+            wf.md:3:1: error[syntax-error]: YAML: while parsing a flow sequence, expected ',' or ']'
+        "#]]
+        .assert_eq(&check(spec, &["syntax-error"]));
     }
 
     #[test]

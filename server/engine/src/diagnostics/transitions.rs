@@ -17,7 +17,12 @@ fn transition_problem(wf: &Workflow, from: &str, to: &str) -> Option<String> {
     if let (Some(a), Some(b)) = (wf.phase_index(from), wf.phase_index(to)) {
         if b > a + 1 {
             let skipped: Vec<&str> = wf.phases[a + 1..b].iter().map(|p| p.id.as_str()).collect();
-            return Some(format!("`{from}` → `{to}` skips phase(s) `{}`; the next phase after `{}` is `{}`", skipped.join("`, `"), wf.phases[a].id, wf.phases[a + 1].id));
+            return Some(format!(
+                "`{from}` → `{to}` skips phase(s) `{}`; the next phase after `{}` is `{}`",
+                skipped.join("`, `"),
+                wf.phases[a].id,
+                wf.phases[a + 1].id
+            ));
         }
         return None;
     }
@@ -47,7 +52,13 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for e in &run.run.history {
             let Some(from) = &e.from else { continue };
             if let Some(problem) = transition_problem(wf, &from.name, &e.to.name) {
-                out.push(Diagnostic::new(Code::InvalidTransition, Severity::Error, &run.file.path, TextRange::new(from.range.start.min(e.to.range.start), e.to.range.end.max(from.range.end)), problem));
+                out.push(Diagnostic::new(
+                    Code::InvalidTransition,
+                    Severity::Error,
+                    &run.file.path,
+                    TextRange::new(from.range.start.min(e.to.range.start), e.to.range.end.max(from.range.end)),
+                    problem,
+                ));
             }
         }
         // Seed 000's JSON records no history: every phase before the current one must be completed.

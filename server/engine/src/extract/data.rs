@@ -16,8 +16,9 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     let t = match parsed {
         Ok(t) => t,
         Err(e) => {
-            // A conflicted file's parse error is a consequence of the conflict, reported as such.
-            if facts.conflicts.is_empty() {
+            // A conflicted file's parse error is a consequence of the conflict, reported as such;
+            // files phasegate does not own (`tsconfig.json`, `devcontainer.json`) are not judged.
+            if facts.conflicts.is_empty() && owned(&facts.path, view) {
                 facts.syntax_errors.push(e);
             }
             return;
@@ -34,12 +35,41 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
         facts.runs.push(orchestrator_run(&t, root));
     } else if has("workflow") && (has("current") || has("history")) && !has("phases") {
         facts.runs.push(yaml_run(&t, root));
-    } else if name.ends_with(".workflow.yaml") || name.ends_with(".workflow.yml") || name.ends_with(".workflow.json") || (has("phases") && (has("name") || has("workflow") || has("workflow_id"))) {
+    } else if name.ends_with(".workflow.yaml")
+        || name.ends_with(".workflow.yml")
+        || name.ends_with(".workflow.json")
+        || (has("phases") && (has("name") || has("workflow") || has("workflow_id")))
+    {
         if let Some(wf) = definition::read_workflow(facts, &t, root, &stem) {
             facts.workflows.push(wf);
         }
-    } else if name.starts_with("checks.") && let Some(g) = t.get(root, "gates") {
+    } else if name.starts_with("checks.")
+        && let Some(g) = t.get(root, "gates")
+    {
         facts.gate_records = gate_results(&t, g);
+    }
+}
+
+/// Whether a YAML or JSON file is one of phasegate's formats (so a parse error is worth
+/// reporting): by name (`*.state.*`, `*.workflow.*`, `checks.*`), or by the top-level keys of a
+/// state file, definition or plan found in its text.
+pub(crate) fn owned(path: &str, text: &str) -> bool {
+    let name = paths::file_name(path).to_ascii_lowercase();
+    let by_name =
+        [".state.yaml", ".state.yml", ".state.json", ".workflow.yaml", ".workflow.yml", ".workflow.json"].iter().any(|s| name.ends_with(s))
+            || name.starts_with("checks.");
+    if by_name {
+        return true;
+    }
+    let top_level = |key: &str| text.lines().any(|l| l.starts_with(key) && l[key.len()..].starts_with(':'));
+    let json_key = |key: &str| text.contains(&format!("\"{key}\""));
+    if name.ends_with(".json") {
+        json_key("orchestrator_name") || json_key("workflow_id") || (json_key("workflow") && json_key("current"))
+    } else {
+        top_level("orchestrator_name")
+            || top_level("workflow_id")
+            || (top_level("workflow") && (top_level("current") || top_level("history")))
+            || (top_level("phases") && (top_level("name") || top_level("workflow")))
     }
 }
 
@@ -104,7 +134,9 @@ fn yaml_run(t: &Tree, root: NodeId) -> Run {
 fn orchestrator_run(t: &Tree, root: NodeId) -> Run {
     let workflow = t.get(root, "orchestrator_name").and_then(|n| named(t, n)).unwrap_or_else(|| Named::new("", t.range(root)));
     let item_name = |n: NodeId| named(t, n).or_else(|| t.get(n, "name").and_then(|x| named(t, x)));
-    let list = |key: &str| -> Vec<Named> { t.get(root, key).map(|l| t.items(l).iter().filter_map(|&i| item_name(i)).collect()).unwrap_or_default() };
+    let list = |key: &str| -> Vec<Named> {
+        t.get(root, key).map(|l| t.items(l).iter().filter_map(|&i| item_name(i)).collect()).unwrap_or_default()
+    };
     let current = t.get(root, "current_sub_workflow").filter(|n| !t.is_null(*n)).and_then(item_name);
     let progress = t.get(root, "overall_progress").map(|p| {
         let num = |k: &str| t.get(p, k).and_then(|n| Some((t.str(n)?.trim().parse::<f64>().ok()?, t.range(n))));

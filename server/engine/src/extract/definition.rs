@@ -7,6 +7,11 @@ use crate::model::{Criterion, CriterionKind, Deliverable, Gate, Named, Phase, St
 use crate::paths;
 use crate::syntax::tree::{NodeId, SyntaxError, Tree};
 
+/// YAML's true words, in any case: `true`, `yes`, `on`.
+fn is_true(s: &str) -> bool {
+    matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "on")
+}
+
 fn push_error(facts: &mut FileFacts, tree: &Tree, node: NodeId, message: String) {
     facts.syntax_errors.push(SyntaxError { range: tree.range(node), message });
 }
@@ -23,6 +28,7 @@ pub(crate) fn read_workflow(facts: &mut FileFacts, t: &Tree, root: NodeId, stem:
         None => (stem.trim_end_matches(".workflow").to_string(), t.range(root)),
     };
     let mut wf = Workflow {
+        explicit_name: name_node.is_some(),
         name,
         name_range,
         source,
@@ -78,21 +84,30 @@ fn read_phase(facts: &mut FileFacts, t: &Tree, item: NodeId, doc_path: &str) -> 
     let raw_id = t.str(id_node).unwrap_or_default().trim().to_string();
     let title = t.get(item, "title").and_then(|n| t.str(n)).map_or_else(|| raw_id.clone(), str::to_string);
     let mut deliverables = Vec::new();
-    let complete = t.get(item, "complete").and_then(|n| t.str(n)).is_some_and(|s| s == "true");
+    let complete = t.get(item, "complete").and_then(|n| t.str(n)).is_some_and(is_true);
     if let Some(d) = t.get(item, "deliverables") {
         deliverables = read_deliverables(facts, t, d, doc_path, complete);
     }
-    let depends_on = t.get(item, "depends_on").map(|n| t.str_list(n)).unwrap_or_default().into_iter().map(|(s, r)| Named::new(s, r)).collect();
+    let depends_on =
+        t.get(item, "depends_on").map(|n| t.str_list(n)).unwrap_or_default().into_iter().map(|(s, r)| Named::new(s, r)).collect();
     let mut gate = Gate::default();
     if !deliverables.is_empty() {
-        gate.criteria.push(Criterion { kind: CriterionKind::DeliverablesExist, label: "deliverables exist".into(), range: t.range(id_node) });
+        gate.criteria.push(Criterion {
+            kind: CriterionKind::DeliverablesExist,
+            label: "deliverables exist".into(),
+            range: t.range(id_node),
+        });
     }
     if let Some(g) = t.get(item, "gate") {
         gate.range = Some(t.range(g));
         read_gate(facts, t, g, doc_path, &mut gate);
     }
     Some(Phase {
-        id: if raw_id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') { raw_id.clone() } else { slug(&raw_id) },
+        id: if raw_id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
+            raw_id.clone()
+        } else {
+            slug(&raw_id)
+        },
         number: t.get(item, "number").and_then(|n| t.str(n)).map(str::to_string),
         title,
         range: t.range(id_node),
@@ -112,8 +127,8 @@ fn read_deliverables(facts: &mut FileFacts, t: &Tree, node: NodeId, doc_path: &s
         } else if let Some(pn) = t.get(d, "path").filter(|n| t.str(*n).is_some()) {
             let mut del = Deliverable::new(doc_path, t.str(pn).unwrap_or_default(), t.range(pn));
             del.template = t.get(d, "template").and_then(|n| t.str(n)).and_then(|s| paths::resolve(doc_path, s).ok());
-            del.optional = t.get(d, "optional").and_then(|n| t.str(n)).is_some_and(|s| s == "true");
-            del.require_complete = complete || t.get(d, "complete").and_then(|n| t.str(n)).is_some_and(|s| s == "true");
+            del.optional = t.get(d, "optional").and_then(|n| t.str(n)).is_some_and(is_true);
+            del.require_complete = complete || t.get(d, "complete").and_then(|n| t.str(n)).is_some_and(is_true);
             out.push(del);
         } else {
             push_error(facts, t, d, "a deliverable is a path or a mapping with `path`".into());
@@ -135,11 +150,14 @@ fn read_gate(facts: &mut FileFacts, t: &Tree, g: NodeId, doc_path: &str, gate: &
         };
         let key = t.str(k).unwrap_or_default();
         let kind = match key {
-            "checklist" => t.str(v).map(|s| {
-                let (file, section) = s.split_once('#').unwrap_or((s, ""));
-                let file = if file.is_empty() { Ok(doc_path.to_string()) } else { paths::resolve(doc_path, file) };
-                (file, section.trim().to_string())
-            }).and_then(|(file, section)| file.ok().map(|file| CriterionKind::ChecklistTicked { file, section })),
+            "checklist" => t
+                .str(v)
+                .map(|s| {
+                    let (file, section) = s.split_once('#').unwrap_or((s, ""));
+                    let file = if file.is_empty() { Ok(doc_path.to_string()) } else { paths::resolve(doc_path, file) };
+                    (file, section.trim().to_string())
+                })
+                .and_then(|(file, section)| file.ok().map(|file| CriterionKind::ChecklistTicked { file, section })),
             "no_markers" => {
                 let files: Vec<String> = t.str_list(v).into_iter().filter_map(|(s, _)| paths::resolve(doc_path, &s).ok()).collect();
                 Some(CriterionKind::NoMarkers { files })
@@ -150,7 +168,12 @@ fn read_gate(facts: &mut FileFacts, t: &Tree, g: NodeId, doc_path: &str, gate: &
         };
         match kind {
             Some(kind) => gate.criteria.push(Criterion { kind, label: format!("{key}: {}", t.str(v).unwrap_or("...")), range }),
-            None => push_error(facts, t, c, format!("unknown or malformed gate criterion `{key}`; expected checklist, no_markers, recorded or manual")),
+            None => push_error(
+                facts,
+                t,
+                c,
+                format!("unknown or malformed gate criterion `{key}`; expected checklist, no_markers, recorded or manual"),
+            ),
         }
     }
 }
@@ -168,7 +191,12 @@ fn read_state_machine(t: &Tree, root: NodeId) -> StateMachine {
             .filter_map(|&item| {
                 if let Some(s) = t.str(item) {
                     let (from, to, trigger) = crate::extract::parse_arrow(s)?;
-                    return Some(Transition { from: (!from.to_ascii_lowercase().starts_with("any")).then_some(from), to, trigger, range: t.range(item) });
+                    return Some(Transition {
+                        from: (!from.to_ascii_lowercase().starts_with("any")).then_some(from),
+                        to,
+                        trigger,
+                        range: t.range(item),
+                    });
                 }
                 let from = t.get(item, "from").and_then(|n| t.str(n)).map(str::to_string);
                 let to = t.get(item, "to").and_then(|n| t.str(n))?.to_string();

@@ -4,7 +4,9 @@
 
 use crate::extract::{definition, locate, parse_arrow};
 use crate::facts::{ChecklistItem, FileFacts};
-use crate::model::{Criterion, CriterionKind, Deliverable, Named, Phase, StateMachine, Task, Template, Transition, Workflow, WorkflowSource, slug};
+use crate::model::{
+    Criterion, CriterionKind, Deliverable, Named, Phase, StateMachine, Task, Template, Transition, Workflow, WorkflowSource, slug,
+};
 use crate::paths;
 use crate::syntax::frontmatter;
 use crate::syntax::markdown::{Block, BlockKind, outline};
@@ -24,10 +26,7 @@ fn phase_heading(text: &str) -> Option<(String, String)> {
         return None;
     }
     let rest = rest.trim_start();
-    let number_len = rest
-        .char_indices()
-        .take_while(|(i, c)| c.is_ascii_digit() || (*c == '.' && *i > 0) || (*c == '-' && *i == 0))
-        .count();
+    let number_len = rest.char_indices().take_while(|(i, c)| c.is_ascii_digit() || (*c == '.' && *i > 0) || (*c == '-' && *i == 0)).count();
     let number = rest[..number_len].trim_end_matches('.');
     if number.is_empty() || number == "-" || !number.chars().any(|c| c.is_ascii_digit()) {
         return None;
@@ -61,8 +60,9 @@ fn is_optional_text(text: &str) -> bool {
 /// Whether a line states that deliverables must hold no `TBD` (seed 001: `No "TBD" sections
 /// allowed`).
 fn forbids_markers(text: &str) -> bool {
-    let t = text.to_ascii_lowercase();
-    (t.contains("tbd") || t.contains("todo")) && (t.contains("no ") || t.contains("not allowed") || t.contains("must not"))
+    let t = format!(" {} ", text.to_ascii_lowercase());
+    let words: Vec<&str> = t.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    (words.contains(&"tbd") || words.contains(&"todo")) && (words.contains(&"no") || t.contains("not allowed") || t.contains("must not"))
 }
 
 /// Whether an inline code span looks like a file path rather than a word or a command.
@@ -152,10 +152,16 @@ fn key_values<'a>(line: &'a str, keys: &[&str]) -> Option<(usize, Vec<(&'a str, 
     let (key_at, key) = keys.iter().find_map(|k| lower.find(&format!("{k}:")).map(|i| (i, *k)))?;
     let value_start = key_at + key.len() + 1;
     let mut out = Vec::new();
-    let value = &line[value_start..];
+    let mut value = &line[value_start..];
+    // `(implements: R2)`: the value ends at the parenthesis that closes the one before the key.
+    if line[..key_at].contains('(')
+        && let Some(close) = value.find(')')
+    {
+        value = &value[..close];
+    }
     let mut offset = value_start;
     for part in value.split(',') {
-        let trimmed = part.trim().trim_matches(|c| matches!(c, '"' | '\'' | '[' | ']' | '`' | '_'));
+        let trimmed = part.trim().trim_matches(|c| matches!(c, '"' | '\'' | '[' | ']' | '`' | '_' | '(' | ')' | '.' | ';'));
         if !trimmed.is_empty()
             && let Some(i) = part.find(trimmed)
         {
@@ -192,11 +198,17 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     // Front matter: read as YAML, then blanked so the Markdown parser does not see it.
     let front = frontmatter::find(view);
     let mut front_tree = None;
+    // Reported only if the file turns out to be a workflow doc: many Markdown files carry front
+    // matter phasegate has no business judging.
+    let mut front_error = None;
     let md_text: std::borrow::Cow<'_, str> = match front {
         Some(fm) => {
-            match tree::parse_yaml(&view[fm.yaml.start..fm.yaml.end], fm.yaml.start) {
+            let yaml = &view[fm.yaml.start..fm.yaml.end];
+            match tree::parse_yaml(yaml, fm.yaml.start) {
                 Ok(t) => front_tree = Some(t),
-                Err(e) => facts.syntax_errors.push(e),
+                // A front-matter definition that does not parse is always worth reporting.
+                Err(e) if yaml.lines().any(|l| l.starts_with("phases:") || l.starts_with("states:")) => facts.syntax_errors.push(e),
+                Err(e) => front_error = Some(e),
             }
             let mut blanked = view.to_string();
             // Blank the block byte-for-byte (ASCII spaces; newlines kept).
@@ -261,10 +273,14 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     if wf.phases.is_empty() && wf.state_machine.as_ref().is_none_or(|sm| sm.transitions.is_empty()) {
         return;
     }
+    if let Some(e) = front_error {
+        facts.syntax_errors.push(e);
+    }
     match front_name {
         Some(n) if !n.name.is_empty() => {
             wf.name = n.name;
             wf.name_range = n.range;
+            wf.explicit_name = true;
         }
         _ => wf.name = stem,
     }
@@ -321,11 +337,13 @@ fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
         let (is_heading, level) = match b.kind {
             BlockKind::Heading { level } => (true, level as usize),
             BlockKind::Item { depth, .. } => (false, depth),
-            _ => {
-                continue;
-            }
+            // Prose under a heading task belongs to it.
+            BlockKind::Paragraph if open.is_some_and(|(h, _, _)| h) => (false, usize::MAX),
+            _ => continue,
         };
-        if let Some(id) = task_id(&b.text)
+        if level == usize::MAX {
+            // A paragraph of the open heading task: read below, without changing what is open.
+        } else if let Some(id) = task_id(&b.text)
             && let Some(range) = locate(text, b.range, id, 0)
         {
             tasks.push(Task { id: Named::new(id, range), implements: Vec::new(), depends_on: Vec::new() });
@@ -337,14 +355,15 @@ fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
             }
         }
         let Some((_, _, index)) = open else { continue };
-        // Read `implements:` / `depends_on:` on every line of the block.
-        let block_text = &text[b.range.start.min(text.len())..b.range.end.min(text.len())];
+        // Read `implements:` / `depends_on:` on every line of the block's own text.
+        let own = TextRange::new(b.range.start, b.content.end.max(b.range.end));
+        let block_text = &text[own.start.min(text.len())..own.end.min(text.len())];
         for (line_offset, line) in block_text.split_inclusive('\n').scan(0, |acc, l| {
             let at = *acc;
             *acc += l.len();
             Some((at, l))
         }) {
-            let base = b.range.start + line_offset;
+            let base = own.start + line_offset;
             if let Some((_, values)) = key_values(line, &["implements"]) {
                 for (v, at) in values {
                     tasks[index].implements.push(Named::new(v, TextRange::new(base + at, base + at + v.len())));
@@ -368,6 +387,7 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
     let mut wf = Workflow {
         name: String::new(),
         name_range: TextRange::default(),
+        explicit_name: false,
         source: WorkflowSource::MarkdownConventions,
         phases: Vec::new(),
         state_machine: None,
@@ -419,8 +439,13 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
                     current = None;
                 }
                 workflow_outputs = current.is_none() && is_outputs_heading(&b.text);
-                if workflow_outputs {
+                if workflow_outputs || (current.is_some() && is_deliverables_label(&format!("{}:", b.text.trim().trim_end_matches(':')))) {
+                    // `## Outputs` at workflow level, `### Deliverables` inside a phase.
                     mode = ListMode::Deliverables { require_complete: false };
+                } else if checklist_anchor(&b.text).is_some() {
+                    // A checklist label written as a heading.
+                    mode = ListMode::Checklist;
+                    checklist_labels.push((b.text.trim().to_string(), b.range));
                 }
                 in_state_section = b.text.to_ascii_lowercase().contains("state");
             }
@@ -478,7 +503,9 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
                         let range = locate(text, b.range, key.trim(), 0).unwrap_or(b.range);
                         wf.phases[i].gate.criteria.push(Criterion { kind: CriterionKind::Manual, label: value.trim().to_string(), range });
                     }
-                    if forbids_markers(trimmed) && let Some((i, _)) = current {
+                    if forbids_markers(trimmed)
+                        && let Some((i, _)) = current
+                    {
                         phase_marker_note.push(i);
                     }
                 }
@@ -494,7 +521,11 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
                         let key_l = key.trim().to_ascii_lowercase();
                         if (key_l == "success criteria" || key_l == "validation") && !value.trim().is_empty() {
                             let range = locate(text, b.range, key.trim(), 0).unwrap_or(b.range);
-                            wf.phases[i].gate.criteria.push(Criterion { kind: CriterionKind::Manual, label: value.trim().to_string(), range });
+                            wf.phases[i].gate.criteria.push(Criterion {
+                                kind: CriterionKind::Manual,
+                                label: value.trim().to_string(),
+                                range,
+                            });
                         }
                         if key_l == "output produced" || key_l == "deliverables" || key_l == "outputs" {
                             for (code, range) in &b.code_spans {
@@ -645,7 +676,10 @@ mod tests {
 
     #[test]
     fn phase_headings() {
-        assert_eq!(phase_heading("Phase 2.5: Integration Reconciliation (NEW!)"), Some(("2.5".into(), "Integration Reconciliation (NEW!)".into())));
+        assert_eq!(
+            phase_heading("Phase 2.5: Integration Reconciliation (NEW!)"),
+            Some(("2.5".into(), "Integration Reconciliation (NEW!)".into()))
+        );
         assert_eq!(phase_heading("Sub-Workflow 1: Design"), Some(("1".into(), "Design".into())));
         assert_eq!(phase_heading("Phase -1: Pre-flight"), Some(("-1".into(), "Pre-flight".into())));
         assert_eq!(phase_heading("Step 3: Advance Workflow"), Some(("3".into(), "Advance Workflow".into())));

@@ -37,10 +37,7 @@ pub(crate) fn find(text: &str) -> Option<FrontMatter> {
     for line in lines {
         let content = line.trim_end_matches(['\n', '\r']).trim_end();
         if content == "---" || content == "..." {
-            return Some(FrontMatter {
-                yaml: TextRange::new(yaml_start, offset),
-                whole: TextRange::new(open_start, offset + line.len()),
-            });
+            return Some(FrontMatter { yaml: TextRange::new(yaml_start, offset), whole: TextRange::new(open_start, offset + line.len()) });
         }
         offset += line.len();
     }

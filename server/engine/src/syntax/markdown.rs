@@ -30,7 +30,8 @@ pub(crate) struct Block {
     /// The block's range. For list items, only the item's first line (nested lists excluded); for
     /// headings, the heading line without its newline.
     pub range: TextRange,
-    /// For code blocks, the code's range; otherwise equal to `range`.
+    /// For code blocks, the code's range; for list items, the item's own text (its wrapped lines,
+    /// nested lists excluded); otherwise equal to `range`.
     pub content: TextRange,
     /// Inline code spans: their contents and the range of those contents (backticks excluded).
     pub code_spans: Vec<(String, TextRange)>,
@@ -98,7 +99,7 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
                                     range: r,
                                     content: r,
                                     code_spans: Vec::new(),
-                                        });
+                                });
                                 Some(blocks.len() - 1)
                             }
                         }
@@ -139,12 +140,11 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
             Event::Text(t) => {
                 if let Some(i) = current(&targets) {
                     let block = &mut blocks[i];
-                    if let BlockKind::Code { .. } = block.kind {
-                        if block.text.is_empty() {
-                            block.content = TextRange::new(range.start, range.end);
-                        } else {
-                            block.content.end = range.end;
-                        }
+                    match block.kind {
+                        BlockKind::Code { .. } if block.text.is_empty() => block.content = TextRange::new(range.start, range.end),
+                        BlockKind::Code { .. } => block.content.end = range.end,
+                        BlockKind::Item { .. } => block.content.end = block.content.end.max(range.end),
+                        _ => {}
                     }
                     block.text.push_str(&t);
                 }
@@ -152,9 +152,12 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
             Event::Code(t) => {
                 if let Some(i) = current(&targets) {
                     let raw = &text[range.clone()];
-                    let inner = raw.find(t.as_ref()).map_or(TextRange::new(range.start, range.end), |at| {
-                        TextRange::new(range.start + at, range.start + at + t.len())
-                    });
+                    let inner = raw
+                        .find(t.as_ref())
+                        .map_or(TextRange::new(range.start, range.end), |at| TextRange::new(range.start + at, range.start + at + t.len()));
+                    if let BlockKind::Item { .. } = blocks[i].kind {
+                        blocks[i].content.end = blocks[i].content.end.max(range.end);
+                    }
                     blocks[i].code_spans.push((t.to_string(), inner));
                     blocks[i].text.push_str(&t);
                 }

@@ -123,12 +123,9 @@ impl Tree {
                 .filter_map(|i| self.str(*i).map(|s| (s.trim().to_string(), self.range(*i))))
                 .filter(|(s, _)| !s.is_empty())
                 .collect(),
-            NodeKind::Scalar { value, .. } => value
-                .split(',')
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .map(|s| (s.to_string(), self.range(id)))
-                .collect(),
+            NodeKind::Scalar { value, .. } => {
+                value.split(',').map(|s| s.trim()).filter(|s| !s.is_empty()).map(|s| (s.to_string(), self.range(id))).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -199,10 +196,7 @@ pub(crate) fn parse_yaml(text: &str, base: usize) -> Result<Tree, SyntaxError> {
         };
         count += 1;
         if count > MAX_NODES {
-            return Err(SyntaxError {
-                range: TextRange::empty(base),
-                message: format!("document has more than {MAX_NODES} YAML nodes"),
-            });
+            return Err(SyntaxError { range: TextRange::empty(base), message: format!("document has more than {MAX_NODES} YAML nodes") });
         }
         let range = TextRange::new(map.byte(span.start.index()), map.byte(span.end.index())).shifted(base);
         match event {
@@ -282,25 +276,14 @@ pub(crate) fn parse_json(text: &str) -> Result<Tree, SyntaxError> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &options).map_err(|e| SyntaxError {
-        range: TextRange::new(e.range().start, e.range().end),
-        message: e.kind().to_string(),
-    })?;
+    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &options)
+        .map_err(|e| SyntaxError { range: TextRange::new(e.range().start, e.range().end), message: e.kind().to_string() })?;
     let mut tree = Tree::default();
     fn convert(tree: &mut Tree, value: &Value<'_>) -> NodeId {
         match value {
-            Value::StringLit(s) => tree.push(
-                NodeKind::Scalar { value: s.value.to_string() },
-                TextRange::new(s.range.start, s.range.end),
-            ),
-            Value::NumberLit(n) => tree.push(
-                NodeKind::Scalar { value: n.value.to_string() },
-                TextRange::new(n.range.start, n.range.end),
-            ),
-            Value::BooleanLit(b) => tree.push(
-                NodeKind::Scalar { value: b.value.to_string() },
-                TextRange::new(b.range.start, b.range.end),
-            ),
+            Value::StringLit(s) => tree.push(NodeKind::Scalar { value: s.value.to_string() }, TextRange::new(s.range.start, s.range.end)),
+            Value::NumberLit(n) => tree.push(NodeKind::Scalar { value: n.value.to_string() }, TextRange::new(n.range.start, n.range.end)),
+            Value::BooleanLit(b) => tree.push(NodeKind::Scalar { value: b.value.to_string() }, TextRange::new(b.range.start, b.range.end)),
             Value::NullKeyword(n) => tree.push(NodeKind::Null, TextRange::new(n.range.start, n.range.end)),
             Value::Array(a) => {
                 let items = a.elements.iter().map(|e| convert(tree, e)).collect();

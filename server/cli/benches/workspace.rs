@@ -1,0 +1,831 @@
+//! Workspace benchmark (issue 2, "Proof"): `phasegate check` on generated workspaces of 1,000 and
+//! 10,000 files next to the time to only read and parse the same files, edit latency in the
+//! language server's loop, and resident memory.
+//!
+//! Run with `cargo bench -p phasegate --bench workspace`. It prints figures and never fails on
+//! timing: speed is measured, not asserted. `PHASEGATE_BENCH_SIZES=1000` limits the sizes;
+//! `PHASEGATE_BENCH_KEEP=1` keeps the generated workspaces (their paths are printed).
+//!
+//! The generator is deterministic: every workspace of a given size is byte-for-byte the same.
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use phasegate_engine::{Diagnostic, FileInput, Severity, Workspace};
+use phasegate_lsp::disk::{self, Filter};
+
+/// Files per generated project (see [`project`]).
+const FILES_PER_PROJECT: usize = 10;
+
+/// Env var set when the binary re-runs itself to measure memory in a fresh process.
+const MEMORY_CHILD: &str = "PHASEGATE_BENCH_MEMORY_ROOT";
+
+fn main() {
+    if let Ok(root) = std::env::var(MEMORY_CHILD) {
+        memory_child(Path::new(&root));
+        return;
+    }
+    let sizes: Vec<usize> = std::env::var("PHASEGATE_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000]);
+    let keep = std::env::var_os("PHASEGATE_BENCH_KEEP").is_some();
+
+    println!("phasegate workspace benchmark");
+    println!("machine: {} CPU(s), {}", nproc(), cpu_model());
+    println!("threads used by Workspace::set_files: {}", std::thread::available_parallelism().map_or(1, |n| n.get()).min(16));
+    println!("binary: {}", binary().map_or("(not found)".to_string(), |p| p.display().to_string()));
+    println!();
+
+    for &n in &sizes {
+        let dir = tempfile::Builder::new().prefix(&format!("phasegate-bench-{n}-")).tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let t = Instant::now();
+        let stats = generate(&root, n);
+        println!("== workspace of {} files at {} (generated in {})", stats.files, root.display(), ms(t.elapsed()));
+        println!(
+            "   {} bytes ({:.2} MB), mean {:.0} B/file; {} Markdown, {} YAML, {} JSON; {} workflows, {} state files, {} deliverables listed, {} present",
+            stats.bytes,
+            stats.bytes as f64 / 1e6,
+            stats.bytes as f64 / stats.files as f64,
+            stats.md,
+            stats.yaml,
+            stats.json,
+            stats.workflows,
+            stats.states,
+            stats.deliverables_listed,
+            stats.deliverables_present
+        );
+
+        check_vs_baseline(&root, n);
+        if n <= 1_000 {
+            edit_latency(&root);
+        }
+        if n >= 10_000 {
+            memory(&root);
+        }
+        println!();
+        if keep {
+            let kept = dir.keep();
+            println!("   kept {}", kept.display());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+fn runs_for(n: usize) -> usize {
+    if n >= 10_000 { 5 } else { 7 }
+}
+
+/// `phasegate check` in process (disk::load + diagnostics) against read+parse of the same files.
+fn check_vs_baseline(root: &Path, n: usize) {
+    let runs = runs_for(n);
+    // Warm the page cache and the allocator once; every figure below is warm-cache.
+    let _ = baseline_sequential(root);
+
+    let mut check = Vec::new();
+    let mut load_t = Vec::new();
+    let mut diag_t = Vec::new();
+    let mut walk_t = Vec::new();
+    let mut read_t = Vec::new();
+    let mut facts_t = Vec::new();
+    let mut summary = (0usize, 0usize, 0usize);
+    for _ in 0..runs {
+        // What `phasegate check DIR` does, in process.
+        let t0 = Instant::now();
+        let (ws, errors) = disk::load(root, &Filter::default());
+        let t1 = Instant::now();
+        let diags = ws.diagnostics();
+        let t2 = Instant::now();
+        assert!(errors.is_empty(), "{errors:?}");
+        check.push(t2 - t0);
+        load_t.push(t1 - t0);
+        diag_t.push(t2 - t1);
+        summary = summarize(&diags);
+        drop(diags);
+        drop(ws);
+
+        // The same load, split into its steps (disk::walk, disk::read_input, Workspace::set_files).
+        let t0 = Instant::now();
+        let (files, _) = disk::walk(root, &Filter::default());
+        let t1 = Instant::now();
+        let inputs: Vec<(String, FileInput)> = files.iter().map(|(rel, abs)| (rel.clone(), disk::read_input(abs, rel).unwrap())).collect();
+        let t2 = Instant::now();
+        let mut ws = Workspace::new();
+        ws.set_files(inputs);
+        let t3 = Instant::now();
+        walk_t.push(t1 - t0);
+        read_t.push(t2 - t1);
+        facts_t.push(t3 - t2);
+        drop(ws);
+    }
+    let mut seq = Vec::new();
+    let mut par = Vec::new();
+    let mut parsed = (0, 0);
+    for _ in 0..runs {
+        let (d, count, bytes) = baseline_sequential(root);
+        seq.push(d);
+        parsed = (count, bytes);
+        par.push(baseline_parallel(root));
+    }
+    let (c, s, p) = (median(&check), median(&seq), median(&par));
+    println!("-- phasegate check, in process (disk::load + Workspace::diagnostics), median of {runs} runs, warm page cache");
+    println!("   diagnostics: {} errors, {} warnings, {} information/hints", summary.0, summary.1, summary.2);
+    println!("   {:<44} {:>10}   (min {}, max {})", "check total", ms(c), ms(min(&check)), ms(max(&check)));
+    println!("   {:<44} {:>10}", "  disk::load", ms(median(&load_t)));
+    println!("   {:<44} {:>10}", "  Workspace::diagnostics", ms(median(&diag_t)));
+    println!("   {:<44} {:>10}", "  (load split) disk::walk", ms(median(&walk_t)));
+    println!("   {:<44} {:>10}", "  (load split) disk::read_input, every file", ms(median(&read_t)));
+    println!("   {:<44} {:>10}", "  (load split) Workspace::set_files", ms(median(&facts_t)));
+    println!("-- read + parse only ({} files, {} bytes: fs::read, pulldown-cmark / saphyr-parser / serde_json)", parsed.0, parsed.1);
+    println!("   {:<44} {:>10}   (min {}, max {})", "read+parse, 1 thread", ms(s), ms(min(&seq)), ms(max(&seq)));
+    println!("   {:<44} {:>10}   (min {}, max {})", format!("read+parse, {} threads", threads()), ms(p), ms(min(&par)), ms(max(&par)));
+    println!("   ratio check / read+parse (1 thread):  {:.2}x", c.as_secs_f64() / s.as_secs_f64());
+    println!("   ratio check / read+parse ({} threads): {:.2}x", threads(), c.as_secs_f64() / p.as_secs_f64());
+
+    if let Some(bin) = binary() {
+        let mut e2e = Vec::new();
+        let mut status = None;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let out = std::process::Command::new(&bin)
+                .args(["check"])
+                .arg(root)
+                .args(["--format", "json"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            e2e.push(t.elapsed());
+            status = out.code();
+        }
+        println!("-- binary end to end: `phasegate check DIR --format json > /dev/null` (exit {status:?}), median of {runs} runs");
+        println!("   {:<44} {:>10}   (min {}, max {})", "phasegate check", ms(median(&e2e)), ms(min(&e2e)), ms(max(&e2e)));
+    } else {
+        println!("-- binary end to end: skipped (no phasegate binary found)");
+    }
+}
+
+/// Reads every file the check reads and parses it with the engine's parsers; returns the time,
+/// the number of files and bytes.
+fn baseline_sequential(root: &Path) -> (Duration, usize, u64) {
+    let files = list_files(root);
+    let t = Instant::now();
+    let mut bytes = 0u64;
+    let mut sink = 0usize;
+    for path in &files {
+        let data = std::fs::read(path).unwrap();
+        bytes += data.len() as u64;
+        sink = sink.wrapping_add(parse(path, &data));
+    }
+    let d = t.elapsed();
+    std::hint::black_box(sink);
+    (d, files.len(), bytes)
+}
+
+/// [`baseline_sequential`] on as many threads as `Workspace::set_files` uses.
+fn baseline_parallel(root: &Path) -> Duration {
+    let files = list_files(root);
+    let t = Instant::now();
+    let chunk = files.len().div_ceil(threads());
+    let sink: usize = std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(|p| parse(p, &std::fs::read(p).unwrap())).fold(0usize, usize::wrapping_add)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).fold(0usize, usize::wrapping_add)
+    });
+    let d = t.elapsed();
+    std::hint::black_box(sink);
+    d
+}
+
+/// Parses one file and returns the number of events/values (so nothing is optimised away).
+fn parse(path: &Path, data: &[u8]) -> usize {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+    if name.ends_with(".md") || name.ends_with(".markdown") {
+        let text = std::str::from_utf8(data).unwrap();
+        let options = pulldown_cmark::Options::ENABLE_TASKLISTS
+            | pulldown_cmark::Options::ENABLE_TABLES
+            | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+        pulldown_cmark::Parser::new_ext(text, options).into_offset_iter().count()
+    } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+        let text = std::str::from_utf8(data).unwrap();
+        saphyr_parser::Parser::new_from_str(text).map(|r| r.is_ok() as usize).sum()
+    } else if name.ends_with(".json") {
+        match serde_json::from_slice::<serde_json::Value>(data) {
+            Ok(v) => v.as_object().map_or(1, |o| o.len()),
+            Err(_) => 0,
+        }
+    } else {
+        data.len()
+    }
+}
+
+/// Every file under `root` (the generated workspaces have no ignore files), sorted.
+fn list_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let e = e.unwrap();
+            let t = e.file_type().unwrap();
+            if t.is_dir() {
+                stack.push(e.path());
+            } else if t.is_file() {
+                out.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The language server's loop on `didChange`: apply the edit to the rope, hand the new text to
+/// the engine (`Workspace::set_file`), recompute every diagnostic, and find the files whose
+/// diagnostics changed (what is published).
+struct Editor {
+    ws: Workspace,
+    published: BTreeMap<String, Vec<Diagnostic>>,
+}
+
+impl Editor {
+    fn edit(
+        &mut self,
+        rel: &str,
+        rope: &mut ropey::Rope,
+        at_char: usize,
+        remove: usize,
+        insert: &str,
+    ) -> (Duration, Duration, Duration, usize) {
+        let t0 = Instant::now();
+        rope.remove(at_char..at_char + remove);
+        rope.insert(at_char, insert);
+        self.ws.set_file(rel, FileInput::Text(rope.to_string()));
+        let t1 = Instant::now();
+        let diags = self.ws.diagnostics();
+        let t2 = Instant::now();
+        let mut changed = 0;
+        for (path, list) in &diags {
+            if self.published.get(path) != Some(list) {
+                changed += 1;
+            }
+        }
+        changed += self.published.keys().filter(|p| !diags.contains_key(*p)).count();
+        self.published = diags;
+        let t3 = Instant::now();
+        (t3 - t0, t1 - t0, t2 - t1, changed)
+    }
+}
+
+fn edit_latency(root: &Path) {
+    let (ws, _) = disk::load(root, &Filter::default());
+    let published = ws.diagnostics();
+    let mut ed = Editor { ws, published };
+    const ITER: usize = 500;
+
+    // 1. A workflow doc: tick and untick one checklist item of a gate ("- [ ]" <-> "- [x]").
+    let doc = "projects/p0001/docs/workflow.md";
+    let text = std::fs::read_to_string(root.join(doc)).unwrap();
+    let mut rope = ropey::Rope::from_str(&text);
+    let needle = "- [ ] DEPENDENCIES.md shows the parallelization plan";
+    let at = rope.byte_to_char(text.find(needle).expect("needle in workflow doc")) + 3;
+    let mut stats = EditStats::default();
+    for i in 0..ITER {
+        let mark = if i % 2 == 0 { "x" } else { " " };
+        stats.push(ed.edit(doc, &mut rope, at, 1, mark));
+    }
+    stats.print(&format!("edit one workflow doc ({doc}, {} B): toggle a gate checklist item", text.len()), ITER);
+
+    // 2. The same doc, typing in prose (no semantic change).
+    let needle = "Notes for reviewers";
+    let at = rope.byte_to_char(rope.to_string().find(needle).unwrap());
+    let mut stats = EditStats::default();
+    for i in 0..ITER {
+        let r = if i % 2 == 0 { ed.edit(doc, &mut rope, at, 0, "x") } else { ed.edit(doc, &mut rope, at, 1, "") };
+        stats.push(r);
+    }
+    stats.print("edit one workflow doc: type/delete one character in prose", ITER);
+
+    // 3. A state file: move `current:` between two phases; every gate of its workflow is re-evaluated.
+    let state = "projects/p0001/wf-0001.state.yaml";
+    let text = std::fs::read_to_string(root.join(state)).unwrap();
+    let mut rope = ropey::Rope::from_str(&text);
+    let at = rope.byte_to_char(text.find("current: ").unwrap() + "current: ".len());
+    let mut cur = String::from(text["current: ".len() + text.find("current: ").unwrap()..].lines().next().unwrap());
+    let other = if cur == "implementation" { "design" } else { "implementation" }.to_string();
+    let (a, b) = (cur.clone(), other);
+    let mut stats = EditStats::default();
+    for _ in 0..ITER {
+        let next = if cur == a { b.clone() } else { a.clone() };
+        stats.push(ed.edit(state, &mut rope, at, cur.chars().count(), &next));
+        cur = next;
+    }
+    stats.print(&format!("edit a state file ({state}): current: {a} <-> {b}"), ITER);
+}
+
+#[derive(Default)]
+struct EditStats {
+    total: Vec<Duration>,
+    set_file: Vec<Duration>,
+    diagnostics: Vec<Duration>,
+    changed: Vec<usize>,
+}
+
+impl EditStats {
+    fn push(&mut self, (total, set_file, diagnostics, changed): (Duration, Duration, Duration, usize)) {
+        self.total.push(total);
+        self.set_file.push(set_file);
+        self.diagnostics.push(diagnostics);
+        self.changed.push(changed);
+    }
+
+    fn print(&mut self, what: &str, iter: usize) {
+        println!("-- {what}, {iter} edits in the 1,000-file workspace (rope edit + set_file + diagnostics + publish diff)");
+        for (name, v) in
+            [("total", &mut self.total), ("  rope + set_file", &mut self.set_file), ("  Workspace::diagnostics", &mut self.diagnostics)]
+        {
+            v.sort();
+            println!("   {:<26} p50 {:>9}   p99 {:>9}   max {:>9}", name, ms(pct(v, 50.0)), ms(pct(v, 99.0)), ms(*v.last().unwrap()));
+        }
+        self.changed.sort();
+        println!("   files whose diagnostics changed per edit: {}..{}", self.changed[0], self.changed.last().unwrap());
+    }
+}
+
+/// Resident memory after `phasegate check`'s load + diagnostics, measured in a fresh process (this
+/// one has already allocated for the other measurements).
+fn memory(root: &Path) {
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new(exe).env(MEMORY_CHILD, root).output().unwrap();
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    if !out.status.success() {
+        println!("   memory child failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+fn memory_child(root: &Path) {
+    let before = proc_status();
+    let (ws, _) = disk::load(root, &Filter::default());
+    let after_load = proc_status();
+    let diags = ws.diagnostics();
+    let after = proc_status();
+    let text: u64 = ws.paths().filter_map(|p| ws.text(p)).map(|t| t.len() as u64).sum();
+    let disk_bytes: u64 = list_files(root).iter().map(|p| std::fs::metadata(p).unwrap().len()).sum();
+    let target = 4 * text + 40 * 1024 * 1024;
+    let mib = |k: u64| k as f64 / 1024.0;
+    println!("-- resident memory, fresh process: disk::load + diagnostics of {} files ({} with diagnostics)", ws.len(), diags.len());
+    println!(
+        "   text loaded (Markdown/YAML/JSON): {} B ({:.1} MiB); all files on disk: {:.1} MiB",
+        text,
+        text as f64 / 1048576.0,
+        disk_bytes as f64 / 1048576.0
+    );
+    println!("   VmRSS at start      {:>8.1} MiB", mib(before.0));
+    println!("   VmRSS after load    {:>8.1} MiB", mib(after_load.0));
+    println!("   VmRSS after diags   {:>8.1} MiB", mib(after.0));
+    println!("   VmHWM (peak)        {:>8.1} MiB", mib(after.1));
+    println!(
+        "   target 4 x text + 40 MiB = {:.1} MiB: peak {}",
+        target as f64 / 1048576.0,
+        if after.1 * 1024 < target { "under" } else { "OVER" }
+    );
+    std::hint::black_box((&ws, &diags));
+}
+
+/// (VmRSS, VmHWM) in KiB.
+fn proc_status() -> (u64, u64) {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        s.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn summarize(d: &BTreeMap<String, Vec<Diagnostic>>) -> (usize, usize, usize) {
+    let mut s = (0, 0, 0);
+    for d in d.values().flatten() {
+        match d.severity {
+            Severity::Error => s.0 += 1,
+            Severity::Warning => s.1 += 1,
+            _ => s.2 += 1,
+        }
+    }
+    s
+}
+
+fn binary() -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_BIN_EXE_phasegate"));
+    if p.exists() {
+        return Some(p);
+    }
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/release/phasegate");
+    p.exists().then_some(p)
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(16)
+}
+
+fn nproc() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|m| m.trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+fn median(v: &[Duration]) -> Duration {
+    let mut v = v.to_vec();
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn min(v: &[Duration]) -> Duration {
+    *v.iter().min().unwrap()
+}
+
+fn max(v: &[Duration]) -> Duration {
+    *v.iter().max().unwrap()
+}
+
+/// Nearest-rank percentile of a sorted list.
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generator
+
+/// A tiny deterministic PRNG (xorshift64*), so the workspaces are the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "checkout",
+    "payment",
+    "order",
+    "cart",
+    "customer",
+    "service",
+    "interface",
+    "contract",
+    "release",
+    "gate",
+    "review",
+    "design",
+    "architecture",
+    "feature",
+    "boundary",
+    "latency",
+    "budget",
+    "retry",
+    "queue",
+    "event",
+    "schema",
+    "migration",
+    "rollout",
+    "flag",
+    "metric",
+    "dashboard",
+    "alert",
+    "incident",
+    "owner",
+    "team",
+    "sprint",
+    "estimate",
+    "risk",
+    "dependency",
+    "test",
+    "fixture",
+    "coverage",
+    "staging",
+    "production",
+    "deploy",
+    "pipeline",
+    "artifact",
+    "evidence",
+    "acceptance",
+    "criteria",
+    "story",
+    "shopper",
+    "session",
+    "token",
+    "cache",
+    "index",
+    "search",
+    "ranking",
+    "profile",
+    "account",
+    "invoice",
+    "refund",
+    "the",
+    "a",
+    "with",
+    "for",
+    "and",
+    "before",
+    "after",
+    "every",
+    "each",
+    "when",
+    "must",
+    "should",
+    "is",
+    "are",
+    "will",
+];
+
+/// Appends sentences of filler prose until `out` reaches `target` bytes.
+fn prose(rng: &mut Rng, out: &mut String, target: usize) {
+    while out.len() < target {
+        let n = 8 + rng.below(14);
+        let mut first = true;
+        for _ in 0..n {
+            let w = rng.pick(WORDS);
+            if first {
+                let mut c = w.chars();
+                let head = c.next().unwrap().to_ascii_uppercase();
+                out.push(head);
+                out.push_str(c.as_str());
+                first = false;
+            } else {
+                out.push(' ');
+                out.push_str(w);
+            }
+        }
+        out.push_str(if rng.below(5) == 0 { ".\n\n" } else { ". " });
+    }
+    out.push('\n');
+}
+
+#[derive(Default)]
+struct Stats {
+    files: usize,
+    bytes: u64,
+    md: usize,
+    yaml: usize,
+    json: usize,
+    workflows: usize,
+    states: usize,
+    deliverables_listed: usize,
+    deliverables_present: usize,
+}
+
+/// Writes a workspace of `n` files (a multiple of [`FILES_PER_PROJECT`]) under `root`.
+fn generate(root: &Path, n: usize) -> Stats {
+    let mut stats = Stats::default();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let projects = n / FILES_PER_PROJECT;
+    for i in 1..=projects {
+        for (rel, text) in project(&mut rng, i) {
+            let path = root.join(&rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &text).unwrap();
+            stats.files += 1;
+            stats.bytes += text.len() as u64;
+            if rel.ends_with(".md") {
+                stats.md += 1;
+            } else if rel.ends_with(".yaml") {
+                stats.yaml += 1;
+            } else if rel.ends_with(".json") {
+                stats.json += 1;
+            }
+            if rel.ends_with("docs/workflow.md") {
+                stats.workflows += 1;
+            } else if rel.ends_with(".state.yaml") {
+                stats.states += 1;
+            } else if rel.contains("/.work/") {
+                stats.deliverables_present += 1;
+            }
+        }
+        stats.deliverables_listed += 8;
+    }
+    stats
+}
+
+/// The phases of every generated workflow, by id.
+const PHASES: &[&str] = &["requirements", "design", "implementation", "release"];
+
+/// One project of exactly [`FILES_PER_PROJECT`] files: a workflow doc, its state file, six
+/// deliverables (of the eight it lists; which two are missing varies), a tasks/specs pair, and a
+/// plan (JSON) or a plain doc.
+fn project(rng: &mut Rng, i: usize) -> Vec<(String, String)> {
+    let p = format!("projects/p{i:04}");
+    let wf = format!("wf-{i:04}");
+    let feat = format!("f{i:04}");
+    let work = format!(".work/p{i:04}");
+    let mut files = Vec::new();
+
+    // Where the run stands: project 1 (edited by the latency loop) is in implementation.
+    let current = if i == 1 { 2 } else { i % PHASES.len() };
+    let tbd_in_interface = i % 7 == 0;
+
+    files.push((format!("{p}/docs/workflow.md"), workflow_doc(rng, i, &wf, &work)));
+    files.push((format!("{p}/{wf}.state.yaml"), state_file(rng, &wf, current)));
+
+    // Deliverables: phase 0 and 1 are always present; DEPENDENCIES.md and EVIDENCE.md are there
+    // for some projects; RELEASE-NOTES.md never is.
+    let mut deliverable = |name: &str, title: &str, tbd: bool, rng: &mut Rng| {
+        let mut s = format!("---\nworkflow: {wf}\n---\n\n# {title}\n\n");
+        for section in ["Context", "Decisions", "Open questions", "Risks"] {
+            let _ = write!(s, "## {section}\n\n");
+            let target = s.len() + 1100;
+            prose(rng, &mut s, target);
+            if tbd && section == "Open questions" {
+                s.push_str("- Error codes of the refund endpoint: TBD\n\n");
+            }
+        }
+        files.push((format!("{p}/{work}/{name}"), s));
+    };
+    deliverable("user-stories.md", "User Stories", false, rng);
+    deliverable("acceptance-criteria.md", "Acceptance Criteria", false, rng);
+    deliverable("ARCHITECTURE.md", "Architecture", false, rng);
+    deliverable(&format!("INTERFACE-{feat}.md"), "Interface", tbd_in_interface, rng);
+    let has_dependencies = i % 3 != 0;
+    if has_dependencies {
+        deliverable("DEPENDENCIES.md", "Dependencies", false, rng);
+    }
+    let has_evidence = i % 2 == 0;
+    if has_evidence {
+        deliverable("EVIDENCE.md", "Evidence", false, rng);
+    }
+
+    files.push((format!("{p}/.ops/build/v1/{feat}/specs.md"), specs(rng, &feat)));
+    files.push((format!("{p}/.ops/build/v1/{feat}/tasks.md"), tasks(rng, i, &feat)));
+
+    // Fill up to FILES_PER_PROJECT with plans (seed 003's JSON) and plain docs.
+    let mut k = 0;
+    while files.len() < FILES_PER_PROJECT {
+        if k == 0 && i % 5 == 0 {
+            files.push((format!("{p}/plans/{feat}.plan.json"), plan_json(&feat)));
+        } else {
+            let mut s = format!("# Notes {k} for project {i}\n\nPlain documentation: no phases, no gates.\n\n");
+            for h in ["Background", "How to run it locally", "Glossary", "FAQ"] {
+                let _ = write!(s, "## {h}\n\n");
+                let target = s.len() + 1200;
+                prose(rng, &mut s, target);
+            }
+            files.push((format!("{p}/docs/notes-{k}.md"), s));
+        }
+        k += 1;
+    }
+    files
+}
+
+fn workflow_doc(rng: &mut Rng, i: usize, wf: &str, work: &str) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "---\nname: {wf}\ndescription: PM-first, architecture-first workflow for project {i}\ntags: [workflow, bench]\n---\n\n# Feature Workflow {i}\n\nFour phases, each closed by a gate. The run's state is in `{wf}.state.yaml`.\n\n"
+    );
+    let para = |rng: &mut Rng, s: &mut String, n: usize| {
+        let target = s.len() + n;
+        prose(rng, s, target);
+    };
+    para(rng, &mut s, 500);
+    let _ = write!(
+        s,
+        "## Phase 0: Requirements\n**Goal**: Define what the feature must do, and for whom.\n\n**Deliverables**:\n- `{work}/user-stories.md`\n- `{work}/acceptance-criteria.md`\n\n"
+    );
+    para(rng, &mut s, 600);
+    s.push_str("**Gate Check**: User stories COMPLETE with acceptance criteria → Proceed to Phase 1\n\n");
+    let _ = write!(
+        s,
+        "## Phase 1: Design\n**Goal**: Design the feature with every interface defined up front.\n\n**Critical Architect Deliverables**:\n- `{work}/ARCHITECTURE.md` - THE source of truth\n- `{work}/INTERFACE-<feature-name>.md` - Per feature contracts\n- `{work}/DEPENDENCIES.md` - What can be built in parallel\n- **ALL INTERFACES MUST BE COMPLETE** - No \"TBD\" sections allowed\n\n"
+    );
+    para(rng, &mut s, 600);
+    s.push_str("**Gate Check**: Architecture and interfaces complete → Proceed to Phase 2\n\n");
+    let _ = write!(
+        s,
+        "## Phase 2: Implementation\n**Goal**: Build the feature and its tests against the contracts.\n\n**Deliverables**:\n- `{work}/EVIDENCE.md` - what was built, and any deviation from ARCHITECTURE.md\n\n"
+    );
+    para(rng, &mut s, 600);
+    s.push_str("**Gate Check**: Features complete + tests written → Proceed to Phase 3\n\n");
+    let _ = write!(
+        s,
+        "## Phase 3: Release\n**Goal**: Roll the feature out behind a flag.\n\n**Deliverables**:\n- `{work}/RELEASE-NOTES.md`\n- `{work}/runbook.md`\n\n"
+    );
+    para(rng, &mut s, 400);
+    s.push_str("**Gate Check**: Rolled out to 100% of users → Ship it!\n\n");
+    let tick = |b: bool| if b { "x" } else { " " };
+    let _ = write!(
+        s,
+        "## Enforcement Checklist\n\n**Before starting design, orchestrator MUST verify:**\n- [x] @product-manager completed user stories\n- [x] Acceptance criteria defined\n\n**Before starting implementation, orchestrator MUST verify:**\n- [x] @architect created ARCHITECTURE.md with ALL contracts complete\n- [{}] No \"TBD\" sections in any interface definitions\n- [ ] DEPENDENCIES.md shows the parallelization plan\n\n**After implementation, orchestrator MUST:**\n- [{}] Collect EVIDENCE.md and check it for deviations\n- [ ] Confirm the SDET suite runs green\n\n",
+        tick(i % 7 != 0),
+        tick(i % 2 == 0)
+    );
+    s.push_str("## ARCHITECTURE.md Template\n\n```markdown\n# Architecture\n\n## Feature Boundaries\n### Feature A: Form\n**Owns**: route /feature, component Form\n\n### Feature B: API\n**Owns**: POST /api/feature, table feature\n\n## Integration Points\n- TODO: the form calls the API with a token.\n```\n\n");
+    s.push_str("## Notes for reviewers\n\n");
+    para(rng, &mut s, 1200);
+    s
+}
+
+fn state_file(rng: &mut Rng, wf: &str, current: usize) -> String {
+    let mut s = format!(
+        "# Where this run of `{wf}` stands (phasegate's state format).\n# Owner: team-{}\nworkflow: {wf}\ncurrent: {}\nhistory:\n",
+        rng.below(40),
+        PHASES[current]
+    );
+    for k in 0..current {
+        let _ = writeln!(
+            s,
+            "  - {{from: {}, to: {}, at: 2025-{:02}-{:02}T09:{:02}:00Z}}",
+            PHASES[k],
+            PHASES[k + 1],
+            1 + k,
+            3 + rng.below(25),
+            rng.below(60)
+        );
+    }
+    s
+}
+
+fn specs(rng: &mut Rng, feat: &str) -> String {
+    let mut s = format!("# {feat} — Specs\n\n## Requirements\n");
+    for r in 1..=24 {
+        let _ = write!(s, "- R{r}: ");
+        let target = s.len() + 110;
+        let mut line = String::new();
+        prose(rng, &mut line, 110);
+        s.push_str(line.lines().next().unwrap_or(""));
+        let _ = target;
+        s.push('\n');
+    }
+    s.push_str("\n## Acceptance Criteria\n\n");
+    let target = s.len() + 1500;
+    prose(rng, &mut s, target);
+    s
+}
+
+fn tasks(rng: &mut Rng, i: usize, feat: &str) -> String {
+    let mut s = format!("# {feat} — Tasks\n\n");
+    for t in 1..=24 {
+        let done = if rng.below(3) == 0 { "x" } else { " " };
+        let mut line = String::new();
+        prose(rng, &mut line, 60);
+        let title = line.lines().next().unwrap_or("").trim_end_matches(['.', ' ']).to_string();
+        let _ = writeln!(s, "- [{done}] T{t}: {title}");
+        let r1 = 1 + rng.below(24);
+        let r2 = 1 + rng.below(24);
+        // A few tasks in every tenth project point at a requirement that does not exist.
+        if i % 10 == 0 && t == 24 {
+            let _ = writeln!(s, "  - implements: \"{feat}/R{r1}, {feat}/R99\"");
+        } else {
+            let _ = writeln!(s, "  - implements: \"{feat}/R{r1}, {feat}/R{r2}\"");
+        }
+        if t > 1 {
+            let d = 1 + rng.below(t as u64 - 1);
+            let _ = writeln!(s, "  - depends_on: [T{d}]");
+        }
+        let mut note = String::new();
+        prose(rng, &mut note, 80);
+        let _ = writeln!(s, "  - notes: {}", note.lines().next().unwrap_or(""));
+    }
+    s
+}
+
+fn plan_json(feat: &str) -> String {
+    let names = ["scout", "plan", "build", "test", "review", "ship"];
+    let mut s = format!("{{\n  \"workflow_id\": \"{feat}-plan\",\n  \"phases\": [\n");
+    for (k, n) in names.iter().enumerate() {
+        let deps = if k == 0 { String::new() } else { format!(", \"depends_on\": [\"{}\"]", names[k - 1]) };
+        let sep = if k + 1 == names.len() { "" } else { "," };
+        let _ = writeln!(s, "    {{\"name\": \"{n}\", \"command\": \"/{n} {feat}\"{deps}}}{sep}");
+    }
+    s.push_str("  ]\n}\n");
+    s
+}
