@@ -39,6 +39,7 @@ fn main() {
     println!("machine: {} CPU(s), {}", nproc(), cpu_model());
     println!("threads used by Workspace::set_files: {}", std::thread::available_parallelism().map_or(1, |n| n.get()).min(16));
     println!("binary: {}", binary().map_or("(not found)".to_string(), |p| p.display().to_string()));
+    println!("load average at start: {}", loadavg());
     println!();
 
     for &n in &sizes {
@@ -68,6 +69,7 @@ fn main() {
         if n >= 10_000 {
             memory(&root);
         }
+        println!("   load average after this size: {}", loadavg());
         println!();
         if keep {
             let kept = dir.keep();
@@ -430,6 +432,12 @@ fn binary() -> Option<PathBuf> {
     }
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/release/phasegate");
     p.exists().then_some(p)
+}
+
+/// `/proc/loadavg`'s three averages: other work on this machine skews every figure.
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map_or_else(|_| "unknown".into(), |s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
 }
 
 fn threads() -> usize {

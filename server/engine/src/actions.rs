@@ -281,7 +281,7 @@ impl<'a> Context<'a> {
         let next = self.next_steps(wf, run);
         st.next = (!next.is_empty()).then(|| next.join(", "));
         for phase in &wf.phases[..upto] {
-            let report = self.evaluate_gate(w, phase, Some(run));
+            let report = self.evaluate_gate(phase, Some(run));
             st.gates.push(GateStatus {
                 phase: phase.id.clone(),
                 met: report.met(),
@@ -310,7 +310,7 @@ impl<'a> Context<'a> {
             _ => {}
         }
         if let Position::Phase(i) = run.position {
-            let report = self.evaluate_gate(w, &wf.phases[i], Some(run));
+            let report = self.evaluate_gate(&wf.phases[i], Some(run));
             if !report.met() {
                 return Err(Refusal {
                     message: format!("the gate of phase `{}` is not met", wf.phases[i].id),
@@ -743,17 +743,17 @@ impl Workspace {
             if runs.iter().any(|r| r.file.path == path) {
                 runs.retain(|r| r.file.path == path);
             }
-            if runs.is_empty() {
-                if let Ok(change) = ctx.start(&name) {
-                    out.push(Action {
-                        title: format!("Start {}", wf.name),
-                        kind: ActionKind::Start,
-                        change: Some(change),
-                        disabled: None,
-                        fixes: None,
-                        workflow: Some(wf.name.clone()),
-                    });
-                }
+            if runs.is_empty()
+                && let Ok(change) = ctx.start(&name)
+            {
+                out.push(Action {
+                    title: format!("Start {}", wf.name),
+                    kind: ActionKind::Start,
+                    change: Some(change),
+                    disabled: None,
+                    fixes: None,
+                    workflow: Some(wf.name.clone()),
+                });
             }
             let several = runs.len() > 1;
             for run in runs {

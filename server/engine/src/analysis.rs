@@ -201,11 +201,10 @@ impl<'a> Context<'a> {
         find_markers(file.text(), &file.code_blocks)
     }
 
-    /// Evaluates the gate out of phase `phase` of workflow `w` for `run` (which supplies recorded
+    /// Evaluates the gate out of `phase` for `run` (which supplies recorded
     /// gate results).
-    pub(crate) fn evaluate_gate(&self, w: usize, phase: &Phase, run: Option<&RunRef<'_>>) -> GateReport {
+    pub(crate) fn evaluate_gate(&self, phase: &Phase, run: Option<&RunRef<'_>>) -> GateReport {
         let mut report = GateReport::default();
-        let _ = w;
         for c in &phase.gate.criteria {
             match &c.kind {
                 CriterionKind::DeliverablesExist => {

@@ -107,8 +107,6 @@ impl LineIndex {
     /// line is clamped to the line's end (before its newline); a line past the end of the text
     /// gives the text's length. Never fails.
     pub fn offset(&self, position: Position, encoding: PositionEncoding) -> usize {
-        let line_count = self.inner.len();
-        let _ = line_count;
         let Some(line_range) = self.inner.line(position.line) else {
             return self.len;
         };

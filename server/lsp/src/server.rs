@@ -3,7 +3,7 @@
 //! lives on), converts out, and only then talks to the client.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use phasegate_engine::{FileInput, PositionEncoding, Workspace};
@@ -489,7 +489,8 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<lsp::LSPAny>> {
-        if !COMMANDS.contains(&params.command.as_str()) && !(params.command == "phasegate.debugPanic" && debug_panic_enabled()) {
+        let known = COMMANDS.contains(&params.command.as_str()) || (params.command == "phasegate.debugPanic" && debug_panic_enabled());
+        if !known {
             return Err(invalid(format!("unknown command `{}`", params.command)));
         }
         if params.command == "phasegate.debugPanic" {
@@ -504,6 +505,3 @@ impl LanguageServer for Backend {
 fn debug_panic_enabled() -> bool {
     std::env::var("PHASEGATE_DEBUG_PANIC").is_ok_and(|v| v == "1")
 }
-
-#[allow(dead_code)]
-fn _root_is_path(_: &Path) {}

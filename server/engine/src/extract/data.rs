@@ -7,6 +7,29 @@ use crate::model::{GateResult, HistoryEntry, Named, Progress, Run, StateFormat};
 use crate::paths;
 use crate::syntax::tree::{self, NodeId, Tree};
 
+/// Keys of phasegate's state file (docs/formats.md); the schema declares exactly these.
+#[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
+pub(crate) const STATE_KEYS: &[&str] = &["workflow", "current", "status", "history", "gates"];
+/// Keys of a history entry.
+#[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
+pub(crate) const HISTORY_KEYS: &[&str] = &["from", "to", "at"];
+/// Keys of seed 000's orchestrator state that phasegate reads (others are kept as they are).
+#[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
+pub(crate) const ORCHESTRATOR_KEYS: &[&str] = &[
+    "orchestrator_name",
+    "current_status",
+    "current_sub_workflow",
+    "completed_sub_workflows",
+    "pending_sub_workflows",
+    "overall_progress",
+    "gates",
+];
+/// Keys of a gate result written as a mapping (`review: {result: passed}`).
+pub(crate) const GATE_RESULT_KEYS: &[&str] = &["result", "status", "passed"];
+/// Keys of a checks file (seed 002's `checks.yaml`).
+#[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
+pub(crate) const CHECKS_KEYS: &[&str] = &["gates"];
+
 /// Reads a YAML or JSON file's text (`view`: merge conflicts already masked) into `facts`.
 pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     let parsed = match facts.kind {
@@ -88,12 +111,12 @@ fn gate_results(t: &Tree, g: NodeId) -> Vec<GateResult> {
     let mut out = Vec::new();
     for &(k, v) in t.entries(g) {
         let Some(name) = named(t, k) else { continue };
-        let value = t.str(v).or_else(|| ["result", "status", "passed"].iter().find_map(|key| t.get(v, key).and_then(|n| t.str(n))));
+        let value = t.str(v).or_else(|| GATE_RESULT_KEYS.iter().find_map(|key| t.get(v, key).and_then(|n| t.str(n))));
         out.push(GateResult { name, passed: value.is_some_and(is_pass) });
     }
     for &item in t.items(g) {
         let Some(name) = t.get(item, "name").and_then(|n| named(t, n)) else { continue };
-        let value = ["result", "status", "passed"].iter().find_map(|key| t.get(item, key).and_then(|n| t.str(n)));
+        let value = GATE_RESULT_KEYS.iter().find_map(|key| t.get(item, key).and_then(|n| t.str(n)));
         out.push(GateResult { name, passed: value.is_some_and(is_pass) });
     }
     out

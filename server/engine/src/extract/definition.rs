@@ -7,6 +7,24 @@ use crate::model::{Criterion, CriterionKind, Deliverable, Gate, Named, Phase, St
 use crate::paths;
 use crate::syntax::tree::{NodeId, SyntaxError, Tree};
 
+/// Keys of a definition mapping (`*.workflow.yaml`, front matter with `phases:`, seed 003 plans).
+/// `grammars/workflow.schema.json` declares exactly these (a test checks it).
+#[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
+pub(crate) const DEFINITION_KEYS: &[&str] =
+    &["name", "workflow", "workflow_id", "phases", "deliverables", "states", "transitions", "forbidden"];
+/// Keys of a phase mapping. `command` (seed 003) is accepted as data and never run.
+#[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
+pub(crate) const PHASE_KEYS: &[&str] = &["id", "name", "title", "number", "deliverables", "complete", "depends_on", "gate", "command"];
+/// Keys of a deliverable mapping.
+#[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
+pub(crate) const DELIVERABLE_KEYS: &[&str] = &["path", "template", "optional", "complete"];
+/// Keys of a gate criterion mapping (besides the plain string `deliverables`).
+#[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
+pub(crate) const CRITERION_KEYS: &[&str] = &["checklist", "no_markers", "recorded", "manual"];
+/// Keys of a transition mapping (besides the `a -> b` string form).
+#[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
+pub(crate) const TRANSITION_KEYS: &[&str] = &["from", "to", "trigger"];
+
 /// YAML's true words, in any case: `true`, `yes`, `on`.
 fn is_true(s: &str) -> bool {
     matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "on")

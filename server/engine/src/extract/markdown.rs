@@ -289,23 +289,19 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
 
 fn collect_checklists(facts: &mut FileFacts, blocks: &[Block]) {
     let mut label = String::new();
-    let mut previous_was_item = false;
     for b in blocks {
         match &b.kind {
             BlockKind::Heading { .. } | BlockKind::Paragraph => {
                 label = b.text.trim().to_string();
-                previous_was_item = false;
             }
             BlockKind::Item { checked, .. } => {
                 if let Some(checked) = checked {
                     facts.checklists.push(ChecklistItem { section: label.clone(), checked: *checked, text: b.text.trim().to_string() });
                 }
-                previous_was_item = true;
             }
             BlockKind::Code { .. } => {}
         }
     }
-    let _ = previous_was_item;
 }
 
 fn collect_templates(blocks: &[Block]) -> Vec<Template> {
@@ -451,8 +447,7 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
             }
             BlockKind::Paragraph => {
                 mode = ListMode::None;
-                for (line_no, line) in b.text.lines().enumerate() {
-                    let _ = line_no;
+                for line in b.text.lines() {
                     let trimmed = line.trim();
                     let lower = trimmed.to_ascii_lowercase();
                     if is_deliverables_label(trimmed) {
@@ -469,8 +464,7 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
                     } else if checklist_anchor(trimmed).is_some() && trimmed.ends_with(':') {
                         mode = ListMode::Checklist;
                         checklist_labels.push((b.text.trim().to_string(), b.range));
-                    } else if let Some(rest) = lower.strip_prefix("gate check:") {
-                        let _ = rest;
+                    } else if lower.starts_with("gate check:") {
                         if let Some((i, _)) = current {
                             let range = locate(text, b.range, "Gate", 0).map_or(b.range, |r| {
                                 let line_end = text[r.start..b.range.end].find('\n').map_or(b.range.end, |e| r.start + e);

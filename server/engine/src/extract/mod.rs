@@ -38,6 +38,48 @@ pub(crate) fn parse_arrow(line: &str) -> Option<(String, String, Option<String>)
 #[cfg(test)]
 mod tests {
     use super::parse_arrow;
+    use std::collections::BTreeSet;
+
+    /// `grammars/workflow.schema.json` declares exactly the keys the readers accept.
+    #[test]
+    fn schema_matches_the_readers() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../grammars/workflow.schema.json");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        let defs = &schema["$defs"];
+        // Property names anywhere in a definition's subtree (its own `anyOf` branches included),
+        // without following `$ref`.
+        fn props(v: &serde_json::Value, out: &mut BTreeSet<String>) {
+            if let serde_json::Value::Object(map) = v {
+                if let Some(serde_json::Value::Object(p)) = map.get("properties") {
+                    out.extend(p.keys().cloned());
+                }
+                for key in ["anyOf", "oneOf", "allOf"] {
+                    if let Some(serde_json::Value::Array(list)) = map.get(key) {
+                        list.iter().for_each(|b| props(b, out));
+                    }
+                }
+            }
+        }
+        let keys = |v: &serde_json::Value| {
+            let mut out = BTreeSet::new();
+            props(v, &mut out);
+            out
+        };
+        let set = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
+        use super::data::{CHECKS_KEYS, GATE_RESULT_KEYS, HISTORY_KEYS, ORCHESTRATOR_KEYS, STATE_KEYS};
+        use super::definition::{CRITERION_KEYS, DEFINITION_KEYS, DELIVERABLE_KEYS, PHASE_KEYS, TRANSITION_KEYS};
+        assert_eq!(keys(&defs["definition"]), set(DEFINITION_KEYS), "definition");
+        assert_eq!(keys(&defs["phaseMapping"]), set(PHASE_KEYS), "phase");
+        assert_eq!(keys(&defs["deliverable"]), set(DELIVERABLE_KEYS), "deliverable");
+        assert_eq!(keys(&defs["criterion"]), set(CRITERION_KEYS), "gate criterion");
+        assert_eq!(keys(&defs["transition"]), set(TRANSITION_KEYS), "transition");
+        assert_eq!(keys(&defs["stateFile"]), set(STATE_KEYS), "state file");
+        assert_eq!(keys(&defs["stateFile"]["properties"]["history"]["anyOf"][0]["items"]), set(HISTORY_KEYS), "history entry");
+        assert_eq!(keys(&defs["orchestratorState"]), set(ORCHESTRATOR_KEYS), "seed 000 state");
+        assert_eq!(keys(&defs["gateResultFields"]), set(GATE_RESULT_KEYS), "gate result");
+        assert_eq!(keys(&defs["checksFile"]), set(CHECKS_KEYS), "checks file");
+    }
 
     #[test]
     fn arrows() {

@@ -200,10 +200,8 @@ pub(crate) fn parse_yaml(text: &str, base: usize) -> Result<Tree, SyntaxError> {
         }
         let range = TextRange::new(map.byte(span.start.index()), map.byte(span.end.index())).shifted(base);
         match event {
-            Event::DocumentEnd => {
-                if finished.is_some() {
-                    break;
-                }
+            Event::DocumentEnd if finished.is_some() => {
+                break;
             }
             Event::DocumentStart(_) if finished.is_some() => break,
             Event::Scalar(value, style, anchor, _tag) => {
