@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every editor-side test that can run without a real VS Code:
-# npm ci, TypeScript (strict) + esbuild, Node unit and grammar tests, the Node
-# protocol test against the real server, .vsix packaging and its check, and the
-# headless Neovim tests (highlight queries, end-to-end LSP).
+# npm ci, TypeScript (strict) + esbuild, Node unit and grammar tests, the JSON Schema
+# test, the Node protocol test against the real server, .vsix packaging and its check,
+# the headless Neovim tests (highlight queries, end-to-end LSP) and the headless
+# Emacs + eglot check. (The Rust test of the tree-sitter queries is
+# `cargo test -p phasegate-grammars`, part of `cargo test --workspace`.)
 #
 #   PHASEGATE_BIN=target/release/phasegate editors/test.sh
 #
@@ -41,11 +43,14 @@ step "npm ci" npm ci --prefix "$vscode" --no-audit --no-fund
 step "compile: tsc --noEmit (strict) + esbuild" npm run --prefix "$vscode" compile
 step "node tests: unit, settings drift, TextMate grammar" \
   node --test "$vscode/out/test/unit.test.js" "$vscode/out/test/grammar.test.js"
+step "node test: workflow.schema.json (strict 2020-12) against every example and fixture" \
+  node --test "$vscode/out/test/schema.test.js"
 step "node protocol test against $PHASEGATE_BIN" node --test "$vscode/out/test/protocol.test.js"
 step "package .vsix (scripts/package.sh --strict)" bash "$vscode/scripts/package.sh" --strict "$PHASEGATE_BIN"
 step ".vsix holds the server binary" env PHASEGATE_VSIX="$vsix" node --test "$vscode/out/test/vsix.test.js"
 step "neovim: highlight queries" bash "$editors/neovim/test/run.sh" highlights
 step "neovim: end-to-end LSP" bash "$editors/neovim/test/run.sh" e2e
+step "emacs: eglot diagnostics (headless)" bash "$editors/emacs/run.sh"
 
 for name in "${failed_steps[@]}"; do echo "failed: $name"; done
 echo "$passed passed, $failed failed"

@@ -129,8 +129,12 @@ fn check_vs_baseline(root: &Path, n: usize) {
     }
     let mut seq = Vec::new();
     let mut par = Vec::new();
+    let mut listing = Vec::new();
     let mut parsed = (0, 0);
     for _ in 0..runs {
+        let t = Instant::now();
+        std::hint::black_box(list_files(root));
+        listing.push(t.elapsed());
         let (d, count, bytes) = baseline_sequential(root);
         seq.push(d);
         parsed = (count, bytes);
@@ -148,7 +152,9 @@ fn check_vs_baseline(root: &Path, n: usize) {
     println!("-- read + parse only ({} files, {} bytes: fs::read, pulldown-cmark / saphyr-parser / serde_json)", parsed.0, parsed.1);
     println!("   {:<44} {:>10}   (min {}, max {})", "read+parse, 1 thread", ms(s), ms(min(&seq)), ms(max(&seq)));
     println!("   {:<44} {:>10}   (min {}, max {})", format!("read+parse, {} threads", threads()), ms(p), ms(min(&par)), ms(max(&par)));
+    println!("   {:<44} {:>10}", "listing the files (fs::read_dir, not in above)", ms(median(&listing)));
     println!("   ratio check / read+parse (1 thread):  {:.2}x", c.as_secs_f64() / s.as_secs_f64());
+    println!("   ratio check / (listing + read+parse, 1 thread): {:.2}x", c.as_secs_f64() / (s + median(&listing)).as_secs_f64());
     println!("   ratio check / read+parse ({} threads): {:.2}x", threads(), c.as_secs_f64() / p.as_secs_f64());
 
     if let Some(bin) = binary() {

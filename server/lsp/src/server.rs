@@ -420,7 +420,8 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
-        let settings = match Settings::from_json(&params.settings) {
+        let current = self.with(|s| s.settings.clone()).unwrap_or_default();
+        let settings = match current.merged(&params.settings) {
             Ok(s) => s,
             Err(e) => {
                 self.client.show_message(lsp::MessageType::WARNING, format!("phasegate: ignoring invalid settings: {e}")).await;

@@ -37,6 +37,28 @@ impl Settings {
         serde_json::from_value(v.clone()).map_err(|e| e.to_string())
     }
 
+    /// These settings with the keys present in `value` (the object or its `phasegate` member)
+    /// replaced; absent keys keep their value. Clients such as eglot send
+    /// `didChangeConfiguration` with `{}` right after start-up: that changes nothing.
+    pub(crate) fn merged(&self, value: &serde_json::Value) -> Result<Settings, String> {
+        let v = value.get("phasegate").unwrap_or(value);
+        let Some(map) = v.as_object() else {
+            return if v.is_null() { Ok(self.clone()) } else { Err("settings must be an object".to_string()) };
+        };
+        let mut out = self.clone();
+        let patch = Settings::from_json(v)?;
+        if map.contains_key("severity") {
+            out.severity = patch.severity;
+        }
+        if map.contains_key("include") {
+            out.include = patch.include;
+        }
+        if map.contains_key("exclude") {
+            out.exclude = patch.exclude;
+        }
+        Ok(out)
+    }
+
     pub(crate) fn filter(&self) -> Filter {
         Filter { include: self.include.clone(), exclude: self.exclude.clone() }
     }
@@ -154,5 +176,25 @@ impl Session {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+    use serde_json::json;
+
+    #[test]
+    fn configuration_changes_replace_only_the_keys_they_hold() {
+        let start =
+            Settings::from_json(&json!({ "severity": { "gate-dangling": "warning" }, "exclude": ["editors/**"] })).unwrap_or_default();
+        // eglot's empty notification right after start-up changes nothing.
+        assert_eq!(start.merged(&json!({})), Ok(start.clone()));
+        assert_eq!(start.merged(&serde_json::Value::Null), Ok(start.clone()));
+        // VS Code's `{ phasegate: { ... } }` replaces what it names.
+        let changed = start.merged(&json!({ "phasegate": { "exclude": [] } })).unwrap_or_default();
+        assert_eq!(changed.severity.get("gate-dangling").map(String::as_str), Some("warning"));
+        assert!(changed.exclude.is_empty());
+        assert!(start.merged(&json!({ "severity": 3 })).is_err());
     }
 }

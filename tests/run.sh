@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite, as README.md shows it and .ci/run runs it:
+#   1. the Rust tests: engine units, the seeds snapshot, CLI and LSP end-to-end tests over the real
+#      binary, the tree-sitter query test (cargo test --workspace);
+#   2. the editor tests against the release binary: TypeScript compile, Node protocol test,
+#      JSON Schema validation, .vsix packaging, headless Neovim and Emacs (editors/test.sh).
+# Needs a Rust toolchain, Node.js 20 with npm, Python 3 with venv, and (for Emacs) apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo test --workspace"
+cargo test --workspace --locked
+
+echo "== cargo build --release"
+cargo build --release --locked
+
+echo "== editors"
+PHASEGATE_BIN="$PWD/target/release/phasegate" bash editors/test.sh
