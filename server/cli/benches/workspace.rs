@@ -666,7 +666,7 @@ fn project(rng: &mut Rng, i: usize) -> Vec<(String, String)> {
 
     // Where the run stands: project 1 (edited by the latency loop) is in implementation.
     let current = if i == 1 { 2 } else { i % PHASES.len() };
-    let tbd_in_interface = i % 7 == 0;
+    let tbd_in_interface = i.is_multiple_of(7);
 
     files.push((format!("{p}/docs/workflow.md"), workflow_doc(rng, i, &wf, &work)));
     files.push((format!("{p}/{wf}.state.yaml"), state_file(rng, &wf, current)));
@@ -689,11 +689,11 @@ fn project(rng: &mut Rng, i: usize) -> Vec<(String, String)> {
     deliverable("acceptance-criteria.md", "Acceptance Criteria", false, rng);
     deliverable("ARCHITECTURE.md", "Architecture", false, rng);
     deliverable(&format!("INTERFACE-{feat}.md"), "Interface", tbd_in_interface, rng);
-    let has_dependencies = i % 3 != 0;
+    let has_dependencies = !i.is_multiple_of(3);
     if has_dependencies {
         deliverable("DEPENDENCIES.md", "Dependencies", false, rng);
     }
-    let has_evidence = i % 2 == 0;
+    let has_evidence = i.is_multiple_of(2);
     if has_evidence {
         deliverable("EVIDENCE.md", "Evidence", false, rng);
     }
@@ -704,7 +704,7 @@ fn project(rng: &mut Rng, i: usize) -> Vec<(String, String)> {
     // Fill up to FILES_PER_PROJECT with plans (seed 003's JSON) and plain docs.
     let mut k = 0;
     while files.len() < FILES_PER_PROJECT {
-        if k == 0 && i % 5 == 0 {
+        if k == 0 && i.is_multiple_of(5) {
             files.push((format!("{p}/plans/{feat}.plan.json"), plan_json(&feat)));
         } else {
             let mut s = format!("# Notes {k} for project {i}\n\nPlain documentation: no phases, no gates.\n\n");
@@ -759,8 +759,8 @@ fn workflow_doc(rng: &mut Rng, i: usize, wf: &str, work: &str) -> String {
     let _ = write!(
         s,
         "## Enforcement Checklist\n\n**Before starting design, orchestrator MUST verify:**\n- [x] @product-manager completed user stories\n- [x] Acceptance criteria defined\n\n**Before starting implementation, orchestrator MUST verify:**\n- [x] @architect created ARCHITECTURE.md with ALL contracts complete\n- [{}] No \"TBD\" sections in any interface definitions\n- [ ] DEPENDENCIES.md shows the parallelization plan\n\n**After implementation, orchestrator MUST:**\n- [{}] Collect EVIDENCE.md and check it for deviations\n- [ ] Confirm the SDET suite runs green\n\n",
-        tick(i % 7 != 0),
-        tick(i % 2 == 0)
+        tick(!i.is_multiple_of(7)),
+        tick(i.is_multiple_of(2))
     );
     s.push_str("## ARCHITECTURE.md Template\n\n```markdown\n# Architecture\n\n## Feature Boundaries\n### Feature A: Form\n**Owns**: route /feature, component Form\n\n### Feature B: API\n**Owns**: POST /api/feature, table feature\n\n## Integration Points\n- TODO: the form calls the API with a token.\n```\n\n");
     s.push_str("## Notes for reviewers\n\n");
@@ -816,7 +816,7 @@ fn tasks(rng: &mut Rng, i: usize, feat: &str) -> String {
         let r1 = 1 + rng.below(24);
         let r2 = 1 + rng.below(24);
         // A few tasks in every tenth project point at a requirement that does not exist.
-        if i % 10 == 0 && t == 24 {
+        if i.is_multiple_of(10) && t == 24 {
             let _ = writeln!(s, "  - implements: \"{feat}/R{r1}, {feat}/R99\"");
         } else {
             let _ = writeln!(s, "  - implements: \"{feat}/R{r1}, {feat}/R{r2}\"");

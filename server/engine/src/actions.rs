@@ -179,7 +179,7 @@ fn title_of(path: &str) -> String {
 impl<'a> Context<'a> {
     fn runs_of(&self, name: &str) -> Vec<&RunRef<'a>> {
         let key = crate::analysis::name_key(name);
-        self.runs.iter().filter(|r| r.workflow.is_some_and(|w| crate::analysis::name_key(&self.workflows[w].wf.name) == key)).collect()
+        self.runs.iter().filter(|r| r.workflow.is_some_and(|w| self.workflows[w].wf.keys.name == key)).collect()
     }
 
     fn workflow_index(&self, name: &str) -> Result<usize, Refusal> {

@@ -128,7 +128,7 @@ impl<'a> Context<'a> {
         let mut has_memory_map = false;
         for file in ws.files.values() {
             for wf in &file.workflows {
-                by_name.entry(name_key(&wf.name)).or_default().push(workflows.len());
+                by_name.entry(wf.keys.name.clone()).or_default().push(workflows.len());
                 workflows.push(WorkflowRef { file, wf });
             }
             if !file.memory_ids.is_empty() {
@@ -259,12 +259,8 @@ impl<'a> Context<'a> {
     /// the file.
     pub(crate) fn checklist(&self, file: &str, section: &str) -> Option<(usize, usize, String)> {
         let f = self.file(file)?;
-        let wanted = section.trim().trim_end_matches(':').trim().to_ascii_lowercase();
-        let items: Vec<_> = f
-            .checklists
-            .iter()
-            .filter(|i| wanted.is_empty() || i.section.trim().trim_end_matches(':').trim().to_ascii_lowercase() == wanted)
-            .collect();
+        let wanted = crate::facts::section_key(section);
+        let items: Vec<_> = f.checklists.iter().filter(|i| wanted.is_empty() || i.section == wanted).collect();
         if items.is_empty() {
             return None;
         }

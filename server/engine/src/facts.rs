@@ -72,10 +72,15 @@ pub(crate) enum Skipped {
     TooLarge { len: u64 },
 }
 
+/// How checklist sections are compared: trimmed, without a trailing `:`, lowercased.
+pub(crate) fn section_key(label: &str) -> String {
+    label.trim().trim_end_matches(':').trim().to_ascii_lowercase()
+}
+
 /// A task-list item (`- [ ]` / `- [x]`).
 #[derive(Clone, Debug)]
 pub(crate) struct ChecklistItem {
-    /// The label line or heading the list follows.
+    /// The label line or heading the list follows, as a [`section_key`].
     pub section: String,
     pub checked: bool,
     pub text: String,
@@ -106,11 +111,22 @@ pub(crate) struct FileFacts {
     pub gate_records: Vec<GateResult>,
     /// Fenced/indented code block ranges (Markdown), where markers and references are not read.
     pub code_blocks: Vec<TextRange>,
+    /// Diagnostics that depend on this file alone, computed once per version.
+    pub local: Vec<crate::diagnostics::Diagnostic>,
 }
 
 impl FileFacts {
     /// Reads one file. Never fails: problems become facts (`skipped`, `syntax_errors`).
     pub(crate) fn new(path: &str, input: FileInput) -> FileFacts {
+        let mut facts = FileFacts::read(path, input);
+        for wf in &mut facts.workflows {
+            wf.index_keys();
+        }
+        facts.local = crate::diagnostics::collect_file(&facts);
+        facts
+    }
+
+    fn read(path: &str, input: FileInput) -> FileFacts {
         let kind = FileKind::of(path);
         let mut facts = FileFacts {
             path: path.to_string(),
@@ -131,6 +147,7 @@ impl FileFacts {
             memory_ids: Vec::new(),
             gate_records: Vec::new(),
             code_blocks: Vec::new(),
+            local: Vec::new(),
         };
         let text = match input {
             FileInput::Meta { len } => {

@@ -55,9 +55,28 @@ pub struct Workflow {
     pub deliverables: Vec<Deliverable>,
     /// Starter content for deliverables, by file name (seed 001's "ARCHITECTURE.md Template").
     pub templates: Vec<Template>,
+    /// The slug of the name, and of each phase's id and title: computed once per file version by
+    /// [`Workflow::index_keys`] so lookups do not slug on every comparison.
+    pub(crate) keys: Keys,
+}
+
+/// Precomputed lookup keys of a workflow.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Keys {
+    pub name: String,
+    /// `(slug of id, slug of title, slug of number)` per phase.
+    pub phases: Vec<(String, String, Option<String>)>,
 }
 
 impl Workflow {
+    /// Computes [`Workflow::keys`]; extraction calls it once the workflow is complete.
+    pub(crate) fn index_keys(&mut self) {
+        self.keys = Keys {
+            name: slug(&self.name),
+            phases: self.phases.iter().map(|p| (slug(&p.id), slug(&p.title), p.number.as_deref().map(slug))).collect(),
+        };
+    }
+
     /// The index of the phase `name` refers to: its id, its title, or its number (`2.5`,
     /// `phase-2.5`, `Phase 2.5`), compared case-insensitively.
     pub fn phase_index(&self, name: &str) -> Option<usize> {
@@ -65,12 +84,19 @@ impl Workflow {
         if wanted.is_empty() {
             return None;
         }
-        if let Some(i) = self.phases.iter().position(|p| p.id == wanted || slug(&p.id) == wanted || slug(&p.title) == wanted) {
+        let computed;
+        let keys = if self.keys.phases.len() == self.phases.len() {
+            &self.keys.phases
+        } else {
+            computed = self.phases.iter().map(|p| (slug(&p.id), slug(&p.title), p.number.as_deref().map(slug))).collect::<Vec<_>>();
+            &computed
+        };
+        if let Some(i) = self.phases.iter().zip(keys).position(|(p, k)| p.id == wanted || k.0 == wanted || k.1 == wanted) {
             return Some(i);
         }
         // `2`, `phase-2`, `Sub-Workflow 2`, `Step 2`, ...: the phase numbered so.
         let number = ["phase-", "step-", "sub-workflow-", "workflow-"].iter().find_map(|k| wanted.strip_prefix(k)).unwrap_or(&wanted);
-        self.phases.iter().position(|p| p.number.as_deref().is_some_and(|n| slug(n) == number))
+        keys.iter().position(|k| k.2.as_deref() == Some(number))
     }
 
     /// Whether `name` is a state of the state machine (ids compared case-insensitively).

@@ -124,7 +124,8 @@ impl Workspace {
     /// are absent), each list sorted by range. Applies [`Config::severity`].
     pub fn diagnostics(&self) -> BTreeMap<String, Vec<Diagnostic>> {
         let ctx = crate::analysis::Context::new(self);
-        let mut all = crate::diagnostics::collect(&ctx);
+        let mut all: Vec<Diagnostic> = self.files.values().flat_map(|f| f.local.iter().cloned()).collect();
+        all.extend(crate::diagnostics::collect(&ctx));
         let mut out: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for mut d in all.drain(..) {
             match self.config.severity.get(d.code.as_str()) {

@@ -1,7 +1,7 @@
 //! Diagnostic: `merge-conflict`.
 
-use crate::analysis::Context;
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::facts::FileFacts;
 
 pub(crate) const DOC: Doc = Doc {
     code: Code::MergeConflict,
@@ -10,8 +10,8 @@ pub(crate) const DOC: Doc = Doc {
     fix: "Use the quick fix \"Keep <side>\" to keep one side and drop the markers, or resolve it by hand.",
 };
 
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for file in ctx.ws.files.values() {
+pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
+    {
         for c in &file.conflicts {
             let ours = if c.ours_label.is_empty() { "the first side" } else { &c.ours_label };
             let theirs = if c.theirs_label.is_empty() { "the second side" } else { &c.theirs_label };

@@ -1,7 +1,7 @@
 //! Diagnostic: `dependency-cycle`.
 
-use crate::analysis::Context;
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::facts::FileFacts;
 use crate::text::TextRange;
 
 pub(crate) const DOC: Doc = Doc {
@@ -64,21 +64,18 @@ fn report(out: &mut Vec<Diagnostic>, path: &str, what: &str, names: &[(&str, Tex
     }
 }
 
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for w in &ctx.workflows {
-        let phases = &w.wf.phases;
+/// Per file: phases and tasks only depend on those of their own file.
+pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
+    for wf in &file.workflows {
+        let phases = &wf.phases;
         if phases.iter().all(|p| p.depends_on.is_empty()) {
             continue;
         }
         let names: Vec<(&str, TextRange)> = phases.iter().map(|p| (p.id.as_str(), p.range)).collect();
-        let edges: Vec<Vec<usize>> =
-            phases.iter().map(|p| p.depends_on.iter().filter_map(|d| w.wf.phase_index(&d.name)).collect()).collect();
-        report(out, &w.file.path, "phases", &names, &edges);
+        let edges: Vec<Vec<usize>> = phases.iter().map(|p| p.depends_on.iter().filter_map(|d| wf.phase_index(&d.name)).collect()).collect();
+        report(out, &file.path, "phases", &names, &edges);
     }
-    for file in ctx.ws.files.values() {
-        if file.tasks.iter().all(|t| t.depends_on.is_empty()) {
-            continue;
-        }
+    if file.tasks.iter().any(|t| !t.depends_on.is_empty()) {
         let names: Vec<(&str, TextRange)> = file.tasks.iter().map(|t| (t.id.name.as_str(), t.id.range)).collect();
         let edges: Vec<Vec<usize>> = file
             .tasks

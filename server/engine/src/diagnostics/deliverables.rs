@@ -2,6 +2,7 @@
 
 use crate::analysis::{Context, DeliverableStatus, Position};
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::facts::FileFacts;
 use crate::model::Deliverable;
 
 pub(crate) const DOC: Doc = Doc {
@@ -26,20 +27,25 @@ fn status_message(d: &Deliverable, status: &DeliverableStatus) -> Option<String>
     }
 }
 
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for w in &ctx.workflows {
-        for d in w.wf.phases.iter().flat_map(|p| &p.deliverables).chain(&w.wf.deliverables) {
+/// Per file: deliverable paths that climb out of the workspace.
+pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
+    for wf in &file.workflows {
+        for d in wf.phases.iter().flat_map(|p| &p.deliverables).chain(&wf.deliverables) {
             if let Err(reason) = &d.resolved {
                 out.push(Diagnostic::new(
                     Code::DeliverableOutsideWorkspace,
                     Severity::Warning,
-                    &w.file.path,
+                    &file.path,
                     d.range,
                     format!("{reason}: phasegate will not check or create it; write it relative to the workspace root"),
                 ));
             }
         }
     }
+}
+
+/// Across files: deliverables of the phases runs have completed or are in.
+pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for run in &ctx.runs {
         let Some(w) = ctx.workflow_of(run) else { continue };
         let state = &run.file.path;

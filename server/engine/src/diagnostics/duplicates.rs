@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::analysis::{Context, name_key};
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::facts::FileFacts;
 use crate::model::Named;
 use crate::text::TextRange;
 
@@ -29,20 +30,23 @@ fn report_duplicates<'a>(out: &mut Vec<Diagnostic>, path: &str, what: &str, item
     }
 }
 
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for w in &ctx.workflows {
-        let path = &w.file.path;
-        report_duplicates(out, path, "phase", w.wf.phases.iter().map(|p| (p.id.clone(), p.id.as_str(), p.range)));
-        if let Some(sm) = &w.wf.state_machine {
+/// Per file: phases, states, tasks and requirements are unique within their file.
+pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
+    let path = &file.path;
+    for wf in &file.workflows {
+        report_duplicates(out, path, "phase", wf.phases.iter().map(|p| (p.id.clone(), p.id.as_str(), p.range)));
+        if let Some(sm) = &wf.state_machine {
             // Only explicitly listed states: states implied by transitions repeat by nature.
             let listed: Vec<&Named> = sm.states.iter().filter(|s| !sm.transitions.iter().any(|t| t.range == s.range)).collect();
             report_duplicates(out, path, "state", listed.into_iter().map(|s| (s.name.to_ascii_lowercase(), s.name.as_str(), s.range)));
         }
     }
-    for file in ctx.ws.files.values() {
-        report_duplicates(out, &file.path, "task", file.tasks.iter().map(|t| (t.id.name.clone(), t.id.name.as_str(), t.id.range)));
-        report_duplicates(out, &file.path, "requirement", file.requirements.iter().map(|r| (r.name.clone(), r.name.as_str(), r.range)));
-    }
+    report_duplicates(out, path, "task", file.tasks.iter().map(|t| (t.id.name.clone(), t.id.name.as_str(), t.id.range)));
+    report_duplicates(out, path, "requirement", file.requirements.iter().map(|r| (r.name.clone(), r.name.as_str(), r.range)));
+}
+
+/// Across files: workflow names.
+pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // Workflow names written twice (front matter or definition `name:`) are a mistake.
     for list in ctx.by_name.values() {
         let explicit: Vec<usize> = list.iter().copied().filter(|&i| ctx.workflows[i].wf.explicit_name).collect();

@@ -3,6 +3,7 @@
 
 use crate::analysis::Context;
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::facts::FileFacts;
 use crate::model::CriterionKind;
 
 pub(crate) const DOC_UNMET: Doc = Doc {
@@ -19,6 +20,35 @@ pub(crate) const DOC_DANGLING: Doc = Doc {
     fix: "Point the gate at an existing phase, file or section, or add what it names.",
 };
 
+/// Per file: `→ Proceed to Phase N` names a phase of the same workflow.
+pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
+    for wf in &file.workflows {
+        for phase in &wf.phases {
+            let Some(target) = &phase.gate.proceeds_to else { continue };
+            let lower = target.name.to_ascii_lowercase();
+            let numbered = ["phase ", "step ", "sub-workflow ", "workflow "]
+                .iter()
+                .any(|k| lower.strip_prefix(k).is_some_and(|n| n.trim().chars().next().is_some_and(|c| c.is_ascii_digit() || c == '-')));
+            if numbered && wf.phase_index(&target.name).is_none() {
+                let known: Vec<String> = wf.phases.iter().filter_map(|p| p.number.clone()).collect();
+                out.push(Diagnostic::new(
+                    Code::GateDangling,
+                    Severity::Error,
+                    &file.path,
+                    target.range,
+                    format!(
+                        "the gate of phase `{}` proceeds to `{}`, which does not exist (phases: {})",
+                        phase.id,
+                        target.name,
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Across files: runs past unmet gates; gate criteria naming missing files or checklists.
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for run in &ctx.runs {
         let Some(w) = run.workflow else { continue };
@@ -45,27 +75,6 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     for w in &ctx.workflows {
         for phase in &w.wf.phases {
-            if let Some(target) = &phase.gate.proceeds_to {
-                let lower = target.name.to_ascii_lowercase();
-                let numbered = ["phase ", "step ", "sub-workflow ", "workflow "].iter().any(|k| {
-                    lower.strip_prefix(k).is_some_and(|n| n.trim().chars().next().is_some_and(|c| c.is_ascii_digit() || c == '-'))
-                });
-                if numbered && w.wf.phase_index(&target.name).is_none() {
-                    let known: Vec<String> = w.wf.phases.iter().filter_map(|p| p.number.clone()).collect();
-                    out.push(Diagnostic::new(
-                        Code::GateDangling,
-                        Severity::Error,
-                        &w.file.path,
-                        target.range,
-                        format!(
-                            "the gate of phase `{}` proceeds to `{}`, which does not exist (phases: {})",
-                            phase.id,
-                            target.name,
-                            known.join(", ")
-                        ),
-                    ));
-                }
-            }
             for c in &phase.gate.criteria {
                 match &c.kind {
                     CriterionKind::ChecklistTicked { file, section } if ctx.checklist(file, section).is_none() => {

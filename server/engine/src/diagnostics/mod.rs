@@ -3,6 +3,7 @@
 //! from the [`Doc`] entries and checked by a test.
 
 use crate::analysis::Context;
+use crate::facts::FileFacts;
 use crate::text::TextRange;
 
 mod conflicts;
@@ -170,11 +171,23 @@ impl Diagnostic {
     }
 }
 
-/// Runs every check.
+/// Runs the checks that need only one file; their results are kept in the file's facts and
+/// reused until the file changes.
+pub(crate) fn collect_file(file: &FileFacts) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    syntax::check_file(file, &mut out);
+    conflicts::check_file(file, &mut out);
+    deliverables::check_file(file, &mut out);
+    gates::check_file(file, &mut out);
+    references::check_file(file, &mut out);
+    cycles::check_file(file, &mut out);
+    duplicates::check_file(file, &mut out);
+    out
+}
+
+/// Runs the checks that look across files.
 pub(crate) fn collect(ctx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    syntax::check(ctx, &mut out);
-    conflicts::check(ctx, &mut out);
     deliverables::check(ctx, &mut out);
     gates::check(ctx, &mut out);
     markers::check(ctx, &mut out);
@@ -182,7 +195,6 @@ pub(crate) fn collect(ctx: &Context<'_>) -> Vec<Diagnostic> {
     states::check(ctx, &mut out);
     state_consistency::check(ctx, &mut out);
     references::check(ctx, &mut out);
-    cycles::check(ctx, &mut out);
     duplicates::check(ctx, &mut out);
     out
 }

@@ -2,6 +2,7 @@
 
 use crate::analysis::Context;
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::facts::FileFacts;
 use crate::paths;
 
 pub(crate) const DOC: Doc = Doc {
@@ -14,22 +15,23 @@ pub(crate) const DOC: Doc = Doc {
 /// Spec files a feature folder may hold, in order of preference.
 const SPEC_FILES: [&str; 3] = ["specs.md", "spec.md", "requirements.md"];
 
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for w in &ctx.workflows {
-        for p in &w.wf.phases {
+/// Per file: `depends_on` of phases and tasks name phases and tasks of the same file.
+pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
+    for wf in &file.workflows {
+        for p in &wf.phases {
             for d in &p.depends_on {
-                if w.wf.phase_index(&d.name).is_none() {
-                    let ids: Vec<&str> = w.wf.phases.iter().map(|p| p.id.as_str()).collect();
+                if wf.phase_index(&d.name).is_none() {
+                    let ids: Vec<&str> = wf.phases.iter().map(|p| p.id.as_str()).collect();
                     out.push(Diagnostic::new(
                         Code::DanglingReference,
                         Severity::Error,
-                        &w.file.path,
+                        &file.path,
                         d.range,
                         format!(
                             "phase `{}` depends on `{}`, which is not a phase of `{}` (phases: `{}`)",
                             p.id,
                             d.name,
-                            w.wf.name,
+                            wf.name,
                             ids.join("`, `")
                         ),
                     ));
@@ -37,20 +39,26 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for file in ctx.ws.files.values() {
+    for task in &file.tasks {
+        for d in &task.depends_on {
+            if !file.tasks.iter().any(|t| t.id.name == d.name) {
+                out.push(Diagnostic::new(
+                    Code::DanglingReference,
+                    Severity::Error,
+                    &file.path,
+                    d.range,
+                    format!("task `{}` depends on `{}`, which is not a task in this file", task.id.name, d.name),
+                ));
+            }
+        }
+    }
+}
+
+/// Across files: `implements:` pointers and `[id:]` references.
+pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for file in ctx.ws.files.values().filter(|f| !f.tasks.is_empty() || (ctx.has_memory_map && !f.id_refs.is_empty())) {
         let folder = paths::parent(&file.path);
         for task in &file.tasks {
-            for d in &task.depends_on {
-                if !file.tasks.iter().any(|t| t.id.name == d.name) {
-                    out.push(Diagnostic::new(
-                        Code::DanglingReference,
-                        Severity::Error,
-                        &file.path,
-                        d.range,
-                        format!("task `{}` depends on `{}`, which is not a task in this file", task.id.name, d.name),
-                    ));
-                }
-            }
             for imp in &task.implements {
                 if let Some(problem) = implements_problem(ctx, folder, &imp.name) {
                     out.push(Diagnostic::new(

@@ -1,7 +1,8 @@
 //! Diagnostic: `syntax-error`, and `file-skipped` for files whose content cannot be analysed.
 
-use crate::analysis::{Context, skipped_reason};
+use crate::analysis::skipped_reason;
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::facts::FileFacts;
 use crate::text::TextRange;
 
 pub(crate) const DOC: Doc = Doc {
@@ -18,8 +19,8 @@ pub(crate) const DOC_SKIPPED: Doc = Doc {
     fix: "Save the file as UTF-8, or exclude it with the `exclude` setting.",
 };
 
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for file in ctx.ws.files.values() {
+pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
+    {
         for e in &file.syntax_errors {
             let what = match file.kind {
                 crate::facts::FileKind::Json => "JSON",

@@ -54,6 +54,7 @@ pub(crate) fn read_workflow(facts: &mut FileFacts, t: &Tree, root: NodeId, stem:
         state_machine: None,
         deliverables: Vec::new(),
         templates: Vec::new(),
+        keys: Default::default(),
     };
     if let Some(phases) = t.get(root, "phases") {
         if !t.is_seq(phases) {

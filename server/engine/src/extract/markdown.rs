@@ -60,6 +60,10 @@ fn is_optional_text(text: &str) -> bool {
 /// Whether a line states that deliverables must hold no `TBD` (seed 001: `No "TBD" sections
 /// allowed`).
 fn forbids_markers(text: &str) -> bool {
+    let has = |word: &[u8]| text.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word));
+    if !has(b"tbd") && !has(b"todo") {
+        return false;
+    }
     let t = format!(" {} ", text.to_ascii_lowercase());
     let words: Vec<&str> = t.split(|c: char| !c.is_ascii_alphanumeric()).collect();
     (words.contains(&"tbd") || words.contains(&"todo")) && (words.contains(&"no") || t.contains("not allowed") || t.contains("must not"))
@@ -88,6 +92,10 @@ enum ChecklistAnchor {
 }
 
 fn checklist_anchor(label: &str) -> Option<ChecklistAnchor> {
+    let first = label.trim_start().as_bytes().first().map(u8::to_ascii_lowercase);
+    if !matches!(first, Some(b'b' | b'a')) {
+        return None;
+    }
     let t = label.trim().trim_end_matches(':').to_ascii_lowercase();
     let head = t.split([',', ':']).next().unwrap_or("").trim();
     if head.starts_with("before marking complete") || head.starts_with("before completion") || head.starts_with("before completing") {
@@ -148,9 +156,14 @@ fn requirement_id(text: &str) -> Option<&str> {
 
 /// Values after `key:` on one line of `text` (quotes and brackets removed, comma-separated).
 fn key_values<'a>(line: &'a str, keys: &[&str]) -> Option<(usize, Vec<(&'a str, usize)>)> {
-    let lower = line.to_ascii_lowercase();
-    let (key_at, key) = keys.iter().find_map(|k| lower.find(&format!("{k}:")).map(|i| (i, *k)))?;
-    let value_start = key_at + key.len() + 1;
+    if !line.contains(':') {
+        return None;
+    }
+    // `keys` hold their colon (`implements:`); compared case-insensitively.
+    let bytes = line.as_bytes();
+    let (key_at, key) =
+        keys.iter().find_map(|k| bytes.windows(k.len()).position(|w| w.eq_ignore_ascii_case(k.as_bytes())).map(|i| (i, *k)))?;
+    let value_start = key_at + key.len();
     let mut out = Vec::new();
     let mut value = &line[value_start..];
     // `(implements: R2)`: the value ends at the parenthesis that closes the one before the key.
@@ -269,6 +282,17 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
         }
         return;
     }
+    // Most Markdown files (plain docs, deliverables) declare no workflow: skip the conventions
+    // unless a phase heading or a state machine could be there.
+    let could_be_workflow = blocks.iter().any(|b| match &b.kind {
+        BlockKind::Heading { .. } => phase_heading(&b.text).is_some(),
+        BlockKind::Paragraph => b.text.lines().any(|l| l.trim().eq_ignore_ascii_case("transitions:")),
+        BlockKind::Code { .. } => b.text.contains('→') || b.text.contains("->"),
+        BlockKind::Item { .. } => false,
+    });
+    if !could_be_workflow {
+        return;
+    }
     let mut wf = conventions(&path, text, &blocks);
     if wf.phases.is_empty() && wf.state_machine.as_ref().is_none_or(|sm| sm.transitions.is_empty()) {
         return;
@@ -296,7 +320,11 @@ fn collect_checklists(facts: &mut FileFacts, blocks: &[Block]) {
             }
             BlockKind::Item { checked, .. } => {
                 if let Some(checked) = checked {
-                    facts.checklists.push(ChecklistItem { section: label.clone(), checked: *checked, text: b.text.trim().to_string() });
+                    facts.checklists.push(ChecklistItem {
+                        section: crate::facts::section_key(&label),
+                        checked: *checked,
+                        text: b.text.trim().to_string(),
+                    });
                 }
             }
             BlockKind::Code { .. } => {}
@@ -360,12 +388,12 @@ fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
             Some((at, l))
         }) {
             let base = own.start + line_offset;
-            if let Some((_, values)) = key_values(line, &["implements"]) {
+            if let Some((_, values)) = key_values(line, &["implements:"]) {
                 for (v, at) in values {
                     tasks[index].implements.push(Named::new(v, TextRange::new(base + at, base + at + v.len())));
                 }
             }
-            if let Some((_, values)) = key_values(line, &["depends_on", "depends on", "depends-on"]) {
+            if let Some((_, values)) = key_values(line, &["depends_on:", "depends on:", "depends-on:"]) {
                 for (v, at) in values {
                     if v.eq_ignore_ascii_case("none") || v == "-" {
                         continue;
@@ -389,6 +417,7 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
         state_machine: None,
         deliverables: Vec::new(),
         templates: collect_templates(blocks),
+        keys: Default::default(),
     };
     // The phase whose section we are in, and the heading level that opened it.
     let mut current: Option<(usize, u8)> = None;
@@ -461,7 +490,7 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
                         mode = ListMode::Transitions;
                     } else if lower == "invalid transitions:" || lower == "forbidden transitions:" {
                         mode = ListMode::Forbidden;
-                    } else if checklist_anchor(trimmed).is_some() && trimmed.ends_with(':') {
+                    } else if trimmed.ends_with(':') && checklist_anchor(trimmed).is_some() {
                         mode = ListMode::Checklist;
                         checklist_labels.push((b.text.trim().to_string(), b.range));
                     } else if lower.starts_with("gate check:") {
