@@ -198,7 +198,7 @@ impl<'a> Context<'a> {
     /// `TBD`, `TODO` and `[NEEDS CLARIFICATION` markers in the file at `path`, outside code blocks.
     pub(crate) fn markers(&self, path: &str) -> Vec<MarkerHit> {
         let Some(file) = self.file(path) else { return Vec::new() };
-        find_markers(file.text(), &file.code_blocks)
+        find_markers(file.text(), &file.outline().code_blocks)
     }
 
     /// Evaluates the gate out of `phase` for `run` (which supplies recorded
@@ -260,7 +260,7 @@ impl<'a> Context<'a> {
     pub(crate) fn checklist(&self, file: &str, section: &str) -> Option<(usize, usize, String)> {
         let f = self.file(file)?;
         let wanted = crate::facts::section_key(section);
-        let items: Vec<_> = f.checklists.iter().filter(|i| wanted.is_empty() || i.section == wanted).collect();
+        let items: Vec<_> = f.outline().checklists.iter().filter(|i| wanted.is_empty() || i.section == wanted).collect();
         if items.is_empty() {
             return None;
         }

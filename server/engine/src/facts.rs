@@ -86,6 +86,17 @@ pub(crate) struct ChecklistItem {
     pub text: String,
 }
 
+/// What a Markdown file's outline tells beyond workflows: see [`FileFacts::outline`].
+#[derive(Clone, Debug, Default)]
+pub(crate) struct OutlineFacts {
+    /// Fenced/indented code block ranges, where markers and references are not read.
+    pub code_blocks: Vec<TextRange>,
+    /// Task-list items.
+    pub checklists: Vec<ChecklistItem>,
+    /// `[id:name]` references (outside code blocks).
+    pub id_refs: Vec<Named>,
+}
+
 /// Everything known about one file on its own.
 #[derive(Clone, Debug)]
 pub(crate) struct FileFacts {
@@ -96,21 +107,24 @@ pub(crate) struct FileFacts {
     /// Empty or whitespace only.
     pub blank: bool,
     pub text: Option<Arc<str>>,
-    pub line_index: Option<LineIndex>,
+    /// Built on first use (most files never need positions).
+    line_index: std::sync::OnceLock<LineIndex>,
     pub skipped: Option<Skipped>,
     pub conflicts: Vec<Conflict>,
     pub syntax_errors: Vec<SyntaxError>,
     pub workflows: Vec<Workflow>,
     pub runs: Vec<Run>,
-    pub checklists: Vec<ChecklistItem>,
+
     pub tasks: Vec<Task>,
     pub requirements: Vec<Named>,
-    pub id_refs: Vec<Named>,
+    /// `[id:name]` definitions, in memory-map files (`*memory-map*.md`).
     pub memory_ids: Vec<Named>,
     /// Gate results recorded in a checks file (seed 002's `checks.yaml`).
     pub gate_records: Vec<GateResult>,
-    /// Fenced/indented code block ranges (Markdown), where markers and references are not read.
-    pub code_blocks: Vec<TextRange>,
+    /// Facts read from a Markdown file's outline: computed during extraction for files that may
+    /// declare workflow facts, on first use for the others (plain docs and deliverables, most of a
+    /// workspace), then kept for the file's version.
+    pub(crate) outline: std::sync::OnceLock<OutlineFacts>,
     /// Diagnostics that depend on this file alone, computed once per version.
     pub local: Vec<crate::diagnostics::Diagnostic>,
 }
@@ -134,19 +148,17 @@ impl FileFacts {
             len: 0,
             blank: true,
             text: None,
-            line_index: None,
+            line_index: std::sync::OnceLock::new(),
             skipped: None,
             conflicts: Vec::new(),
             syntax_errors: Vec::new(),
             workflows: Vec::new(),
             runs: Vec::new(),
-            checklists: Vec::new(),
             tasks: Vec::new(),
             requirements: Vec::new(),
-            id_refs: Vec::new(),
             memory_ids: Vec::new(),
             gate_records: Vec::new(),
-            code_blocks: Vec::new(),
+            outline: std::sync::OnceLock::new(),
             local: Vec::new(),
         };
         let text = match input {
@@ -184,10 +196,9 @@ impl FileFacts {
                     Ok(text) => text,
                     Err(e) => {
                         facts.skipped = Some(Skipped::NotUtf8 { at: e.utf8_error().valid_up_to() });
-                        // Keep the valid prefix's line index so the diagnostic can point at it.
+                        // Keep the valid prefix so the diagnostic can point at it.
                         let valid = e.utf8_error().valid_up_to();
                         let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-                        facts.line_index = Some(LineIndex::new(&prefix));
                         facts.text = Some(prefix.into());
                         return facts;
                     }
@@ -200,7 +211,6 @@ impl FileFacts {
             facts.skipped = Some(Skipped::TooLarge { len: text.len() as u64 });
             return facts;
         }
-        facts.line_index = Some(LineIndex::new(&text));
         facts.conflicts = conflict::find_conflicts(&text);
         let masked = if facts.conflicts.is_empty() { None } else { Some(conflict::mask_theirs(&text, &facts.conflicts)) };
         let view = masked.as_deref().unwrap_or(&text);
@@ -216,5 +226,21 @@ impl FileFacts {
     /// The text, when the file was read as text.
     pub(crate) fn text(&self) -> &str {
         self.text.as_deref().unwrap_or("")
+    }
+
+    /// The outline facts of a Markdown file (empty for other files), computed on first use when
+    /// extraction did not need them.
+    pub(crate) fn outline(&self) -> &OutlineFacts {
+        self.outline.get_or_init(|| match (self.kind, self.text.as_deref()) {
+            (FileKind::Markdown, Some(text)) if self.skipped.is_none() => extract::markdown::outline_facts(text, &self.conflicts),
+            _ => OutlineFacts::default(),
+        })
+    }
+
+    /// The line index of the text (or of the valid prefix of a file that is not UTF-8); `None`
+    /// for files whose content was not read.
+    pub(crate) fn line_index(&self) -> Option<&LineIndex> {
+        let text = self.text.as_deref()?;
+        Some(self.line_index.get_or_init(|| LineIndex::new(text)))
     }
 }

@@ -71,8 +71,8 @@ pub(crate) fn outline(ws: &Workspace) -> String {
                 }
             }
         }
-        if !file.id_refs.is_empty() {
-            let mut ids: Vec<&str> = file.id_refs.iter().map(|r| r.name.as_str()).collect();
+        if !file.outline().id_refs.is_empty() {
+            let mut ids: Vec<&str> = file.outline().id_refs.iter().map(|r| r.name.as_str()).collect();
             ids.sort_unstable();
             ids.dedup();
             let _ = writeln!(out, "{path}: [id:] references {ids:?}");

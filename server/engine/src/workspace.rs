@@ -8,6 +8,30 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::facts::{FileFacts, FileInput};
 use crate::text::LineIndex;
 
+/// `f` applied to every item on all available cores (at most 16 threads), results in item order.
+/// A panicking thread loses only its own items' results, never the process.
+fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> Option<R> + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(16);
+    if threads <= 1 || items.len() < 64 {
+        return items.into_iter().filter_map(&f).collect();
+    }
+    let per_thread = items.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<T>> = Vec::with_capacity(threads);
+    let mut items = items.into_iter();
+    loop {
+        let chunk: Vec<T> = items.by_ref().take(per_thread).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks.into_iter().map(|c| scope.spawn(move || c.into_iter().filter_map(f).collect::<Vec<R>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
+}
+
 /// Settings that change what the engine reports.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -44,32 +68,21 @@ impl Workspace {
     /// Adds or replaces many files at once, computing their facts on all available cores. Same
     /// contract as [`Workspace::set_file`].
     pub fn set_files(&mut self, files: Vec<(String, FileInput)>) {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(16);
-        if threads <= 1 || files.len() < 64 {
-            for (path, input) in files {
-                self.set_file(&path, input);
-            }
-            return;
-        }
-        let chunk = files.len().div_ceil(threads);
-        let mut chunks: Vec<Vec<(String, FileInput)>> = Vec::new();
-        let mut iter = files.into_iter();
-        loop {
-            let c: Vec<_> = iter.by_ref().take(chunk).collect();
-            if c.is_empty() {
-                break;
-            }
-            chunks.push(c);
-        }
-        let results: Vec<Vec<FileFacts>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .into_iter()
-                .map(|c| scope.spawn(move || c.into_iter().map(|(p, i)| FileFacts::new(&p, i)).collect::<Vec<_>>()))
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-        });
-        for facts in results.into_iter().flatten() {
-            self.files.insert(facts.path.clone(), Arc::new(facts));
+        let facts = in_parallel(files, |(path, input)| Some(FileFacts::new(&path, input)));
+        self.insert_all(facts);
+    }
+
+    /// Adds or replaces the files at `paths`, each read by `read` (which returns `None` for a file
+    /// that cannot be read: it is left out). Reading and analysing run together on all available
+    /// cores, so the host's IO overlaps the engine's work; the engine itself does no IO.
+    pub fn set_files_with(&mut self, paths: Vec<String>, read: impl Fn(&str) -> Option<FileInput> + Sync) {
+        let facts = in_parallel(paths, |path| read(&path).map(|input| FileFacts::new(&path, input)));
+        self.insert_all(facts);
+    }
+
+    fn insert_all(&mut self, facts: Vec<FileFacts>) {
+        for f in facts {
+            self.files.insert(f.path.clone(), Arc::new(f));
         }
     }
 
@@ -117,7 +130,7 @@ impl Workspace {
 
     /// The line index of a file read as text, to turn byte offsets into positions.
     pub fn line_index(&self, path: &str) -> Option<&LineIndex> {
-        self.files.get(path).and_then(|f| f.line_index.as_ref())
+        self.files.get(path).and_then(|f| f.line_index())
     }
 
     /// Every diagnostic of the workspace, by workspace-relative path (files without diagnostics

@@ -38,17 +38,28 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 /// Reads one file as the engine wants it: content for Markdown/YAML/JSON up to the size limit,
 /// the size otherwise. `Err` with the IO error's text when it cannot be read.
 pub fn read_input(path: &Path, rel: &str) -> Result<FileInput, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    use std::io::Read;
+    let failed = |e: std::io::Error| format!("{}: {e}", path.display());
+    if !wants_content(rel) {
+        let meta = std::fs::metadata(path).map_err(failed)?;
+        if !meta.is_file() {
+            return Err(format!("{}: not a regular file", path.display()));
+        }
+        return Ok(FileInput::Meta { len: meta.len() });
+    }
+    // One open, then the size from the open file: no second path lookup.
+    let mut file = std::fs::File::open(path).map_err(failed)?;
+    let meta = file.metadata().map_err(failed)?;
     if !meta.is_file() {
         return Err(format!("{}: not a regular file", path.display()));
-    }
-    if !wants_content(rel) {
-        return Ok(FileInput::Meta { len: meta.len() });
     }
     if meta.len() > MAX_TEXT_BYTES as u64 {
         return Ok(FileInput::Oversized { len: meta.len() });
     }
-    std::fs::read(path).map(FileInput::Bytes).map_err(|e| format!("{}: {e}", path.display()))
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    // Read at most one byte past the limit, in case the file grew since the size was taken.
+    file.by_ref().take(MAX_TEXT_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(failed)?;
+    Ok(FileInput::Bytes(bytes))
 }
 
 /// Walks `root` and returns the workspace-relative path and absolute path of each file to index.
@@ -101,16 +112,26 @@ pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String
 /// symlink, a permission error) are left out and their errors returned.
 pub fn load(root: &Path, filter: &Filter) -> (Workspace, Vec<String>) {
     let (files, mut errors) = walk(root, filter);
-    let mut inputs = Vec::with_capacity(files.len());
-    for (rel, abs) in files {
-        match read_input(&abs, &rel) {
-            Ok(input) => inputs.push((rel, input)),
-            Err(e) if abs.is_symlink() => errors.push(format!("{e} (symlink skipped)")),
-            Err(e) => errors.push(e),
-        }
-    }
+    let read_errors = std::sync::Mutex::new(Vec::new());
+    let absolute: std::collections::HashMap<String, PathBuf> = files.into_iter().collect();
+    let mut paths: Vec<String> = absolute.keys().cloned().collect();
+    paths.sort();
     let mut ws = Workspace::new();
-    ws.set_files(inputs);
+    // Files are read in the engine's worker threads, overlapping IO with analysis.
+    ws.set_files_with(paths, |rel| {
+        let abs = absolute.get(rel)?;
+        match read_input(abs, rel) {
+            Ok(input) => Some(input),
+            Err(e) => {
+                let e = if abs.is_symlink() { format!("{e} (symlink skipped)") } else { e };
+                read_errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+                None
+            }
+        }
+    });
+    let mut read_errors = read_errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    read_errors.sort();
+    errors.extend(read_errors);
     (ws, errors)
 }
 

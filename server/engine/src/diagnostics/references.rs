@@ -56,7 +56,7 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
 
 /// Across files: `implements:` pointers and `[id:]` references.
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for file in ctx.ws.files.values().filter(|f| !f.tasks.is_empty() || (ctx.has_memory_map && !f.id_refs.is_empty())) {
+    for file in ctx.ws.files.values().filter(|f| !f.tasks.is_empty() || (ctx.has_memory_map && !f.outline().id_refs.is_empty())) {
         let folder = paths::parent(&file.path);
         for task in &file.tasks {
             for imp in &task.implements {
@@ -72,7 +72,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         if ctx.has_memory_map {
-            for r in &file.id_refs {
+            for r in &file.outline().id_refs {
                 if !ctx.memory_ids.contains_key(r.name.as_str()) {
                     out.push(Diagnostic::new(
                         Code::DanglingReference,

@@ -3,7 +3,7 @@
 //! than guess.
 
 use crate::extract::{definition, locate, parse_arrow};
-use crate::facts::{ChecklistItem, FileFacts};
+use crate::facts::{ChecklistItem, FileFacts, OutlineFacts};
 use crate::model::{
     Criterion, CriterionKind, Deliverable, Named, Phase, StateMachine, Task, Template, Transition, Workflow, WorkflowSource, slug,
 };
@@ -159,10 +159,14 @@ fn key_values<'a>(line: &'a str, keys: &[&str]) -> Option<(usize, Vec<(&'a str, 
     if !line.contains(':') {
         return None;
     }
-    // `keys` hold their colon (`implements:`); compared case-insensitively.
+    // `keys` hold their colon (`implements:`); compared case-insensitively, at each colon.
     let bytes = line.as_bytes();
-    let (key_at, key) =
-        keys.iter().find_map(|k| bytes.windows(k.len()).position(|w| w.eq_ignore_ascii_case(k.as_bytes())).map(|i| (i, *k)))?;
+    let (key_at, key) = line.match_indices(':').find_map(|(colon, _)| {
+        keys.iter().find_map(|k| {
+            let start = (colon + 1).checked_sub(k.len())?;
+            bytes[start..=colon].eq_ignore_ascii_case(k.as_bytes()).then_some((start, *k))
+        })
+    })?;
     let value_start = key_at + key.len();
     let mut out = Vec::new();
     let mut value = &line[value_start..];
@@ -205,6 +209,67 @@ fn id_refs(text: &str, skip: &[TextRange]) -> Vec<Named> {
     out
 }
 
+/// `view` with the front matter block `fm` blanked byte for byte (ASCII spaces, newlines kept), so
+/// the Markdown parser does not read it and offsets stay valid.
+fn blank_front_matter(view: &str, fm: frontmatter::FrontMatter) -> String {
+    let mut blanked = view.to_string();
+    let spaces: String =
+        view[fm.whole.start..fm.whole.end].bytes().map(|b| if b == b'\n' || b == b'\r' { b as char } else { ' ' }).collect();
+    blanked.replace_range(fm.whole.start..fm.whole.end, &spaces);
+    blanked
+}
+
+/// Whether a Markdown text could declare a workflow: a phase-like heading (`Phase 2`, `Step -1`,
+/// `Sub-Workflow 1`: a keyword, blanks, a number), a `Transitions:` list or an arrow. A cheap
+/// prefilter, so plain docs skip the outline; a false "yes" only costs the full reading.
+fn could_declare_workflow(text: &str) -> bool {
+    let starts_with = |b: &[u8], word: &[u8]| b.len() >= word.len() && b[..word.len()].eq_ignore_ascii_case(word);
+    for line in text.lines() {
+        // Headings and labels start their line, after `#`, `*`, `>` and blanks.
+        let l = line.trim_start_matches(['#', '*', '>', ' ', '\t']);
+        let b = l.as_bytes();
+        if starts_with(b, b"transitions") || starts_with(b, b"allowed transitions") {
+            return true;
+        }
+        for kw in [&b"phase"[..], b"step", b"workflow", b"sub-workflow"] {
+            if starts_with(b, kw) {
+                let after = &l[kw.len()..];
+                let rest = after.trim_start_matches([' ', '\t']);
+                if rest.len() < after.len() && rest.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+                    return true;
+                }
+            }
+        }
+    }
+    text.contains('→') || text.contains("->")
+}
+
+/// The outline facts of a Markdown file's text, for files whose extraction skipped the outline.
+pub(crate) fn outline_facts(text: &str, conflicts: &[crate::syntax::conflict::Conflict]) -> OutlineFacts {
+    let masked;
+    let view = if conflicts.is_empty() {
+        text
+    } else {
+        masked = crate::syntax::conflict::mask_theirs(text, conflicts);
+        &masked
+    };
+    let blanked;
+    let md_text = match frontmatter::find(view) {
+        Some(fm) => {
+            blanked = blank_front_matter(view, fm);
+            &blanked
+        }
+        None => view,
+    };
+    facts_of_outline(md_text, &outline(md_text))
+}
+
+fn facts_of_outline(text: &str, blocks: &[Block]) -> OutlineFacts {
+    let code_blocks: Vec<TextRange> = blocks.iter().filter(|b| matches!(b.kind, BlockKind::Code { .. })).map(|b| b.range).collect();
+    let id_refs = id_refs(text, &code_blocks);
+    OutlineFacts { checklists: collect_checklists(blocks), id_refs, code_blocks }
+}
+
 /// Reads one Markdown file's text (`view`: merge conflicts already masked) into `facts`.
 pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     let path = facts.path.clone();
@@ -223,32 +288,28 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
                 Err(e) if yaml.lines().any(|l| l.starts_with("phases:") || l.starts_with("states:")) => facts.syntax_errors.push(e),
                 Err(e) => front_error = Some(e),
             }
-            let mut blanked = view.to_string();
-            // Blank the block byte-for-byte (ASCII spaces; newlines kept).
-            let replacement: String =
-                view[fm.whole.start..fm.whole.end].chars().map(|c| if c == '\n' || c == '\r' { c } else { ' ' }).collect();
-            if replacement.len() == fm.whole.end - fm.whole.start {
-                blanked.replace_range(fm.whole.start..fm.whole.end, &replacement);
-            } else {
-                let spaces: String = view[fm.whole.start..fm.whole.end].bytes().map(|b| if b == b'\n' { '\n' } else { ' ' }).collect();
-                blanked.replace_range(fm.whole.start..fm.whole.end, &spaces);
-            }
-            blanked.into()
+            blank_front_matter(view, fm).into()
         }
         None => view.into(),
     };
     let text: &str = &md_text;
-    let blocks = outline(text);
-    facts.code_blocks = blocks.iter().filter(|b| matches!(b.kind, BlockKind::Code { .. })).map(|b| b.range).collect();
-
     let name_lower = paths::file_name(&path).to_ascii_lowercase();
-    let refs = id_refs(text, &facts.code_blocks);
-    if name_lower.contains("memory-map") || name_lower.contains("memory_map") {
-        facts.memory_ids = refs;
-    } else {
-        facts.id_refs = refs;
+    let memory_map = name_lower.contains("memory-map") || name_lower.contains("memory_map");
+    let by_name = memory_map || name_lower.contains("task") || name_lower.contains("spec") || name_lower.contains("requirement");
+    let front_definition = front_tree.as_ref().and_then(|t| t.root).is_some_and(|root| {
+        let t = front_tree.as_ref().map(|t| (t.get(root, "phases"), t.get(root, "states")));
+        matches!(t, Some((Some(_), _) | (_, Some(_))))
+    });
+    if !by_name && !front_definition && !could_declare_workflow(text) {
+        // A plain doc or deliverable: its outline facts are read on first use.
+        return;
     }
-    collect_checklists(facts, &blocks);
+    let blocks = outline(text);
+    let mut outline_facts = facts_of_outline(text, &blocks);
+    if memory_map {
+        facts.memory_ids = std::mem::take(&mut outline_facts.id_refs);
+    }
+    let _ = facts.outline.set(outline_facts);
     if name_lower.contains("task") {
         facts.tasks = collect_tasks(text, &blocks);
     }
@@ -311,7 +372,8 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     facts.workflows.push(wf);
 }
 
-fn collect_checklists(facts: &mut FileFacts, blocks: &[Block]) {
+fn collect_checklists(blocks: &[Block]) -> Vec<ChecklistItem> {
+    let mut out = Vec::new();
     let mut label = String::new();
     for b in blocks {
         match &b.kind {
@@ -320,7 +382,7 @@ fn collect_checklists(facts: &mut FileFacts, blocks: &[Block]) {
             }
             BlockKind::Item { checked, .. } => {
                 if let Some(checked) = checked {
-                    facts.checklists.push(ChecklistItem {
+                    out.push(ChecklistItem {
                         section: crate::facts::section_key(&label),
                         checked: *checked,
                         text: b.text.trim().to_string(),
@@ -330,6 +392,7 @@ fn collect_checklists(facts: &mut FileFacts, blocks: &[Block]) {
             BlockKind::Code { .. } => {}
         }
     }
+    out
 }
 
 fn collect_templates(blocks: &[Block]) -> Vec<Template> {

@@ -33,6 +33,9 @@ fn marker(line: &str, ch: u8) -> Option<&str> {
 /// Finds complete conflict regions in `text`. A `<<<<<<<` without its `=======` and `>>>>>>>` is
 /// ignored (it may be prose about conflicts).
 pub(crate) fn find_conflicts(text: &str) -> Vec<Conflict> {
+    if !text.contains("<<<<<<<") {
+        return Vec::new();
+    }
     #[derive(Clone, Copy)]
     enum State {
         Outside,
