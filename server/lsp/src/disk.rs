@@ -88,23 +88,28 @@ pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String
             Err(e) => errors.push(e.to_string()),
         }
     }
-    let mut out = Vec::new();
-    for entry in builder.build() {
-        match entry {
-            Ok(e) => {
-                // A symlink counts when it leads to a file; symlinked folders are not followed.
-                let is_file = e.file_type().is_some_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()));
-                if !is_file {
-                    continue;
+    // The parallel walker: folders are listed on all cores.
+    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    builder.threads(std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)).build_parallel().run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            match entry {
+                Ok(e) => {
+                    // A symlink counts when it leads to a file; symlinked folders are not followed.
+                    let is_file = e.file_type().is_some_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()));
+                    if is_file && let Some(rel) = relative(root, e.path()) {
+                        found.lock().unwrap_or_else(|p| p.into_inner()).0.push((rel, e.path().to_path_buf()));
+                    }
                 }
-                if let Some(rel) = relative(root, e.path()) {
-                    out.push((rel, e.path().to_path_buf()));
-                }
+                Err(e) => found.lock().unwrap_or_else(|p| p.into_inner()).1.push(e.to_string()),
             }
-            Err(e) => errors.push(e.to_string()),
-        }
-    }
+            ignore::WalkState::Continue
+        })
+    });
+    let (mut out, walk_errors) = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    errors.extend(walk_errors);
     out.sort();
+    errors.sort();
     (out, errors)
 }
 
