@@ -308,6 +308,18 @@ fn push_diagnostics_edits_and_code_actions_in_utf16() {
     let doc = server.diagnostics_for("docs/workflow.md", |d| !d.is_empty());
     assert_eq!(codes(&doc), vec!["missing-deliverable"]);
     assert!(doc[0]["message"].as_str().unwrap_or("").contains("docs/design.md"), "{doc:?}");
+
+    // A deliverable deleted outside the editor: the completed phase's gate is now unmet.
+    std::fs::remove_file(&created).unwrap_or_else(|e| panic!("{e}"));
+    server.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": file_uri(&created), "type": 3 }] }));
+    let state = server.diagnostics_for("docs/run.state.yaml", |d| !d.is_empty());
+    assert_eq!(codes(&state), vec!["gate-unmet"]);
+    assert!(state[0]["message"].as_str().unwrap_or("").contains("deliverable `docs/req.md` is missing"), "{state:?}");
+    let doc = server.diagnostics_for("docs/workflow.md", |d| d.len() == 2);
+    assert_eq!(
+        doc.iter().map(|d| (d["code"].as_str().unwrap_or(""), d["severity"].as_u64().unwrap_or(0))).collect::<Vec<_>>(),
+        vec![("missing-deliverable", 1), ("missing-deliverable", 3)]
+    );
     server.shutdown();
 }
 

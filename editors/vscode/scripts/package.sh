@@ -37,6 +37,10 @@ rm -rf server
 mkdir -p server
 cp "$binary" server/phasegate
 chmod 755 server/phasegate
+# The release profile keeps line tables for profiling; users do not need them in the extension.
+if command -v strip >/dev/null 2>&1; then
+  strip server/phasegate
+fi
 
 [[ -d node_modules ]] || npm ci
 node scripts/copy-assets.mjs $strict
