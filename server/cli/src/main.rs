@@ -151,17 +151,6 @@ fn load(root: &Path, settings: &Settings) -> Result<Workspace, Fatal> {
     Ok(ws)
 }
 
-/// The timestamp advance records: now in UTC, or `SOURCE_DATE_EPOCH` (seconds) when set, for
-/// reproducible output.
-fn now() -> String {
-    let t = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs(s))
-        .unwrap_or_else(std::time::SystemTime::now);
-    humantime::format_rfc3339_seconds(t).to_string()
-}
-
 fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     let command = match (cli.stdio, cli.command) {
         (true, _) => Command::Lsp { stdio: true },
@@ -201,7 +190,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         }
         Command::Advance { workflow, state, to, dry_run, root, settings } => {
             let ws = load(&root, &settings)?;
-            let result = ws.advance(&workflow, state.as_deref(), to.as_deref(), &now());
+            let result = ws.advance(&workflow, state.as_deref(), to.as_deref(), &phasegate_lsp::now());
             finish(&root, &ws, result, dry_run, &format!("advanced `{workflow}`"))
         }
         Command::Scaffold { workflow, phase, state, dry_run, root, settings } => {
