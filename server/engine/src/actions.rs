@@ -466,15 +466,14 @@ fn yaml_advance(text: &str, run: &RunRef<'_>, from: &str, to: Option<&str>, now:
     let t = tree::parse_yaml(text, 0).map_err(|e| refuse(format!("`{}` does not parse: {}", run.file.path, e.message)))?;
     let root = t.root.ok_or_else(|| refuse("empty state file"))?;
     let mut edits = Vec::new();
+    // Text appended at the end goes on a line of its own.
+    let prefix = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
     let line_end = |at: usize| text[at.min(text.len())..].find('\n').map_or(text.len(), |i| at + i);
     let Some(to) = to else {
         // Completing: set `status: completed`.
         match t.get(root, "status") {
             Some(s) if !t.is_null(s) => edits.push(TextEdit { range: t.range(s), new_text: "completed".into() }),
-            _ => {
-                let prefix = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
-                edits.push(TextEdit { range: TextRange::empty(text.len()), new_text: format!("{prefix}status: completed\n") });
-            }
+            _ => edits.push(TextEdit { range: TextRange::empty(text.len()), new_text: format!("{prefix}status: completed\n") }),
         }
         return Ok(edits);
     };
@@ -485,22 +484,19 @@ fn yaml_advance(text: &str, run: &RunRef<'_>, from: &str, to: Option<&str>, now:
     }
     let history_key = t.entries(root).iter().find(|(k, _)| t.str(*k) == Some("history")).copied();
     match history_key {
-        Some((k, h)) if t.is_seq(h) => {
-            let items = t.items(h);
+        Some((_, h)) if t.is_seq(h) && text[t.range(h).start..t.range(h).end.min(text.len())].trim_start().starts_with('[') => {
+            // Flow sequence: `history: []` or `history: [{...}]`.
             let hr = t.range(h);
-            let flow = text[hr.start..hr.end.min(text.len())].trim_start().starts_with('[');
-            if flow {
-                let close = text[..hr.end.min(text.len())].rfind(']').unwrap_or(hr.end);
-                let sep = if items.is_empty() { "" } else { ", " };
-                edits.push(TextEdit { range: TextRange::empty(close), new_text: format!("{sep}{entry}") });
-            } else {
-                let first = t.range(items[0]);
-                let line_start = text[..first.start].rfind('\n').map_or(0, |i| i + 1);
-                let indent: String = text[line_start..first.start].chars().take_while(|c| *c == ' ').collect();
-                let last_end = line_end(t.range(*items.last().unwrap_or(&items[0])).end);
-                edits.push(TextEdit { range: TextRange::empty(last_end), new_text: format!("\n{indent}- {entry}") });
-            }
-            let _ = k;
+            let close = text[..hr.end.min(text.len())].rfind(']').unwrap_or(hr.end);
+            let sep = if t.items(h).is_empty() { "" } else { ", " };
+            edits.push(TextEdit { range: TextRange::empty(close), new_text: format!("{sep}{entry}") });
+        }
+        Some((_, h)) if let (Some(&first), Some(&last)) = (t.items(h).first(), t.items(h).last()) => {
+            // Block sequence: a new item after the last one, indented like the first.
+            let first = t.range(first);
+            let line_start = text[..first.start].rfind('\n').map_or(0, |i| i + 1);
+            let indent: String = text[line_start..first.start].chars().take_while(|c| *c == ' ').collect();
+            edits.push(TextEdit { range: TextRange::empty(line_end(t.range(last).end)), new_text: format!("\n{indent}- {entry}") });
         }
         Some((k, _)) => {
             // `history:` with no list yet.
@@ -509,7 +505,6 @@ fn yaml_advance(text: &str, run: &RunRef<'_>, from: &str, to: Option<&str>, now:
             edits.push(TextEdit { range: TextRange::new(colon, line_end(colon)), new_text: format!(" [{entry}]") });
         }
         None => {
-            let prefix = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
             edits.push(TextEdit { range: TextRange::empty(text.len()), new_text: format!("{prefix}history:\n  - {entry}\n") });
         }
     }
@@ -606,7 +601,7 @@ impl Workspace {
     pub fn status(&self) -> Vec<WorkflowStatus> {
         let ctx = Context::new(self);
         let mut out = Vec::new();
-        for (w, wref) in ctx.workflows.iter().enumerate() {
+        for w in 0..ctx.workflows.len() {
             let runs: Vec<&RunRef<'_>> = ctx.runs.iter().filter(|r| r.workflow == Some(w)).collect();
             if runs.is_empty() {
                 out.push(ctx.status_of(w, None));
@@ -614,7 +609,6 @@ impl Workspace {
             for r in runs {
                 out.push(ctx.status_of(w, Some(r)));
             }
-            let _ = wref;
         }
         out
     }
@@ -929,6 +923,26 @@ mod tests {
         "#]]
         .assert_eq(ws.text("orchestrator-s-state.json").unwrap_or_default());
         assert_eq!(crate::diagnostics::fixture::render(&ws, &[]), "");
+    }
+
+    #[test]
+    fn advance_with_empty_or_absent_history() {
+        let doc = "//- wf.md\n---\nname: demo\n---\n## Phase 1: A\n## Phase 2: B\n";
+        for (state, expected) in [
+            (
+                "workflow: demo\ncurrent: a\nhistory:\n",
+                "workflow: demo\ncurrent: b\nhistory: [{from: a, to: b, at: 2026-11-21T15:00:00Z}]\n",
+            ),
+            ("workflow: demo\ncurrent: a", "workflow: demo\ncurrent: b\nhistory:\n  - {from: a, to: b, at: 2026-11-21T15:00:00Z}\n"),
+        ] {
+            let mut ws = workspace(&format!("{doc}//- s.state.yaml\n{state}"));
+            // The fixture adds no newline after its last line; set the text exactly.
+            ws.set_file("s.state.yaml", FileInput::Text(state.to_string()));
+            let change = ws.advance("demo", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
+            apply(&mut ws, &change);
+            assert_eq!(ws.text("s.state.yaml").unwrap_or_default(), expected);
+            assert_eq!(crate::diagnostics::fixture::render(&ws, &[]), "");
+        }
     }
 
     #[test]

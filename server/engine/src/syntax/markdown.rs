@@ -127,8 +127,6 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
                     // enclosing block, if any.
                     _ => None,
                 };
-                let is_list = target.is_none() && list_depth > 0 && targets.len() < usize::MAX;
-                let _ = is_list;
                 targets.push(target);
             }
             Event::End(tag_end) => {
