@@ -53,6 +53,10 @@ impl Backend {
     /// (pull mode). Call after an analysis, outside the lock.
     async fn publish(&self) {
         let outcome = self.with(|s| {
+            if !s.indexed {
+                // Nothing is analysed before the start-up index: nothing to publish or refresh.
+                return (Vec::new(), false);
+            }
             if s.caps.pull_diagnostics {
                 return (Vec::new(), s.caps.diagnostic_refresh);
             }
