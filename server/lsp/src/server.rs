@@ -156,9 +156,11 @@ impl Backend {
                 .with(|s| {
                     let mut all = s.ws.status();
                     if let Some(rel) = &uri_rel {
+                        // The workflows of the document; for a state file, only its own run.
                         let names = s.ws.workflows_of_file(rel);
+                        let is_state_file = all.iter().any(|w| w.state_path.as_deref() == Some(rel.as_str()));
                         all.retain(|w| {
-                            names.iter().any(|n| n == &w.name) && (w.state_path.as_deref() == Some(rel) || !all_has_state(rel, &s.ws))
+                            names.iter().any(|n| n == &w.name) && (!is_state_file || w.state_path.as_deref() == Some(rel.as_str()))
                         });
                     }
                     json!({ "workflows": all })
@@ -203,11 +205,6 @@ impl Backend {
             Err(e) => Ok(json!({ "applied": false, "message": e.to_string() })),
         }
     }
-}
-
-/// Whether `rel` is itself a state file (then status narrows to its run).
-fn all_has_state(rel: &str, ws: &Workspace) -> bool {
-    ws.status().iter().any(|w| w.state_path.as_deref() == Some(rel))
 }
 
 fn client_caps(c: &lsp::ClientCapabilities) -> ClientCaps {
