@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use phasegate_engine::{Diagnostic, FileInput, PositionEncoding, Severity, Workspace};
 use ropey::Rope;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::disk::Filter;
 
@@ -18,7 +18,7 @@ pub(crate) struct Document {
 }
 
 /// Settings from `initializationOptions` or `workspace/didChangeConfiguration` (docs/lsp.md).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default)]
 pub(crate) struct Settings {
     pub severity: HashMap<String, String>,
@@ -183,6 +183,28 @@ impl Session {
 mod tests {
     use super::Settings;
     use serde_json::json;
+
+    /// docs/lsp.md (which the VS Code extension's settings are tested against) lists exactly the
+    /// keys the server reads.
+    #[test]
+    fn documented_settings_are_the_servers() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/lsp.md");
+        let doc = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let section = doc.split("## Settings").nth(1).unwrap_or_else(|| panic!("no Settings section"));
+        let block = section.split("```json").nth(1).and_then(|b| b.split("```").next()).unwrap_or_else(|| panic!("no json block"));
+        // Top-level keys: `"key":` at the block's first indentation level.
+        let documented: Vec<String> = block
+            .lines()
+            .filter(|l| l.starts_with("  \"") && !l.starts_with("   "))
+            .filter_map(|l| l.trim().strip_prefix('"')?.split('"').next().map(str::to_string))
+            .collect();
+        let value = serde_json::to_value(Settings::default()).unwrap_or_default();
+        let mut ours: Vec<String> = value.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+        let mut documented_sorted = documented.clone();
+        ours.sort();
+        documented_sorted.sort();
+        assert_eq!(documented_sorted, ours);
+    }
 
     #[test]
     fn configuration_changes_replace_only_the_keys_they_hold() {
