@@ -51,10 +51,6 @@
                '((markdown-mode gfm-mode yaml-mode yaml-ts-mode json-mode json-ts-mode js-json-mode)
                  . ("phasegate" "lsp"
                     :initializationOptions (:severity (:gate-dangling "warning"))))))
-;; eglot sends workspace/didChangeConfiguration right after connecting, and phasegate
-;; takes those settings (section `phasegate') in place of the initializationOptions.
-(setq-default eglot-workspace-configuration
-              '(:phasegate (:severity (:gate-dangling "warning"))))
 (add-hook 'markdown-mode-hook #'eglot-ensure)
 (add-hook 'yaml-mode-hook #'eglot-ensure)
 ;;; End of the README's configuration.
