@@ -832,3 +832,34 @@ fn bad_input_finishes_reports_or_skips_and_writes_nothing() {
     assert_eq!(changed(&before, &tree(&s.root)), Vec::<String>::new(), "check, status and dry runs write nothing");
     assert_eq!(changed(&outside, &s.outside()), Vec::<String>::new(), "nothing written outside the root");
 }
+
+/// `phasegate check | head`: a reader that goes away early is no reason to panic, and the exit
+/// code still says whether errors were found. The output (thousands of diagnostics) is far larger
+/// than a pipe's buffer, so the closed pipe is met whatever the timing.
+#[test]
+fn a_closed_stdout_is_no_panic() {
+    let dir = temp();
+    for i in 0..2000 {
+        std::fs::write(dir.path().join(format!("run-{i}.state.yaml")), "workflow: nowhere\ncurrent: x\n").unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut child = Command::new(BIN)
+        .args(["check", "."])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    drop(child.stdout.take());
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "phasegate did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child.stderr.take().map(|mut s| s.read_to_string(&mut stderr));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+}

@@ -1,6 +1,31 @@
 //! The `phasegate` binary: `check`, `status`, `advance`, `scaffold` and `lsp`, all driving the
 //! same engine (`phasegate-engine`).
 
+/// `println!` that never panics: a closed stdout (`phasegate check | head`) makes the rest of
+/// the output go nowhere instead of aborting the process; the exit code is unchanged.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` that never panics (see `outln!`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics on a closed stderr.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod output;
 mod write;
 
@@ -133,7 +158,7 @@ fn load(root: &Path, settings: &Settings) -> Result<Workspace, Fatal> {
     let filter = Filter { include: settings.include.clone(), exclude: settings.exclude.clone() };
     let (mut ws, errors) = disk::load(root, &filter);
     for e in errors {
-        eprintln!("phasegate: warning: {e}");
+        errln!("phasegate: warning: {e}");
     }
     for s in &settings.severity {
         let (code, level) = s.split_once('=').ok_or_else(|| Fatal(format!("--severity expects CODE=LEVEL, got `{s}`")))?;
@@ -221,19 +246,19 @@ fn finish(
     let change = match result {
         Ok(c) => c,
         Err(refusal) => {
-            eprintln!("phasegate: refused: {refusal}");
+            errln!("phasegate: refused: {refusal}");
             return Ok(ExitCode::from(1));
         }
     };
     if dry_run {
-        print!("{}", write::diff(ws, &change));
+        out!("{}", write::diff(ws, &change));
         return Ok(ExitCode::SUCCESS);
     }
     let written = write::apply(root, ws, &change).map_err(Fatal)?;
     for path in written {
-        println!("wrote {path}");
+        outln!("wrote {path}");
     }
-    println!("phasegate: {done}");
+    outln!("phasegate: {done}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -242,7 +267,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(Fatal(message)) => {
-            eprintln!("phasegate: error: {message}");
+            errln!("phasegate: error: {message}");
             ExitCode::from(2)
         }
     }

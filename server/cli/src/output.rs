@@ -73,7 +73,7 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> bool {
             match format {
                 Format::Human => {
                     let (line, col, source) = human_position(ws, &path, d.range.start);
-                    println!("{}:{line}:{col}: {}[{}]: {}", report.shown(&path), d.severity.as_str(), d.code.as_str(), d.message);
+                    outln!("{}:{line}:{col}: {}[{}]: {}", report.shown(&path), d.severity.as_str(), d.code.as_str(), d.message);
                     if !source.is_empty() {
                         let gutter = " ".repeat(line.to_string().len());
                         let (_, end_col, _) = human_position(ws, &path, d.range.end);
@@ -83,9 +83,9 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> bool {
                         } else {
                             source.chars().count().saturating_sub(col - 1).max(1)
                         };
-                        println!("{gutter} |");
-                        println!("{line} | {source}");
-                        println!("{gutter} | {}{}", " ".repeat(col - 1), "^".repeat(width));
+                        outln!("{gutter} |");
+                        outln!("{line} | {source}");
+                        outln!("{gutter} | {}{}", " ".repeat(col - 1), "^".repeat(width));
                     }
                 }
                 Format::Json => {
@@ -113,9 +113,9 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> bool {
         Format::Human => {
             let total: usize = counts.iter().sum();
             if total == 0 {
-                println!("phasegate: no problems found");
+                outln!("phasegate: no problems found");
             } else {
-                println!(
+                outln!(
                     "phasegate: {} error(s), {} warning(s), {} information, {} hint(s) in {} file(s)",
                     counts[0],
                     counts[1],
@@ -125,8 +125,8 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> bool {
                 );
             }
         }
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json!({ "diagnostics": json_items })).unwrap_or_default()),
-        Format::Sarif => println!("{}", sarif_log(sarif_results)),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&json!({ "diagnostics": json_items })).unwrap_or_default()),
+        Format::Sarif => outln!("{}", sarif_log(sarif_results)),
     }
     any_error
 }
@@ -182,21 +182,21 @@ fn sarif_log(results: Vec<serde_sarif::sarif::Result>) -> String {
 /// Prints `status` output.
 pub(crate) fn print_status(statuses: &[WorkflowStatus], format: Format) {
     if !matches!(format, Format::Human) {
-        println!("{}", serde_json::to_string_pretty(&json!({ "workflows": statuses })).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&json!({ "workflows": statuses })).unwrap_or_default());
         return;
     }
     if statuses.is_empty() {
-        println!("phasegate: no workflow found");
+        outln!("phasegate: no workflow found");
     }
     for s in statuses {
         let state = s.state_path.as_deref().map_or("no state file".to_string(), |p| format!("state: {p}"));
-        println!("{} ({}; {state})", s.name, s.path);
+        outln!("{} ({}; {state})", s.name, s.path);
         match (&s.current, s.current_index) {
             (Some(c), Some(i)) => {
-                println!("  current: {c} ({i}/{}), next: {}", s.phase_count, s.next.as_deref().unwrap_or("complete the workflow"))
+                outln!("  current: {c} ({i}/{}), next: {}", s.phase_count, s.next.as_deref().unwrap_or("complete the workflow"))
             }
-            (Some(c), None) => println!("  current: {c} ({}), next: {}", s.status, s.next.as_deref().unwrap_or("none")),
-            (None, _) => println!(
+            (Some(c), None) => outln!("  current: {c} ({}), next: {}", s.status, s.next.as_deref().unwrap_or("none")),
+            (None, _) => outln!(
                 "  {} ({} phases){}",
                 s.status,
                 s.phase_count,
@@ -204,12 +204,12 @@ pub(crate) fn print_status(statuses: &[WorkflowStatus], format: Format) {
             ),
         }
         for g in &s.gates {
-            println!("  gate {}: {}", g.phase, if g.met { "met" } else { "unmet" });
+            outln!("  gate {}: {}", g.phase, if g.met { "met" } else { "unmet" });
             for u in &g.unmet {
-                println!("    - {u}");
+                outln!("    - {u}");
             }
             for m in &g.manual {
-                println!("    - manual, not checked: {m}");
+                outln!("    - manual, not checked: {m}");
             }
         }
     }
