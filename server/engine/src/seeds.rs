@@ -101,3 +101,65 @@ mod tests {
         expect_test::expect_file!["../../../tests/fixtures/seeds.model.txt"].assert_eq(&super::outline(&ws));
     }
 }
+
+/// Robustness: every seed and fixture document, cut at many points (mid-character included),
+/// beside state files in both formats, goes through diagnostics, code actions at several
+/// offsets, status, advance and scaffold without a panic.
+#[cfg(test)]
+mod truncation {
+    use super::{FileInput, Workspace};
+
+    fn documents() -> Vec<(String, Vec<u8>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let mut out = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Some(name) = p.to_str().filter(|n| n.ends_with(".md") || n.ends_with(".yaml") || n.ends_with(".json")) {
+                    out.push((name.rsplit('/').next().unwrap_or("x.md").to_string(), std::fs::read(&p).unwrap_or_default()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn cut_documents_never_panic() {
+        let docs = documents();
+        assert!(docs.len() > 50, "fixtures found: {}", docs.len());
+        let now = "2026-11-21T15:00:00Z";
+        for (name, bytes) in &docs {
+            let step = (bytes.len() / 23).max(1);
+            let mut cut = 0;
+            while cut <= bytes.len() {
+                let mut ws = Workspace::new();
+                ws.set_file(name, FileInput::Bytes(bytes[..cut].to_vec()));
+                ws.set_file(
+                    "a.state.yaml",
+                    FileInput::Text(format!(
+                        "workflow: {}\ncurrent: design\nhistory:\n  - {{from: requirements, to: design}}\n",
+                        name.trim_end_matches(".md")
+                    )),
+                );
+                ws.set_file("b.json", FileInput::Text("{\"orchestrator_name\": \"x\", \"current_sub_workflow\": {\"name\": \"planning\"}, \"completed_sub_workflows\": [\"design\"], \"overall_progress\": {\"completed\": 1, \"total\": 3, \"percentage\": 33}}".into()));
+                let _ = ws.diagnostics();
+                let len = ws.text(name).map_or(0, str::len);
+                for at in [0, len / 3, len / 2, len.saturating_sub(1), len, len + 5] {
+                    let _ = ws.code_actions(name, crate::TextRange::new(at, at + 3), now);
+                    let _ = ws.code_actions("a.state.yaml", crate::TextRange::empty(at), now);
+                }
+                for status in ws.status() {
+                    let _ = ws.advance(&status.name, None, None, now);
+                    let _ = ws.scaffold(&status.name, None, None);
+                    let _ = ws.start(&status.name);
+                }
+                cut += step;
+            }
+        }
+    }
+}
