@@ -67,6 +67,19 @@ struct Settings {
     exclude: Vec<String>,
 }
 
+/// What the commands that change files share.
+#[derive(clap::Args, Debug)]
+struct WriteArgs {
+    /// Show the change as a diff; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Workspace root: nothing is written outside it.
+    #[arg(long, short = 'C', default_value = ".")]
+    root: PathBuf,
+    #[command(flatten)]
+    settings: Settings,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Report diagnostics; exit 1 if any is an error.
@@ -101,14 +114,8 @@ enum Command {
         /// Target state, when a state machine allows several.
         #[arg(long)]
         to: Option<String>,
-        /// Show the change as a diff; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Workspace root.
-        #[arg(long, short = 'C', default_value = ".")]
-        root: PathBuf,
         #[command(flatten)]
-        settings: Settings,
+        write: WriteArgs,
     },
     /// Create the missing deliverables of the current (or given) phase, never overwriting.
     Scaffold {
@@ -120,25 +127,15 @@ enum Command {
         /// The state file to use, when several run the workflow.
         #[arg(long)]
         state: Option<String>,
-        /// Show the files as a diff; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Workspace root.
-        #[arg(long, short = 'C', default_value = ".")]
-        root: PathBuf,
         #[command(flatten)]
-        settings: Settings,
+        write: WriteArgs,
     },
     /// Create a state file for a workflow that has none.
     Start {
         /// Workflow name.
         workflow: String,
-        /// Show the file as a diff; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Workspace root.
-        #[arg(long, short = 'C', default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        write: WriteArgs,
     },
     /// Run the language server on stdio.
     Lsp {
@@ -213,20 +210,20 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             output::print_status(&ws.status(), format);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Advance { workflow, state, to, dry_run, root, settings } => {
-            let ws = load(&root, &settings)?;
+        Command::Advance { workflow, state, to, write } => {
+            let ws = load(&write.root, &write.settings)?;
             let result = ws.advance(&workflow, state.as_deref(), to.as_deref(), &phasegate_lsp::now());
-            finish(&root, &ws, result, dry_run, &format!("advanced `{workflow}`"))
+            finish(&write, &ws, result, &format!("advanced `{workflow}`"))
         }
-        Command::Scaffold { workflow, phase, state, dry_run, root, settings } => {
-            let ws = load(&root, &settings)?;
+        Command::Scaffold { workflow, phase, state, write } => {
+            let ws = load(&write.root, &write.settings)?;
             let result = ws.scaffold(&workflow, state.as_deref(), phase.as_deref());
-            finish(&root, &ws, result, dry_run, &format!("scaffolded `{workflow}`"))
+            finish(&write, &ws, result, &format!("scaffolded `{workflow}`"))
         }
-        Command::Start { workflow, dry_run, root } => {
-            let ws = load(&root, &Settings { severity: Vec::new(), include: Vec::new(), exclude: Vec::new() })?;
+        Command::Start { workflow, write } => {
+            let ws = load(&write.root, &write.settings)?;
             let result = ws.start(&workflow);
-            finish(&root, &ws, result, dry_run, &format!("started `{workflow}`"))
+            finish(&write, &ws, result, &format!("started `{workflow}`"))
         }
         Command::Lsp { .. } => {
             phasegate_lsp::run_stdio();
@@ -237,10 +234,9 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
 
 /// Writes (or, with `dry_run`, shows) a change; a refusal exits 1 with its explanation.
 fn finish(
-    root: &Path,
+    args: &WriteArgs,
     ws: &Workspace,
     result: Result<phasegate_engine::WorkspaceChange, phasegate_engine::Refusal>,
-    dry_run: bool,
     done: &str,
 ) -> Result<ExitCode, Fatal> {
     let change = match result {
@@ -250,11 +246,11 @@ fn finish(
             return Ok(ExitCode::from(1));
         }
     };
-    if dry_run {
+    if args.dry_run {
         out!("{}", write::diff(ws, &change));
         return Ok(ExitCode::SUCCESS);
     }
-    let written = write::apply(root, ws, &change).map_err(Fatal)?;
+    let written = write::apply(&args.root, ws, &change).map_err(Fatal)?;
     for path in written {
         outln!("wrote {path}");
     }
