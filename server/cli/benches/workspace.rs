@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use phasegate_engine::{Diagnostic, FileInput, Severity, Workspace};
-use phasegate_lsp::disk::{self, Filter};
+use phasegate_host::disk::{self, Filter};
 
 /// Files per generated project (see [`project`]).
 const FILES_PER_PROJECT: usize = 10;

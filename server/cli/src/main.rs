@@ -34,7 +34,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use phasegate_engine::{Severity, Workspace};
-use phasegate_lsp::disk::{self, Filter};
+use phasegate_host::disk::{self, Filter};
 
 /// Checks workflow docs: phases, gates, deliverables, state machines, references.
 #[derive(Parser, Debug)]
@@ -212,7 +212,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         }
         Command::Advance { workflow, state, to, write } => {
             let ws = load(&write.root, &write.settings)?;
-            let result = ws.advance(&workflow, state.as_deref(), to.as_deref(), &phasegate_lsp::now());
+            let result = ws.advance(&workflow, state.as_deref(), to.as_deref(), &phasegate_host::now());
             finish(&write, &ws, result, &format!("advanced `{workflow}`"))
         }
         Command::Scaffold { workflow, phase, state, write } => {

@@ -12,7 +12,7 @@ use crate::session::{ClientCaps, Session};
 /// The workspace-relative path of `uri`, when it is a file under `root`.
 pub(crate) fn rel_path(root: &Path, uri: &lsp::Uri) -> Option<String> {
     let path = uri.to_file_path()?;
-    crate::disk::relative(root, &path)
+    phasegate_host::disk::relative(root, &path)
 }
 
 /// The URI of workspace-relative `rel`.

@@ -13,8 +13,8 @@ use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::convert;
-use crate::disk;
 use crate::session::{ClientCaps, Document, Session, Settings};
+use phasegate_host::disk;
 
 /// The commands of docs/lsp.md.
 const COMMANDS: [&str; 4] = ["phasegate.advance", "phasegate.start", "phasegate.scaffold", "phasegate.status"];
@@ -167,7 +167,7 @@ impl Backend {
                 })
                 .map_err(internal);
         }
-        let now = crate::now();
+        let now = phasegate_host::now();
         let planned = self.with(|s| -> std::result::Result<lsp::WorkspaceEdit, String> {
             let workflow = match (arg("workflow"), &uri_rel) {
                 (Some(w), _) => w,
@@ -470,7 +470,7 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
         let Some(rel) = self.rel(&params.text_document.uri) else { return Ok(None) };
-        let now = crate::now();
+        let now = phasegate_host::now();
         let actions = self
             .with(|s| {
                 let Some(index) = s.ws.line_index(&rel) else { return Vec::new() };

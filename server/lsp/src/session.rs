@@ -9,7 +9,7 @@ use phasegate_engine::{Diagnostic, FileInput, PositionEncoding, Severity, Worksp
 use ropey::Rope;
 use serde::{Deserialize, Serialize};
 
-use crate::disk::Filter;
+use phasegate_host::disk::Filter;
 
 /// An open document.
 pub(crate) struct Document {
