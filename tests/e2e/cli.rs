@@ -57,22 +57,22 @@ fn fixtures() -> PathBuf {
 
 /// What a run of the binary gave.
 #[derive(Debug)]
-struct Output {
+pub(crate) struct Output {
     /// The exit code (`-1` when killed by a signal).
-    code: i32,
-    stdout: String,
-    stderr: String,
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Output {
     /// Fails when the binary panicked (exit 101 or a panic message).
-    fn assert_no_panic(&self, what: &str) {
+    pub(crate) fn assert_no_panic(&self, what: &str) {
         assert!(self.code != 101 && !self.stderr.contains("panicked"), "{what}: phasegate panicked\n{self:#?}");
     }
 }
 
 /// Runs `phasegate ARGS` in `cwd` with a timeout; panics if it does not finish in time.
-fn phasegate(cwd: &Path, args: &[&str]) -> Output {
+pub(crate) fn phasegate(cwd: &Path, args: &[&str]) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
         .current_dir(cwd)
@@ -162,7 +162,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// Every entry under `dir`, without following symlinks: files with their content, folders and
 /// symlinks with a marker. Compared before and after a run to prove it wrote nothing.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for entry in entries.flatten() {
@@ -186,18 +186,18 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// The paths that differ between two [`tree`]s.
-fn changed(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+pub(crate) fn changed(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     let mut out: Vec<String> = before.keys().chain(after.keys()).filter(|k| before.get(*k) != after.get(*k)).cloned().collect();
     out.sort();
     out.dedup();
     out
 }
 
-fn temp() -> tempfile::TempDir {
+pub(crate) fn temp() -> tempfile::TempDir {
     tempfile::Builder::new().prefix("phasegate-e2e-").tempdir().expect("temp dir")
 }
 
-fn read(path: &Path) -> String {
+pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

@@ -16,14 +16,14 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 /// A workflow doc with non-ASCII text before the ranges under test.
 const WORKFLOW: &str = "---\nname: café-rollout\n---\n# Café rollout — déploiement 🚀\n\n## Phase 1: Requirements\n**Deliverables**:\n- `docs/req.md` — exigences\n\n**Gate Check**: requirements written → Proceed to Phase 2\n\n## Phase 2: Design\n**Deliverables**:\n- `docs/design.md`\n\n## Phase 3: Build\n";
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
     stdin: Arc<Mutex<ChildStdin>>,
     messages: Receiver<Value>,
     next_id: i64,
     root: PathBuf,
     /// Edits the server asked the client to apply, as received.
-    applied: Arc<Mutex<Vec<Value>>>,
+    pub(crate) applied: Arc<Mutex<Vec<Value>>>,
     /// The latest pushed diagnostics per URI, as an editor keeps them.
     latest: std::cell::RefCell<std::collections::HashMap<String, Vec<Value>>>,
 }
@@ -35,12 +35,12 @@ fn write_message(stdin: &Mutex<ChildStdin>, value: &Value) {
     let _ = w.flush();
 }
 
-fn file_uri(path: &Path) -> String {
+pub(crate) fn file_uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
 impl Server {
-    fn start(root: &Path, env: &[(&str, &str)]) -> Server {
+    pub(crate) fn start(root: &Path, env: &[(&str, &str)]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_phasegate"));
         cmd.arg("lsp").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
         for (k, v) in env {
@@ -96,20 +96,20 @@ impl Server {
         Server { child, stdin, messages: rx, next_id: 1, root: root.to_path_buf(), applied, latest: Default::default() }
     }
 
-    fn notify(&self, method: &str, params: Value) {
+    pub(crate) fn notify(&self, method: &str, params: Value) {
         write_message(&self.stdin, &json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }
 
     /// Sends a request and waits for its response (other messages are dropped). Returns the whole
     /// response object (`result` or `error`).
-    fn request(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         write_message(&self.stdin, &json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
         self.wait(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
     }
 
-    fn wait(&self, mut pred: impl FnMut(&Value) -> bool) -> Value {
+    pub(crate) fn wait(&self, mut pred: impl FnMut(&Value) -> bool) -> Value {
         let deadline = Instant::now() + TIMEOUT;
         let mut skipped = Vec::new();
         loop {
@@ -131,7 +131,7 @@ impl Server {
     }
 
     /// The diagnostics the client holds for `rel` once they satisfy `pred` (waiting for pushes).
-    fn diagnostics_for(&self, rel: &str, mut pred: impl FnMut(&[Value]) -> bool) -> Vec<Value> {
+    pub(crate) fn diagnostics_for(&self, rel: &str, mut pred: impl FnMut(&[Value]) -> bool) -> Vec<Value> {
         let uri = file_uri(&self.root.join(rel));
         if let Some(list) = self.latest.borrow().get(&uri)
             && pred(list)
@@ -146,7 +146,7 @@ impl Server {
         msg["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
     }
 
-    fn initialize(&mut self, capabilities: Value) -> Value {
+    pub(crate) fn initialize(&mut self, capabilities: Value) -> Value {
         let response = self.request(
             "initialize",
             json!({ "processId": null, "rootUri": file_uri(&self.root), "capabilities": capabilities, "initializationOptions": { "severity": {} } }),
@@ -155,7 +155,7 @@ impl Server {
         response
     }
 
-    fn open(&self, rel: &str, language: &str, version: i32) -> String {
+    pub(crate) fn open(&self, rel: &str, language: &str, version: i32) -> String {
         let text = std::fs::read_to_string(self.root.join(rel)).unwrap_or_default();
         self.notify(
             "textDocument/didOpen",
@@ -164,7 +164,7 @@ impl Server {
         text
     }
 
-    fn shutdown(mut self) {
+    pub(crate) fn shutdown(mut self) {
         let r = self.request("shutdown", Value::Null);
         assert!(r.get("error").is_none(), "{r}");
         self.notify("exit", Value::Null);
@@ -225,7 +225,7 @@ fn apply_utf16(text: &str, edits: &[Value]) -> String {
     out
 }
 
-fn codes(diags: &[Value]) -> Vec<String> {
+pub(crate) fn codes(diags: &[Value]) -> Vec<String> {
     diags.iter().map(|d| d["code"].as_str().unwrap_or("").to_string()).collect()
 }
 
@@ -276,7 +276,7 @@ fn push_diagnostics_edits_and_code_actions_in_utf16() {
     let scaffold = list.iter().find(|a| a["title"] == "Scaffold deliverables for requirements").unwrap_or_else(|| panic!("{actions}"));
     let ops = scaffold["edit"]["documentChanges"].as_array().cloned().unwrap_or_default();
     assert_eq!(ops[0]["kind"], "create");
-    assert_eq!(ops[0]["options"], json!({ "overwrite": false, "ignoreIfExists": true }));
+    assert_eq!(ops[0]["options"], json!({ "overwrite": false, "ignoreIfExists": false }));
 
     // Apply the scaffold as an editor would: create the file, then tell the server it exists.
     let created = dir.path().join("docs/req.md");

@@ -232,30 +232,43 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     }
 }
 
-/// Writes (or, with `dry_run`, shows) a change; a refusal exits 1 with its explanation.
+/// Writes (or, with `dry_run`, shows) a change. A refusal, by the engine or by the safety check
+/// of every target (run by `--dry-run` too), exits 1 with its explanation; an IO failure exits 2.
 fn finish(
     args: &WriteArgs,
     ws: &Workspace,
     result: Result<phasegate_engine::WorkspaceChange, phasegate_engine::Refusal>,
     done: &str,
 ) -> Result<ExitCode, Fatal> {
+    let refused = |message: &dyn std::fmt::Display| {
+        errln!("phasegate: refused: {message}");
+        Ok(ExitCode::from(1))
+    };
     let change = match result {
         Ok(c) => c,
-        Err(refusal) => {
-            errln!("phasegate: refused: {refusal}");
-            return Ok(ExitCode::from(1));
-        }
+        Err(refusal) => return refused(&refusal),
+    };
+    let plan = match write::plan(&args.root, ws, &change) {
+        Ok(plan) => plan,
+        Err(write::Failure::Refused(message)) => return refused(&message),
+        Err(write::Failure::Io(message)) => return Err(Fatal(message)),
     };
     if args.dry_run {
         out!("{}", write::diff(ws, &change));
         return Ok(ExitCode::SUCCESS);
     }
-    let written = write::apply(&args.root, ws, &change).map_err(Fatal)?;
+    let (written, result) = write::commit(&args.root, plan);
     for path in written {
         outln!("wrote {path}");
     }
-    outln!("phasegate: {done}");
-    Ok(ExitCode::SUCCESS)
+    match result {
+        Ok(()) => {
+            outln!("phasegate: {done}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(write::Failure::Refused(message)) => refused(&message),
+        Err(write::Failure::Io(message)) => Err(Fatal(message)),
+    }
 }
 
 fn main() -> ExitCode {

@@ -1,6 +1,7 @@
 //! Reading a workspace from disk, shared by the CLI and the server: walk a root respecting
-//! `.gitignore` (hidden folders such as `.ops/` and `.work/` included, `.git/` skipped, symlinks
-//! not followed), and hand each file to the engine.
+//! `.gitignore` (hidden folders such as `.ops/` and `.work/` included, `.git/` skipped, symlinked
+//! folders not followed, a symlinked file read only when it resolves inside the root), and hand
+//! each file to the engine.
 
 use std::path::{Path, PathBuf};
 
@@ -62,6 +63,26 @@ pub fn read_input(path: &Path, rel: &str) -> Result<FileInput, String> {
     Ok(FileInput::Bytes(bytes))
 }
 
+/// Whether `path` (a symlink or not) resolves to somewhere inside `root_real` (a canonical path).
+/// A dangling symlink resolves nowhere: `false`.
+fn resolves_inside(root_real: &Path, path: &Path) -> bool {
+    std::fs::canonicalize(path).is_ok_and(|real| real.starts_with(root_real))
+}
+
+/// Reads the file at `path` (workspace-relative `rel` under `root`) as [`read_input`] does, for
+/// a front end reading one file on its own (the server when a document closes or a watched file
+/// changes). A symlink is followed only when it resolves inside the root; otherwise `Err`, and
+/// the file is not read, as in [`walk`].
+pub fn read_under(root: &Path, path: &Path, rel: &str) -> Result<FileInput, String> {
+    if path.is_symlink() {
+        let root_real = std::fs::canonicalize(root).map_err(|e| format!("{}: {e}", root.display()))?;
+        if !resolves_inside(&root_real, path) {
+            return Err(format!("{}: a symlink that leads outside the workspace root or nowhere; not read", path.display()));
+        }
+    }
+    read_input(path, rel)
+}
+
 /// Walks `root` and returns the workspace-relative path and absolute path of each file to index.
 /// Unreadable folders are skipped; the errors met are returned beside the list.
 pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String>) {
@@ -88,6 +109,9 @@ pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String
             Err(e) => errors.push(e.to_string()),
         }
     }
+    // Symlinked files are followed only when they resolve inside the root.
+    let root_real = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let root_real = &root_real;
     // The parallel walker: folders are listed on all cores.
     let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
     builder.threads(std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)).build_parallel().run(|| {
@@ -95,10 +119,17 @@ pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String
         Box::new(move |entry| {
             match entry {
                 Ok(e) => {
-                    // A symlink counts when it leads to a file; symlinked folders are not followed.
-                    let is_file = e.file_type().is_some_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()));
+                    // A symlink counts when it leads to a file inside the root; symlinked folders
+                    // are not followed, and a dangling symlink leads to no file.
+                    let is_symlink = e.file_type().is_some_and(|t| t.is_symlink());
+                    let is_file = e.file_type().is_some_and(|t| t.is_file() || (is_symlink && e.path().is_file()));
                     if is_file && let Some(rel) = relative(root, e.path()) {
-                        found.lock().unwrap_or_else(|p| p.into_inner()).0.push((rel, e.path().to_path_buf()));
+                        let mut found = found.lock().unwrap_or_else(|p| p.into_inner());
+                        if is_symlink && !resolves_inside(root_real, e.path()) {
+                            found.1.push(format!("{}: a symlink to a file outside the workspace root; not read", e.path().display()));
+                        } else {
+                            found.0.push((rel, e.path().to_path_buf()));
+                        }
                     }
                 }
                 Err(e) => found.lock().unwrap_or_else(|p| p.into_inner()).1.push(e.to_string()),

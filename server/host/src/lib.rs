@@ -1,8 +1,9 @@
 //! What phasegate's front ends share beyond the engine: the disk (walking a root, reading files
-//! as the engine wants them) and the clock. The engine does no IO and reads no clock; the CLI and
+//! as the engine wants them), the safety check every created or edited path passes, and the clock. The engine does no IO and reads no clock; the CLI and
 //! the language server both call this crate for them.
 
 pub mod disk;
+pub mod safety;
 
 /// The current time as the engine's actions record it: RFC 3339 UTC with seconds
 /// (`2026-11-21T15:00:00Z`). When `SOURCE_DATE_EPOCH` holds a number of seconds, that instant is

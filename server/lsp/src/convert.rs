@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use phasegate_engine::{Action, ActionKind, Diagnostic, FileChange, LineIndex, PositionEncoding, Severity, TextRange, Workspace};
+use phasegate_host::safety::Access;
 use tower_lsp_server::ls_types as lsp;
 
 use crate::session::{ClientCaps, Session};
@@ -108,15 +109,38 @@ pub(crate) fn diagnostic(session: &Session, d: &Diagnostic) -> Option<lsp::Diagn
     })
 }
 
-/// The engine's change → a WorkspaceEdit the client applies; `None` when the client cannot apply
-/// it (file creation without `documentChanges`/`create` support).
-pub(crate) fn workspace_edit(session: &Session, change: &phasegate_engine::WorkspaceChange) -> Option<lsp::WorkspaceEdit> {
-    let root = session.root.as_deref()?;
+/// Why a change cannot be proposed as a WorkspaceEdit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum EditError {
+    /// The client cannot apply it (file creation without `documentChanges`/`create` support), or
+    /// there is no root.
+    Unsupported,
+    /// The shared safety check refused a target ([`phasegate_host::safety`]): the reason.
+    Unsafe(String),
+}
+
+/// The engine's change → a WorkspaceEdit the client applies. Every target first passes the
+/// safety check the CLI's writes pass ([`phasegate_host::safety::check`]: nothing existing is
+/// created over, whether the index holds it or not; nothing is reached through a symlink leading
+/// out of the root), so this is the one place a proposed edit is vetted; it reads the disk for
+/// that, and nothing else. Creations carry `overwrite: false, ignoreIfExists: false`, so a client
+/// fails instead of editing a file that appeared since; except for a client that empties an
+/// existing file on such a `CreateFile` ([`ClientCaps::create_truncates`]: Neovim), which gets
+/// `ignoreIfExists: true`, so a file that appeared since is at worst edited in an unsaved buffer.
+pub(crate) fn workspace_edit(session: &Session, change: &phasegate_engine::WorkspaceChange) -> Result<lsp::WorkspaceEdit, EditError> {
+    let root = session.root.as_deref().ok_or(EditError::Unsupported)?;
+    for c in &change.changes {
+        let access = match c {
+            FileChange::Edit { .. } => Access::Edit,
+            FileChange::Create { .. } => Access::Create,
+        };
+        phasegate_host::safety::check(root, c.path(), access).map_err(|e| EditError::Unsafe(e.to_string()))?;
+    }
     let caps: ClientCaps = session.caps;
     let ws: &Workspace = &session.ws;
     let needs_create = change.changes.iter().any(|c| matches!(c, FileChange::Create { .. }));
     if needs_create && !(caps.document_changes && caps.create_files) {
-        return None;
+        return Err(EditError::Unsupported);
     }
     let text_edits = |path: &str, edits: &[phasegate_engine::TextEdit]| -> Option<Vec<lsp::TextEdit>> {
         let index = ws.line_index(path)?;
@@ -126,10 +150,11 @@ pub(crate) fn workspace_edit(session: &Session, change: &phasegate_engine::Works
         let mut map: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
         for c in &change.changes {
             if let FileChange::Edit { path, edits } = c {
-                map.entry(uri(root, path)?).or_default().extend(text_edits(path, edits)?);
+                let edits = text_edits(path, edits).ok_or(EditError::Unsupported)?;
+                map.entry(uri(root, path).ok_or(EditError::Unsupported)?).or_default().extend(edits);
             }
         }
-        return Some(lsp::WorkspaceEdit { changes: Some(map), document_changes: None, change_annotations: None });
+        return Ok(lsp::WorkspaceEdit { changes: Some(map), document_changes: None, change_annotations: None });
     }
     let mut ops = Vec::new();
     for c in &change.changes {
@@ -137,15 +162,18 @@ pub(crate) fn workspace_edit(session: &Session, change: &phasegate_engine::Works
             FileChange::Edit { path, edits } => {
                 let version = session.open.get(path).map(|d| d.version);
                 ops.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
-                    text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri: uri(root, path)?, version },
-                    edits: text_edits(path, edits)?.into_iter().map(lsp::OneOf::Left).collect(),
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                        uri: uri(root, path).ok_or(EditError::Unsupported)?,
+                        version,
+                    },
+                    edits: text_edits(path, edits).ok_or(EditError::Unsupported)?.into_iter().map(lsp::OneOf::Left).collect(),
                 }));
             }
             FileChange::Create { path, content } => {
-                let u = uri(root, path)?;
+                let u = uri(root, path).ok_or(EditError::Unsupported)?;
                 ops.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
                     uri: u.clone(),
-                    options: Some(lsp::CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(true) }),
+                    options: Some(lsp::CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(caps.create_truncates) }),
                     annotation_id: None,
                 })));
                 ops.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
@@ -155,7 +183,7 @@ pub(crate) fn workspace_edit(session: &Session, change: &phasegate_engine::Works
             }
         }
     }
-    Some(lsp::WorkspaceEdit { changes: None, document_changes: Some(lsp::DocumentChanges::Operations(ops)), change_annotations: None })
+    Ok(lsp::WorkspaceEdit { changes: None, document_changes: Some(lsp::DocumentChanges::Operations(ops)), change_annotations: None })
 }
 
 /// An engine action → a code action, with the client's diagnostics it fixes. `None` when the
@@ -166,11 +194,17 @@ pub(crate) fn code_action(session: &Session, action: &Action, context: &[lsp::Di
         ActionKind::Advance | ActionKind::Start => lsp::CodeActionKind::REFACTOR_REWRITE,
         ActionKind::Scaffold => lsp::CodeActionKind::SOURCE,
     };
-    let edit = match &action.change {
-        Some(change) => Some(workspace_edit(session, change)?),
-        None => None,
+    // An action whose change the safety check refuses is shown disabled with the reason (or not
+    // at all), never with its edit.
+    let (edit, refused) = match &action.change {
+        Some(change) => match workspace_edit(session, change) {
+            Ok(edit) => (Some(edit), None),
+            Err(EditError::Unsupported) => return None,
+            Err(EditError::Unsafe(reason)) => (None, Some(format!("refused: {reason}"))),
+        },
+        None => (None, None),
     };
-    let disabled = match &action.disabled {
+    let disabled = match action.disabled.as_ref().or(refused.as_ref()) {
         Some(reason) if session.caps.disabled_actions => Some(lsp::CodeActionDisabled { reason: reason.clone() }),
         Some(_) => return None,
         None => None,

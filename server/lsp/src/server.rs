@@ -190,8 +190,12 @@ impl Backend {
                 other => return Err(format!("unknown command `{other}`")),
             }
             .map_err(|r| r.to_string())?;
-            convert::workspace_edit(s, &change)
-                .ok_or_else(|| "the client cannot apply this edit (it needs documentChanges with file creation)".to_string())
+            convert::workspace_edit(s, &change).map_err(|e| match e {
+                convert::EditError::Unsupported => {
+                    "the client cannot apply this edit (it needs documentChanges with file creation)".to_string()
+                }
+                convert::EditError::Unsafe(reason) => format!("refused: {reason}"),
+            })
         });
         let edit = match planned {
             Ok(Ok(edit)) => edit,
@@ -223,6 +227,7 @@ fn client_caps(c: &lsp::ClientCapabilities) -> ClientCaps {
             .is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create)),
         disabled_actions: action.and_then(|a| a.disabled_support).unwrap_or(false),
         code_action_literals: action.and_then(|a| a.code_action_literal_support.as_ref()).is_some(),
+        create_truncates: false,
     }
 }
 
@@ -238,7 +243,8 @@ fn root_of(params: &lsp::InitializeParams) -> Option<PathBuf> {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
-        let caps = client_caps(&params.capabilities);
+        let mut caps = client_caps(&params.capabilities);
+        caps.create_truncates = params.client_info.as_ref().is_some_and(|c| c.name == "Neovim");
         let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.clone()).unwrap_or_default();
         let encoding = if offered.contains(&lsp::PositionEncodingKind::UTF8) { PositionEncoding::Utf8 } else { PositionEncoding::Utf16 };
         let settings = match params.initialization_options.as_ref().map(Settings::from_json) {
@@ -382,7 +388,8 @@ impl LanguageServer for Backend {
         let _ = self.with(|s| {
             s.open.remove(&rel);
             // The file on disk is the truth again.
-            match path.as_deref().map(|p| disk::read_input(p, &rel)) {
+            let root = s.root.clone().unwrap_or_default();
+            match path.as_deref().map(|p| disk::read_under(&root, p, &rel)) {
                 Some(Ok(input)) => s.ws.set_file(&rel, input),
                 _ => {
                     s.ws.remove_file(&rel);
@@ -407,7 +414,7 @@ impl LanguageServer for Backend {
                         s.ws.remove_folder(&rel);
                     }
                 } else if path.is_file()
-                    && let Ok(input) = disk::read_input(&path, &rel)
+                    && let Ok(input) = disk::read_under(&root, &path, &rel)
                 {
                     s.ws.set_file(&rel, input);
                 }

@@ -75,6 +75,10 @@ pub(crate) struct ClientCaps {
     pub create_files: bool,
     pub disabled_actions: bool,
     pub code_action_literals: bool,
+    /// The client empties an existing file when it applies `CreateFile` with `ignoreIfExists:
+    /// false` instead of failing: Neovim (0.11's `runtime/lua/vim/lsp/util.lua`, `create_file`,
+    /// opens the file with `io.open(fname, 'w')` unless `ignoreIfExists` is set).
+    pub create_truncates: bool,
 }
 
 /// All server state.
