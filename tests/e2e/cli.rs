@@ -23,35 +23,21 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 const EPOCH: &str = "1767225600";
 const EPOCH_RFC3339: &str = "2026-01-01T00:00:00Z";
 
-/// Every diagnostic code; each must have a fixture folder.
-const CODES: &[&str] = &[
-    "missing-deliverable",
-    "gate-unmet",
-    "gate-dangling",
-    "invalid-transition",
-    "unknown-state",
-    "dangling-reference",
-    "dependency-cycle",
-    "duplicate-id",
-    "unresolved-marker",
-    "merge-conflict",
-    "inconsistent-state",
-    "syntax-error",
-    "deliverable-outside-workspace",
-    "file-skipped",
-];
+/// Every diagnostic code (from the engine's registry); each must have a fixture folder.
+static CODES: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| phasegate_engine::Code::ALL.iter().map(|c| c.as_str()).collect());
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
 /// The repository root.
-fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     std::fs::canonicalize(&root).unwrap_or(root)
 }
 
-fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     repo().join("tests/fixtures/diagnostics")
 }
 
@@ -141,13 +127,21 @@ fn snapshot(path: &Path, actual: &str) -> Result<(), String> {
     ))
 }
 
+/// Asserts a `check` that exited 0 and printed only its summary, with no problem found.
+pub(crate) fn assert_clean((code, stdout): (i32, &str)) {
+    assert!(
+        code == 0 && stdout.starts_with("phasegate: checked ") && stdout.ends_with(", no problems found\n") && stdout.lines().count() == 1,
+        "exit {code}:\n{stdout}"
+    );
+}
+
 /// Panics with every failure collected, if any.
 fn report(failures: Vec<String>) {
     assert!(failures.is_empty(), "{} failure(s):\n\n{}", failures.len(), failures.join("\n\n"));
 }
 
 /// Copies the folder `from` into `to` (created), recursively. Fixtures hold no symlinks.
-fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
     for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
         let entry = entry.expect("read_dir entry");
@@ -247,7 +241,7 @@ fn check_fixture(code: &str, variant: &str) -> Output {
 fn every_code_has_a_fixture_that_fires_and_a_near_miss_that_does_not() {
     let base = fixtures();
     let mut failures = Vec::new();
-    for code in CODES {
+    for code in CODES.iter() {
         for part in ["err", "ok"] {
             if !base.join(code).join(part).is_dir() {
                 failures.push(format!("no fixture folder tests/fixtures/diagnostics/{code}/{part}/"));
@@ -288,7 +282,8 @@ fn every_code_has_a_fixture_that_fires_and_a_near_miss_that_does_not() {
                 failures.push(format!("near miss {code}/ok/ reports `{code}`:\n{}", out.stdout));
             }
             // Every near miss is clean, not only of its own code.
-            if out.stdout != "phasegate: no problems found\n" || out.code != 0 || !out.stderr.is_empty() {
+            if !out.stdout.ends_with(", no problems found\n") || out.stdout.lines().count() != 1 || out.code != 0 || !out.stderr.is_empty()
+            {
                 failures.push(format!("near miss {code}/ok/ is not clean (exit {}):\n{}{}", out.code, out.stdout, out.stderr));
             }
         }
@@ -398,7 +393,8 @@ fn human_locations(stdout: &str) -> Vec<(String, u64, u64, String)> {
 
 #[test]
 fn json_output_shape() {
-    // Run from the repository root: paths must still be relative to the checked root.
+    // Run from the repository root: paths are shown relative to the current folder, as in the
+    // human output, beside the project they belong to.
     let out = phasegate(&repo(), &["check", "tests/fixtures/diagnostics/dangling-reference/err", "--format", "json"]);
     out.assert_no_panic("json");
     assert_eq!(out.code, 1);
@@ -407,15 +403,19 @@ fn json_output_shape() {
     assert_eq!(obj.keys().collect::<Vec<_>>(), vec!["diagnostics"]);
     let list = v["diagnostics"].as_array().expect("diagnostics is a list");
     assert!(!list.is_empty());
-    let human = phasegate(&fixtures().join("dangling-reference/err"), &["check"]);
+    let human = phasegate(&repo(), &["check", "tests/fixtures/diagnostics/dangling-reference/err"]);
     let locations = human_locations(&human.stdout);
     assert_eq!(locations.len(), list.len(), "JSON and human output list the same diagnostics");
     for (d, (path, line, col, code)) in list.iter().zip(&locations) {
         let keys: Vec<&String> = d.as_object().expect("diagnostic object").keys().collect();
-        assert_eq!(keys, vec!["path", "range", "severity", "code", "message"], "{d}");
+        assert_eq!(keys, vec!["path", "project", "range", "severity", "code", "message"], "{d}");
+        assert_eq!(d["project"], "tests/fixtures/diagnostics/dangling-reference/err", "the project, relative to the current folder");
         let p = d["path"].as_str().expect("path");
-        assert!(!p.contains('\\') && !p.starts_with('/') && !p.starts_with("tests/"), "path relative to the checked root: {p}");
-        assert!(fixtures().join("dangling-reference/err").join(p).is_file(), "{p} exists under the root");
+        assert!(
+            !p.contains('\\') && p.starts_with("tests/fixtures/diagnostics/dangling-reference/err/"),
+            "path relative to the current folder: {p}"
+        );
+        assert!(repo().join(p).is_file(), "{p} exists");
         for end in ["start", "end"] {
             assert!(d["range"][end]["line"].is_u64() && d["range"][end]["character"].is_u64(), "{d}");
         }
@@ -449,7 +449,7 @@ fn sarif_output_is_valid_2_1_0() {
     let driver = &runs[0]["tool"]["driver"];
     assert_eq!(driver["name"], "phasegate");
     let rules: Vec<&str> = driver["rules"].as_array().expect("rules").iter().filter_map(|r| r["id"].as_str()).collect();
-    for code in CODES {
+    for code in CODES.iter() {
         assert!(rules.contains(code), "rule {code} is described");
     }
     let results = runs[0]["results"].as_array().expect("results");
@@ -481,7 +481,7 @@ fn exit_codes() {
     let lowered = phasegate(&repo(), &["check", "tests/fixtures/seeds", "--severity", "merge-conflict=warning"]);
     assert_eq!((lowered.code, lowered.stdout.contains("warning[merge-conflict]")), (0, true), "{lowered:#?}");
     let off = phasegate(&repo(), &["check", "tests/fixtures/seeds", "--severity", "merge-conflict=off"]);
-    assert_eq!((off.code, off.stdout.as_str()), (0, "phasegate: no problems found\n"));
+    assert_clean((off.code, off.stdout.as_str()));
     // 2: usage or IO failures, with a message on stderr and nothing on stdout, also for a missing
     // path whose folder exists or that lies inside a git repository.
     let tmp = temp();
@@ -620,7 +620,10 @@ fn advance_refused_then_scaffold_then_advance() {
     // Advance: the state file moves on, with a history entry at SOURCE_DATE_EPOCH's time.
     let out = s.run(&["advance", "onboarding-flow"]);
     assert_eq!(out.code, 0, "{out:#?}");
-    assert_eq!(out.stdout, "wrote onboarding.state.yaml\nphasegate: advanced `onboarding-flow`\n");
+    assert_eq!(
+        out.stdout,
+        "wrote onboarding.state.yaml\nphasegate: advanced `onboarding-flow` from `design` to `build` in `onboarding.state.yaml`\n"
+    );
     expect_test::expect![[r#"
         # Where the onboarding run stands.
         workflow: onboarding-flow
@@ -633,7 +636,7 @@ fn advance_refused_then_scaffold_then_advance() {
     assert!(read(&state).contains(EPOCH_RFC3339));
     // The advanced workspace is clean, and its state file parses as the engine expects.
     let check = s.run(&["check"]);
-    assert_eq!((check.code, check.stdout.as_str()), (0, "phasegate: no problems found\n"));
+    assert_clean((check.code, check.stdout.as_str()));
 
     // `build` is the last phase: advancing completes the run; then there is nothing left.
     let done = s.run(&["advance", "onboarding-flow"]);
@@ -664,7 +667,7 @@ fn advance_seed_000_json_state() {
     assert_eq!(v["overall_progress"], serde_json::json!({"completed": 2, "total": 4, "percentage": 50}));
     assert_eq!(v["execution_id"], "m-20250917-0930", "other fields are kept");
     let check = s.run(&["check"]);
-    assert_eq!((check.code, check.stdout.as_str()), (0, "phasegate: no problems found\n"));
+    assert_clean((check.code, check.stdout.as_str()));
 }
 
 #[test]
@@ -687,7 +690,7 @@ fn start_creates_a_state_file_once() {
     // Unknown workflow: refused.
     assert_eq!(s.run(&["start", "no-such-workflow"]).code, 1);
     let check = s.run(&["check"]);
-    assert_eq!((check.code, check.stdout.as_str()), (0, "phasegate: no problems found\n"));
+    assert_clean((check.code, check.stdout.as_str()));
 }
 
 #[test]

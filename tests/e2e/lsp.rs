@@ -147,10 +147,13 @@ impl Server {
     }
 
     pub(crate) fn initialize(&mut self, capabilities: Value) -> Value {
-        let response = self.request(
-            "initialize",
-            json!({ "processId": null, "rootUri": file_uri(&self.root), "capabilities": capabilities, "initializationOptions": { "severity": {} } }),
-        );
+        let params = json!({ "processId": null, "rootUri": file_uri(&self.root), "capabilities": capabilities, "initializationOptions": { "severity": {} } });
+        self.initialize_with(params)
+    }
+
+    /// `initialize` with these params, then `initialized`.
+    pub(crate) fn initialize_with(&mut self, params: Value) -> Value {
+        let response = self.request("initialize", params);
         self.notify("initialized", json!({}));
         response
     }

@@ -3,4 +3,5 @@
 
 mod cli;
 mod lsp;
+mod projects;
 mod safety;

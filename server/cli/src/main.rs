@@ -33,8 +33,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use phasegate_engine::{Severity, Workspace};
-use phasegate_host::disk::{self, Filter};
+use phasegate_engine::Workspace;
+use phasegate_host::disk::Filter;
+use phasegate_host::project::{self, Project};
 
 /// Checks workflow docs: phases, gates, deliverables, state machines, references.
 #[derive(Parser, Debug)]
@@ -73,7 +74,8 @@ struct WriteArgs {
     /// Show the change as a diff; write nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Workspace root: nothing is written outside it.
+    /// A folder of the project to work on (its project root is found as docs/projects.md says);
+    /// nothing is written outside that project root.
     #[arg(long, short = 'C', default_value = ".")]
     root: PathBuf,
     #[command(flatten)]
@@ -84,18 +86,22 @@ struct WriteArgs {
 enum Command {
     /// Report diagnostics; exit 1 if any is an error.
     Check {
-        /// Folders (each checked as a workspace root) or files (checked within their repository).
+        /// Files or folders to check, each within its project (docs/projects.md).
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Exit 1 when no workflow document, state file or framework is recognised (a CI job
+        /// pointed at the wrong folder fails instead of passing).
+        #[arg(long)]
+        require_workflows: bool,
         #[command(flatten)]
         settings: Settings,
     },
     /// Show each workflow, its current phase, the next one and its gates.
     Status {
-        /// Workspace root.
+        /// A folder (every project in it) or a file (its project).
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Output format (json: the status object of docs/lsp.md).
@@ -148,29 +154,98 @@ enum Command {
 /// A failure that exits 2 (usage or IO).
 struct Fatal(String);
 
-fn load(root: &Path, settings: &Settings) -> Result<Workspace, Fatal> {
-    if !root.exists() {
-        return Err(Fatal(format!("{}: no such file or folder", root.display())));
+impl Settings {
+    fn filter(&self) -> Filter {
+        Filter { include: self.include.clone(), exclude: self.exclude.clone() }
     }
-    let filter = Filter { include: settings.include.clone(), exclude: settings.exclude.clone() };
-    let (mut ws, errors) = disk::load(root, &filter);
+
+    /// Applies `--severity` to a project's workspace (over its `phasegate.toml`).
+    fn apply(&self, ws: &mut Workspace) -> Result<(), Fatal> {
+        for s in &self.severity {
+            let (code, level) = s.split_once('=').ok_or_else(|| Fatal(format!("--severity expects CODE=LEVEL, got `{s}`")))?;
+            if phasegate_engine::Code::parse(code).is_none() {
+                return Err(Fatal(format!("unknown diagnostic code `{code}` (see docs/diagnostics.md)")));
+            }
+            let level = phasegate_engine::config::parse_level(level)
+                .ok_or_else(|| Fatal(format!("unknown severity `{level}`: use error, warning, information, hint or off")))?;
+            ws.config.severity.insert(code.to_string(), level);
+        }
+        Ok(())
+    }
+}
+
+fn exists(path: &Path) -> Result<(), Fatal> {
+    if path.exists() { Ok(()) } else { Err(Fatal(format!("{}: no such file or folder", path.display()))) }
+}
+
+fn warn_all(errors: Vec<String>) {
     for e in errors {
         errln!("phasegate: warning: {e}");
     }
-    for s in &settings.severity {
-        let (code, level) = s.split_once('=').ok_or_else(|| Fatal(format!("--severity expects CODE=LEVEL, got `{s}`")))?;
-        if phasegate_engine::Code::parse(code).is_none() {
-            return Err(Fatal(format!("unknown diagnostic code `{code}` (see docs/diagnostics.md)")));
+}
+
+/// The one project `-C` names (nested projects left out), with the settings applied.
+fn load_project(folder: &Path, settings: &Settings) -> Result<Project, Fatal> {
+    exists(folder)?;
+    let root = project::root_for(folder);
+    let (mut p, errors) = project::load_one(&root, &settings.filter());
+    warn_all(errors);
+    settings.apply(&mut p.ws)?;
+    Ok(p)
+}
+
+/// A project and what to report of it: all of it (`None`), or these project-relative files and
+/// folders.
+type Scoped = (Project, Option<Vec<String>>);
+
+/// The projects `paths` touch, each loaded once with what to report of it: `None` for all of
+/// it, else its project-relative files and folders. A path inside a project selects that part
+/// of it; projects nested in a folder path are reported whole.
+fn load_scoped(paths: &[PathBuf], settings: &Settings) -> Result<Vec<Scoped>, Fatal> {
+    let mut out: Vec<Scoped> = Vec::new();
+    let mut walked: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        exists(p)?;
+        let abs = std::path::absolute(p).map_err(|e| Fatal(format!("{}: {e}", p.display())))?;
+        let root = project::root_for(&abs);
+        if !walked.contains(&root) {
+            walked.push(root.clone());
+            let (projects, errors) = project::load_all(&root, &settings.filter());
+            warn_all(errors);
+            for mut project in projects {
+                if !out.iter().any(|(q, _)| q.root == project.root) {
+                    settings.apply(&mut project.ws)?;
+                    out.push((project, Some(Vec::new())));
+                }
+            }
         }
-        let level = match level {
-            "off" | "none" => None,
-            l => Some(
-                Severity::parse(l).ok_or_else(|| Fatal(format!("unknown severity `{l}`: use error, warning, information, hint or off")))?,
-            ),
-        };
-        ws.config.severity.insert(code.to_string(), level);
+        // The deepest project holding the path reports that part of it; projects inside a
+        // folder path are reported whole.
+        let holder = out
+            .iter()
+            .enumerate()
+            .filter(|(_, (q, _))| abs.starts_with(&q.root))
+            .max_by_key(|(_, (q, _))| q.root.as_os_str().len())
+            .map(|(i, _)| i);
+        for (i, (project, scope)) in out.iter_mut().enumerate() {
+            if Some(i) == holder {
+                match phasegate_host::disk::relative(&project.root, &abs) {
+                    Some(rel) => {
+                        if let Some(list) = scope {
+                            list.push(rel);
+                        }
+                    }
+                    None => *scope = None,
+                }
+            } else if project.root.starts_with(&abs) && project.root != abs && abs.is_dir() {
+                *scope = None;
+            }
+        }
     }
-    Ok(ws)
+    // Projects no path touches (nested beside the paths given) are left out.
+    out.retain(|(_, scope)| scope.as_ref().is_none_or(|s| !s.is_empty()));
+    out.sort_by(|a, b| a.0.root.cmp(&b.0.root));
+    Ok(out)
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Fatal> {
@@ -180,50 +255,37 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         (false, None) => return Err(Fatal("no command given; try `phasegate check` or `phasegate --help`".into())),
     };
     match command {
-        Command::Check { paths, format, settings } => {
-            let mut reports = Vec::new();
-            for p in &paths {
-                if !p.exists() {
-                    return Err(Fatal(format!("{}: no such file or folder", p.display())));
-                }
-                let root = disk::root_for(p);
-                let ws = load(&root, &settings)?;
-                let only = if p.is_dir() {
-                    None
-                } else {
-                    let abs = std::path::absolute(p).map_err(|e| Fatal(e.to_string()))?;
-                    let root_abs = std::path::absolute(&root).map_err(|e| Fatal(e.to_string()))?;
-                    Some(disk::relative(&root_abs, &abs).ok_or_else(|| Fatal(format!("{}: cannot be read", p.display())))?)
-                };
-                let shown_as = (!p.is_dir()).then(|| p.to_string_lossy().replace('\\', "/"));
-                reports.push(output::Report { root: root.clone(), ws, only, shown_as });
-            }
-            let any_error = output::print_check(&reports, format);
-            // The process ends here: let the OS reclaim the workspace instead of freeing it file
-            // by file (a measurable share of a large check).
+        Command::Check { paths, format, require_workflows, settings } => {
+            let reports: Vec<output::Report> =
+                load_scoped(&paths, &settings)?.into_iter().map(|(project, only)| output::Report::new(project, only)).collect();
+            let summary = output::print_check(&reports, format);
+            // The process ends here: let the OS reclaim the workspaces instead of freeing them
+            // file by file (a measurable share of a large check).
             std::mem::forget(reports);
-            Ok(if any_error { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if summary.any_error || (require_workflows && summary.recognised == 0) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Status { path, format, settings } => {
-            let root = disk::root_for(&path);
-            let ws = load(&root, &settings)?;
-            output::print_status(&ws.status(), format);
+            let reports: Vec<output::Report> = load_scoped(std::slice::from_ref(&path), &settings)?
+                .into_iter()
+                .map(|(project, only)| output::Report::new(project, only))
+                .collect();
+            output::print_status(&reports, format);
             Ok(ExitCode::SUCCESS)
         }
         Command::Advance { workflow, state, to, write } => {
-            let ws = load(&write.root, &write.settings)?;
-            let result = ws.advance(&workflow, state.as_deref(), to.as_deref(), &phasegate_host::now());
-            finish(&write, &ws, result, &format!("advanced `{workflow}`"))
+            let project = load_project(&write.root, &write.settings)?;
+            let result = project.ws.advance(&workflow, state.as_deref(), to.as_deref(), &phasegate_host::now());
+            finish(&write, &project, result, &format!("advanced `{workflow}`"))
         }
         Command::Scaffold { workflow, phase, state, write } => {
-            let ws = load(&write.root, &write.settings)?;
-            let result = ws.scaffold(&workflow, state.as_deref(), phase.as_deref());
-            finish(&write, &ws, result, &format!("scaffolded `{workflow}`"))
+            let project = load_project(&write.root, &write.settings)?;
+            let result = project.ws.scaffold(&workflow, state.as_deref(), phase.as_deref());
+            finish(&write, &project, result, &format!("scaffolded `{workflow}`"))
         }
         Command::Start { workflow, write } => {
-            let ws = load(&write.root, &write.settings)?;
-            let result = ws.start(&workflow);
-            finish(&write, &ws, result, &format!("started `{workflow}`"))
+            let project = load_project(&write.root, &write.settings)?;
+            let result = project.ws.start(&workflow);
+            finish(&write, &project, result, &format!("started `{workflow}`"))
         }
         Command::Lsp { .. } => {
             phasegate_lsp::run_stdio();
@@ -236,7 +298,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
 /// of every target (run by `--dry-run` too), exits 1 with its explanation; an IO failure exits 2.
 fn finish(
     args: &WriteArgs,
-    ws: &Workspace,
+    project: &Project,
     result: Result<phasegate_engine::WorkspaceChange, phasegate_engine::Refusal>,
     done: &str,
 ) -> Result<ExitCode, Fatal> {
@@ -248,22 +310,22 @@ fn finish(
         Ok(c) => c,
         Err(refusal) => return refused(&refusal),
     };
-    let plan = match write::plan(&args.root, ws, &change) {
+    let plan = match write::plan(&project.root, &project.ws, &change) {
         Ok(plan) => plan,
         Err(write::Failure::Refused(message)) => return refused(&message),
         Err(write::Failure::Io(message)) => return Err(Fatal(message)),
     };
     if args.dry_run {
-        out!("{}", write::diff(ws, &change));
+        out!("{}", write::diff(&project.ws, &change));
         return Ok(ExitCode::SUCCESS);
     }
-    let (written, result) = write::commit(&args.root, plan);
+    let (written, result) = write::commit(&project.root, plan);
     for path in written {
         outln!("wrote {path}");
     }
     match result {
         Ok(()) => {
-            outln!("phasegate: {done}");
+            outln!("phasegate: {}", if change.summary.is_empty() { done } else { &change.summary });
             Ok(ExitCode::SUCCESS)
         }
         Err(write::Failure::Refused(message)) => refused(&message),

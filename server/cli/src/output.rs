@@ -7,42 +7,75 @@ use serde_json::json;
 
 use crate::Format;
 
-/// One checked root.
+/// One project to report on.
 pub(crate) struct Report {
-    pub root: PathBuf,
+    /// The project root, canonical.
+    root: PathBuf,
+    /// The current folder, canonical (paths are shown relative to it).
+    cwd: Option<PathBuf>,
     pub ws: Workspace,
-    /// Only this workspace-relative file's diagnostics, when a file was named.
-    pub only: Option<String>,
-    /// How to show that file: as typed on the command line.
-    pub shown_as: Option<String>,
+    /// The project-relative files and folders whose diagnostics are printed; all when `None`.
+    pub only: Option<Vec<String>>,
 }
 
 impl Report {
-    /// How a workspace-relative path of this report is shown to a human.
+    pub(crate) fn new(project: phasegate_host::project::Project, only: Option<Vec<String>>) -> Report {
+        let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        Report { root: canonical(&project.root), cwd: std::env::current_dir().ok().map(|c| canonical(&c)), ws: project.ws, only }
+    }
+
+    /// How a project-relative path of this report is shown to a human (and in JSON and SARIF).
     fn shown(&self, rel: &str) -> String {
-        match (&self.only, &self.shown_as) {
-            (Some(only), Some(typed)) if only == rel => typed.clone(),
-            _ => shown(&self.root, rel),
-        }
+        shown_path(self.cwd.as_deref(), &self.root.join(rel))
+    }
+
+    /// Whether project-relative `path` is one this report prints.
+    fn selects(&self, path: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|o| path == o || path.strip_prefix(o.as_str()).is_some_and(|r| r.starts_with('/'))))
+    }
+
+    /// The project root as shown (`.` for the current folder).
+    fn project_label(&self) -> String {
+        let shown = shown_path(self.cwd.as_deref(), &self.root);
+        if shown.is_empty() { ".".to_string() } else { shown }
     }
 }
 
-/// How a path is shown to a human: under the root as given on the command line.
-fn shown(root: &Path, rel: &str) -> String {
-    let joined = if root == Path::new(".") { PathBuf::from(rel) } else { root.join(rel) };
-    joined.to_string_lossy().replace('\\', "/")
+/// How an absolute path is shown: relative to the current folder `cwd` (with `..` when it lies
+/// above or beside it), absolute when the two share nothing but the filesystem root;
+/// `/`-separated, `""` for the current folder itself.
+fn shown_path(cwd: Option<&Path>, path: &Path) -> String {
+    let Some(cwd) = cwd else { return path.to_string_lossy().replace('\\', "/") };
+    let (a, b): (Vec<_>, Vec<_>) = (cwd.components().collect(), path.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common <= 1 {
+        return path.to_string_lossy().replace('\\', "/");
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); a.len() - common];
+    parts.extend(b[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
 }
 
 /// Every diagnostic to print, with its file.
 fn selected(report: &Report) -> Vec<(String, Diagnostic)> {
     let mut out = Vec::new();
     for (path, list) in report.ws.diagnostics() {
-        if report.only.as_ref().is_some_and(|o| *o != path) {
+        if !report.selects(&path) {
             continue;
         }
         out.extend(list.into_iter().map(|d| (path.clone(), d)));
     }
     out
+}
+
+/// What a check found, for the exit code.
+pub(crate) struct CheckSummary {
+    /// Whether any error-severity diagnostic was reported.
+    pub any_error: bool,
+    /// How many workflows, runs and frameworks were recognised in the reported parts.
+    pub recognised: usize,
 }
 
 /// 1-based line and 1-based column in characters, for humans.
@@ -57,9 +90,16 @@ fn human_position(ws: &Workspace, path: &str, offset: usize) -> (usize, usize, S
     (pos.line as usize + 1, col + 1, text.get(line.start..line.end).unwrap_or("").replace('\t', "    "))
 }
 
-/// Prints `check` output; returns whether any error-severity diagnostic was reported.
-pub(crate) fn print_check(reports: &[Report], format: Format) -> bool {
+/// Prints `check` output.
+pub(crate) fn print_check(reports: &[Report], format: Format) -> CheckSummary {
     let mut any_error = false;
+    let mut checked_files = 0;
+    let mut recognised = 0;
+    for report in reports {
+        let s = report.ws.summary();
+        checked_files += report.ws.paths().filter(|p| report.selects(p)).count();
+        recognised += s.workflows + s.runs + s.frameworks.len();
+    }
     let mut counts = [0usize; 4];
     let mut files = std::collections::BTreeSet::new();
     let mut json_items = Vec::new();
@@ -93,7 +133,8 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> bool {
                     let pos = |o: usize| index.map(|i| i.position(o, PositionEncoding::Utf16)).unwrap_or_default();
                     let (s, e) = (pos(d.range.start), pos(d.range.end));
                     json_items.push(json!({
-                        "path": path,
+                        "path": report.shown(&path),
+                        "project": report.project_label(),
                         "range": {"start": {"line": s.line, "character": s.character}, "end": {"line": e.line, "character": e.character}},
                         "severity": d.severity.as_str(),
                         "code": d.code.as_str(),
@@ -112,8 +153,11 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> bool {
     match format {
         Format::Human => {
             let total: usize = counts.iter().sum();
-            if total == 0 {
-                outln!("phasegate: no problems found");
+            let projects = if reports.len() == 1 { String::new() } else { format!(" in {} projects", reports.len()) };
+            if total == 0 && recognised == 0 {
+                outln!("phasegate: checked {checked_files} file(s){projects}, found no workflow documents");
+            } else if total == 0 {
+                outln!("phasegate: checked {checked_files} file(s){projects}, no problems found");
             } else {
                 outln!(
                     "phasegate: {} error(s), {} warning(s), {} information, {} hint(s) in {} file(s)",
@@ -128,7 +172,7 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> bool {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&json!({ "diagnostics": json_items })).unwrap_or_default()),
         Format::Sarif => outln!("{}", sarif_log(sarif_results)),
     }
-    any_error
+    CheckSummary { any_error, recognised }
 }
 
 fn sarif_result(uri: &str, d: &Diagnostic, start: (u32, u32), end: (u32, u32)) -> serde_sarif::sarif::Result {
@@ -179,38 +223,70 @@ fn sarif_log(results: Vec<serde_sarif::sarif::Result>) -> String {
     serde_json::to_string_pretty(&log).unwrap_or_default()
 }
 
-/// Prints `status` output.
-pub(crate) fn print_status(statuses: &[WorkflowStatus], format: Format) {
+/// Prints `status` output: every workflow of every project.
+pub(crate) fn print_status(reports: &[Report], format: Format) {
     if !matches!(format, Format::Human) {
-        outln!("{}", serde_json::to_string_pretty(&json!({ "workflows": statuses })).unwrap_or_default());
+        let mut all = Vec::new();
+        for r in reports {
+            for st in r.ws.status() {
+                if !r.selects(&st.path) && !st.state_path.as_deref().is_some_and(|p| r.selects(p)) {
+                    continue;
+                }
+                let mut v = serde_json::to_value(&st).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("project".into(), json!(r.project_label()));
+                }
+                all.push(v);
+            }
+        }
+        outln!("{}", serde_json::to_string_pretty(&json!({ "workflows": all })).unwrap_or_default());
         return;
     }
-    if statuses.is_empty() {
+    let mut any = false;
+    for r in reports {
+        let statuses: Vec<WorkflowStatus> =
+            r.ws.status().into_iter().filter(|st| r.selects(&st.path) || st.state_path.as_deref().is_some_and(|p| r.selects(p))).collect();
+        if statuses.is_empty() {
+            continue;
+        }
+        if reports.len() > 1 {
+            if any {
+                outln!();
+            }
+            outln!("project {}", r.project_label());
+        }
+        any = true;
+        for st in &statuses {
+            print_one_status(st);
+        }
+    }
+    if !any {
         outln!("phasegate: no workflow found");
     }
-    for s in statuses {
-        let state = s.state_path.as_deref().map_or("no state file".to_string(), |p| format!("state: {p}"));
-        outln!("{} ({}; {state})", s.name, s.path);
-        match (&s.current, s.current_index) {
-            (Some(c), Some(i)) => {
-                outln!("  current: {c} ({i}/{}), next: {}", s.phase_count, s.next.as_deref().unwrap_or("complete the workflow"))
-            }
-            (Some(c), None) => outln!("  current: {c} ({}), next: {}", s.status, s.next.as_deref().unwrap_or("none")),
-            (None, _) => outln!(
-                "  {} ({} phases){}",
-                s.status,
-                s.phase_count,
-                if s.status == "not-started" { "; `phasegate start` creates a state file" } else { "" }
-            ),
+}
+
+fn print_one_status(s: &WorkflowStatus) {
+    let state = s.state_path.as_deref().map_or("no state file".to_string(), |p| format!("state: {p}"));
+    outln!("{} ({}; {state})", s.name, s.path);
+    match (&s.current, s.current_index) {
+        (Some(c), Some(i)) => {
+            outln!("  current: {c} ({i}/{}), next: {}", s.phase_count, s.next.as_deref().unwrap_or("complete the workflow"))
         }
-        for g in &s.gates {
-            outln!("  gate {}: {}", g.phase, if g.met { "met" } else { "unmet" });
-            for u in &g.unmet {
-                outln!("    - {u}");
-            }
-            for m in &g.manual {
-                outln!("    - manual, not checked: {m}");
-            }
+        (Some(c), None) => outln!("  current: {c} ({}), next: {}", s.status, s.next.as_deref().unwrap_or("none")),
+        (None, _) => outln!(
+            "  {} ({} phases){}",
+            s.status,
+            s.phase_count,
+            if s.status == "not-started" { "; `phasegate start` creates a state file" } else { "" }
+        ),
+    }
+    for g in &s.gates {
+        outln!("  gate {}: {}", g.phase, if g.met { "met" } else { "unmet" });
+        for u in &g.unmet {
+            outln!("    - {u}");
+        }
+        for m in &g.manual {
+            outln!("    - manual, not checked: {m}");
         }
     }
 }

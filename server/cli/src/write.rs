@@ -212,7 +212,10 @@ mod tests {
         let mut ws = Workspace::new();
         ws.set_file("run.state.yaml", FileInput::Text(text.to_string()));
         let edit = TextEdit { range: TextRange::new(0, 1), new_text: "b".to_string() };
-        let change = WorkspaceChange { changes: vec![FileChange::Edit { path: "run.state.yaml".to_string(), edits: vec![edit] }] };
+        let change = WorkspaceChange {
+            changes: vec![FileChange::Edit { path: "run.state.yaml".to_string(), edits: vec![edit] }],
+            summary: String::new(),
+        };
         (tmp, ws, change)
     }
 
@@ -251,8 +254,10 @@ mod tests {
     fn a_file_created_after_the_plan_is_never_replaced() {
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let ws = Workspace::new();
-        let change =
-            WorkspaceChange { changes: vec![FileChange::Create { path: "docs/new.md".to_string(), content: "# New\n".to_string() }] };
+        let change = WorkspaceChange {
+            changes: vec![FileChange::Create { path: "docs/new.md".to_string(), content: "# New\n".to_string() }],
+            summary: String::new(),
+        };
         let plan = plan(tmp.path(), &ws, &change).unwrap_or_else(|_| panic!("planned"));
         std::fs::create_dir_all(tmp.path().join("docs")).unwrap_or_else(|e| panic!("{e}"));
         std::fs::write(tmp.path().join("docs/new.md"), "mine\n").unwrap_or_else(|e| panic!("{e}"));

@@ -55,6 +55,9 @@ impl FileChange {
 pub struct WorkspaceChange {
     /// The changes, in application order.
     pub changes: Vec<FileChange>,
+    /// What the change does, in one line for people ("scaffolded phase `design` of
+    /// `checkout`: created `docs/design.md`").
+    pub summary: String,
 }
 
 /// What an action does, for grouping in an editor's menu.
@@ -352,7 +355,11 @@ impl<'a> Context<'a> {
             StateFormat::Yaml => yaml_advance(text, run, &cur_id, target.as_deref(), now)?,
             StateFormat::OrchestratorJson => json_advance(text, wf, &cur_id, target.as_deref(), now)?,
         };
-        Ok(WorkspaceChange { changes: vec![FileChange::Edit { path: run.file.path.clone(), edits }] })
+        let summary = match &target {
+            Some(t) => format!("advanced `{}` from `{cur_id}` to `{t}` in `{}`", wf.name, run.file.path),
+            None => format!("completed `{}` in `{}`", wf.name, run.file.path),
+        };
+        Ok(WorkspaceChange { changes: vec![FileChange::Edit { path: run.file.path.clone(), edits }], summary })
     }
 
     fn start(&self, name: &str) -> Result<WorkspaceChange, Refusal> {
@@ -380,7 +387,8 @@ impl<'a> Context<'a> {
             yaml_scalar(&wref.wf.name),
             yaml_scalar(&first)
         );
-        Ok(WorkspaceChange { changes: vec![FileChange::Create { path, content }] })
+        let summary = format!("started `{}` at `{first}`: created `{path}`", wref.wf.name);
+        Ok(WorkspaceChange { changes: vec![FileChange::Create { path, content }], summary })
     }
 
     /// Starter content for deliverable `d` of `phase`.
@@ -430,7 +438,10 @@ impl<'a> Context<'a> {
             return Err(refuse(format!("workflow `{}` has no phases to scaffold", wf.name)));
         }
         let index = match phase {
-            Some(p) => wf.phase_index(p).ok_or_else(|| refuse(format!("workflow `{}` has no phase `{p}`", wf.name)))?,
+            Some(p) => wf.phase_index(p).ok_or_else(|| {
+                let ids: Vec<&str> = wf.phases.iter().map(|p| p.id.as_str()).collect();
+                refuse(format!("workflow `{}` has no phase `{p}`; its phases: {}", wf.name, ids.join(", ")))
+            })?,
             None => match self.pick_run(name, state_path)? {
                 Some(run) => match run.position {
                     Position::Phase(i) => {
@@ -438,7 +449,18 @@ impl<'a> Context<'a> {
                         let mut skipped = Vec::new();
                         if self.creations(wf, &wf.phases[i], &mut skipped).is_empty() && i + 1 < wf.phases.len() { i + 1 } else { i }
                     }
-                    _ => return Err(refuse("the run is not in a phase; name one with --phase")),
+                    Position::Done => {
+                        return Err(refuse(format!(
+                            "the run of `{}` in `{}` is complete: nothing is left to scaffold (name a phase with --phase to create its missing deliverables anyway)",
+                            wf.name, run.file.path
+                        )));
+                    }
+                    Position::State(_) | Position::Unknown => {
+                        return Err(refuse(format!(
+                            "the run in `{}` is not in a phase of `{}`; name one with --phase",
+                            run.file.path, wf.name
+                        )));
+                    }
                 },
                 None => 0,
             },
@@ -457,7 +479,9 @@ impl<'a> Context<'a> {
                 unmet: skipped,
             });
         }
-        Ok(WorkspaceChange { changes })
+        let created: Vec<String> = changes.iter().map(|c| format!("`{}`", c.path())).collect();
+        let summary = format!("scaffolded phase `{}` of `{}`: created {}", wf.phases[index].id, wf.name, created.join(", "));
+        Ok(WorkspaceChange { changes, summary })
     }
 }
 
@@ -689,10 +713,11 @@ impl Workspace {
                 ("Keep both sides".to_string(), format!("{ours}{theirs}")),
             ] {
                 out.push(Action {
-                    title,
+                    title: title.clone(),
                     kind: ActionKind::QuickFix,
                     change: Some(WorkspaceChange {
                         changes: vec![FileChange::Edit { path: path.to_string(), edits: vec![TextEdit { range: c.whole, new_text }] }],
+                        summary: title,
                     }),
                     disabled: None,
                     fixes: Some(Code::MergeConflict),
@@ -710,7 +735,7 @@ impl Workspace {
                         out.push(Action {
                             title: format!("Create `{}`", change.path()),
                             kind: ActionKind::QuickFix,
-                            change: Some(WorkspaceChange { changes: vec![change] }),
+                            change: Some(WorkspaceChange { summary: format!("created `{}`", change.path()), changes: vec![change] }),
                             disabled: None,
                             fixes: Some(Code::MissingDeliverable),
                             workflow: Some(w.wf.name.clone()),

@@ -335,6 +335,7 @@ pub(crate) fn skipped_reason(s: &Skipped) -> String {
     match s {
         Skipped::NotUtf8 { at } => format!("is not valid UTF-8 (first bad byte at offset {at})"),
         Skipped::Binary => "looks binary (it holds NUL bytes)".to_string(),
+        Skipped::BadUtf16 => "starts with a UTF-16 byte-order mark but is not valid UTF-16".to_string(),
         Skipped::TooLarge { len } => {
             format!("is {:.1} MiB, over the {} MiB limit for analysis", *len as f64 / 1048576.0, crate::facts::MAX_TEXT_BYTES / 1048576)
         }

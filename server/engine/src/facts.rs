@@ -35,7 +35,7 @@ pub enum FileInput {
 }
 
 /// Whether the engine wants the content of the file at `path` (Markdown, YAML or JSON, by
-/// extension); other files only need [`FileInput::Meta`].
+/// extension, and `phasegate.toml`); other files only need [`FileInput::Meta`].
 pub fn wants_content(path: &str) -> bool {
     FileKind::of(path) != FileKind::Other
 }
@@ -46,6 +46,8 @@ pub(crate) enum FileKind {
     Markdown,
     Yaml,
     Json,
+    /// The project's `phasegate.toml` (at the project root).
+    Config,
     Other,
 }
 
@@ -58,6 +60,8 @@ impl FileKind {
             FileKind::Yaml
         } else if name.ends_with(".json") {
             FileKind::Json
+        } else if path == crate::config::CONFIG_FILE {
+            FileKind::Config
         } else {
             FileKind::Other
         }
@@ -67,9 +71,34 @@ impl FileKind {
 /// Why a file's content was not analysed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Skipped {
-    NotUtf8 { at: usize },
+    NotUtf8 {
+        at: usize,
+    },
+    /// UTF-16 with a byte-order mark, but not valid UTF-16.
+    BadUtf16,
     Binary,
-    TooLarge { len: u64 },
+    TooLarge {
+        len: u64,
+    },
+}
+
+/// Text saved as UTF-16 with a byte-order mark (`FF FE` little-endian, `FE FF` big-endian), as
+/// some editors save Markdown: `None` when `bytes` has no such mark, `Some(None)` when the text
+/// after it is not valid UTF-16 (an odd length, an unpaired surrogate), else the text without the
+/// mark. Offsets in the engine are then bytes of this decoded UTF-8 text, as an editor sees it.
+fn decode_utf16(bytes: &[u8]) -> Option<Option<String>> {
+    let little = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let body = &bytes[2..];
+    if !body.len().is_multiple_of(2) {
+        return Some(None);
+    }
+    let units: Vec<u16> =
+        body.chunks_exact(2).map(|c| if little { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) }).collect();
+    Some(String::from_utf16(&units).ok())
 }
 
 /// How checklist sections are compared: trimmed, without a trailing `:`, lowercased.
@@ -121,6 +150,8 @@ pub(crate) struct FileFacts {
     pub memory_ids: Vec<Named>,
     /// Gate results recorded in a checks file (seed 002's `checks.yaml`).
     pub gate_records: Vec<GateResult>,
+    /// The settings of `phasegate.toml`, and the problems found in it.
+    pub config: Option<(crate::config::ProjectConfig, Vec<crate::config::ConfigProblem>)>,
     /// Facts read from a Markdown file's outline: computed during extraction for files that may
     /// declare workflow facts, on first use for the others (plain docs and deliverables, most of a
     /// workspace), then kept for the file's version.
@@ -158,6 +189,7 @@ impl FileFacts {
             requirements: Vec::new(),
             memory_ids: Vec::new(),
             gate_records: Vec::new(),
+            config: None,
             outline: std::sync::OnceLock::new(),
             local: Vec::new(),
         };
@@ -188,20 +220,27 @@ impl FileFacts {
                     facts.skipped = Some(Skipped::TooLarge { len: bytes.len() as u64 });
                     return facts;
                 }
-                if bytes[..bytes.len().min(8192)].contains(&0) {
-                    facts.skipped = Some(Skipped::Binary);
-                    return facts;
-                }
-                match String::from_utf8(bytes) {
-                    Ok(text) => text,
-                    Err(e) => {
-                        facts.skipped = Some(Skipped::NotUtf8 { at: e.utf8_error().valid_up_to() });
-                        // Keep the valid prefix so the diagnostic can point at it.
-                        let valid = e.utf8_error().valid_up_to();
-                        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-                        facts.text = Some(prefix.into());
+                match decode_utf16(&bytes) {
+                    Some(Some(text)) => text,
+                    Some(None) => {
+                        facts.skipped = Some(Skipped::BadUtf16);
                         return facts;
                     }
+                    None if bytes[..bytes.len().min(8192)].contains(&0) => {
+                        facts.skipped = Some(Skipped::Binary);
+                        return facts;
+                    }
+                    None => match String::from_utf8(bytes) {
+                        Ok(text) => text,
+                        Err(e) => {
+                            facts.skipped = Some(Skipped::NotUtf8 { at: e.utf8_error().valid_up_to() });
+                            // Keep the valid prefix so the diagnostic can point at it.
+                            let valid = e.utf8_error().valid_up_to();
+                            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+                            facts.text = Some(prefix.into());
+                            return facts;
+                        }
+                    },
                 }
             }
         };
@@ -217,6 +256,7 @@ impl FileFacts {
         match kind {
             FileKind::Markdown => extract::markdown::extract(&mut facts, view),
             FileKind::Yaml | FileKind::Json => extract::data::extract(&mut facts, view),
+            FileKind::Config => facts.config = Some(crate::config::parse(view)),
             FileKind::Other => {}
         }
         facts.text = Some(text.into());

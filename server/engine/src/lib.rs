@@ -6,9 +6,11 @@
 
 pub mod actions;
 pub(crate) mod analysis;
+pub mod config;
 pub mod diagnostics;
 pub(crate) mod extract;
 pub mod facts;
+pub mod frameworks;
 pub mod model;
 pub(crate) mod paths;
 #[cfg(test)]
@@ -18,7 +20,8 @@ pub mod text;
 mod workspace;
 
 pub use actions::{Action, ActionKind, FileChange, GateStatus, Refusal, TextEdit, WorkflowStatus, WorkspaceChange};
+pub use config::{CONFIG_FILE, ProjectConfig};
 pub use diagnostics::{Code, Diagnostic, Related, Severity};
 pub use facts::{FileInput, MAX_TEXT_BYTES, wants_content};
 pub use text::{LineIndex, Position, PositionEncoding, TextRange};
-pub use workspace::{Config, Workspace};
+pub use workspace::{Config, Summary, Workspace};

@@ -32,12 +32,36 @@ fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> Option<R> + Syn
     })
 }
 
-/// Settings that change what the engine reports.
+/// Settings the host gives (command-line flags, editor settings). They take precedence over the
+/// project's `phasegate.toml` ([`Workspace::project_config`]), key by key.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     /// Severity per diagnostic code (`"missing-deliverable"`); `None` turns the code off. Codes not
-    /// listed keep their default severity.
+    /// listed keep the severity `phasegate.toml` gives them, else their default.
     pub severity: HashMap<String, Option<Severity>>,
+    /// Frameworks switched on or off by id; those not listed follow `phasegate.toml`, else their
+    /// markers.
+    pub frameworks: HashMap<String, bool>,
+}
+
+/// What [`Workspace::summary`] counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files known (every file of the project, read or only sized).
+    pub files: usize,
+    /// Workflows declared (by conventions, definitions or plans).
+    pub workflows: usize,
+    /// Runs recorded (state files).
+    pub runs: usize,
+    /// Ids of the frameworks switched on ([`Workspace::frameworks`]).
+    pub frameworks: Vec<&'static str>,
+}
+
+impl Summary {
+    /// Whether anything is recognised: a workflow, a run or a framework.
+    pub fn recognised(&self) -> bool {
+        self.workflows + self.runs + self.frameworks.len() > 0
+    }
 }
 
 /// All files of one workspace root. Paths are workspace-relative, `/`-separated.
@@ -133,17 +157,64 @@ impl Workspace {
         self.files.get(path).and_then(|f| f.line_index())
     }
 
+    /// How much of the workspace phasegate recognises.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary { files: self.files.len(), ..Summary::default() };
+        for f in self.files.values() {
+            summary.workflows += f.workflows.len();
+            summary.runs += f.runs.len();
+        }
+        summary.frameworks = self.frameworks().iter().map(|f| f.id).collect();
+        summary
+    }
+
+    /// The project's settings from `phasegate.toml` at the workspace root, when there is one (a
+    /// file that does not parse gives the defaults and an `invalid-config` diagnostic).
+    pub fn project_config(&self) -> Option<&crate::config::ProjectConfig> {
+        self.files.get(crate::config::CONFIG_FILE).and_then(|f| f.config.as_ref()).map(|(c, _)| c)
+    }
+
+    /// The severity of `code` as the settings decide it: the host's [`Config`], then
+    /// `phasegate.toml`; `None` when neither sets it (the code's own severity applies), `Some(None)`
+    /// when the code is off.
+    fn configured_severity(&self, code: &str) -> Option<Option<Severity>> {
+        if let Some(s) = self.config.severity.get(code) {
+            return Some(*s);
+        }
+        self.project_config().and_then(|c| c.severity.get(code)).copied()
+    }
+
+    /// Whether a file is at `path` or under folder `path`.
+    fn has_path(&self, path: &str) -> bool {
+        self.files.range(path.to_string()..).next().is_some_and(|(k, _)| crate::frameworks::is_under_marker(k, path))
+    }
+
+    /// The frameworks switched on here: those with a marker in the workspace, unless switched
+    /// off by the host's [`Config::frameworks`] or by `phasegate.toml` (which can also switch one
+    /// on without its marker).
+    pub fn frameworks(&self) -> Vec<&'static crate::frameworks::Framework> {
+        crate::frameworks::FRAMEWORKS
+            .iter()
+            .filter(|f| {
+                let setting =
+                    self.config.frameworks.get(f.id).or_else(|| self.project_config().and_then(|c| c.frameworks.get(f.id))).copied();
+                setting.unwrap_or_else(|| f.markers.iter().any(|m| self.has_path(m)))
+            })
+            .collect()
+    }
+
     /// Every diagnostic of the workspace, by workspace-relative path (files without diagnostics
-    /// are absent), each list sorted by range. Applies [`Config::severity`].
+    /// are absent), each list sorted by range. Applies the severity settings ([`Config::severity`],
+    /// then `phasegate.toml`).
     pub fn diagnostics(&self) -> BTreeMap<String, Vec<Diagnostic>> {
         let ctx = crate::analysis::Context::new(self);
         let mut all: Vec<Diagnostic> = self.files.values().flat_map(|f| f.local.iter().cloned()).collect();
         all.extend(crate::diagnostics::collect(&ctx));
         let mut out: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for mut d in all.drain(..) {
-            match self.config.severity.get(d.code.as_str()) {
+            match self.configured_severity(d.code.as_str()) {
                 Some(None) => continue,
-                Some(Some(s)) => d.severity = *s,
+                Some(Some(s)) => d.severity = s,
                 None => {}
             }
             out.entry(d.path.clone()).or_default().push(d);

@@ -144,19 +144,29 @@ pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String
     (out, errors)
 }
 
-/// Loads every file under `root` into a new [`Workspace`]. Files that cannot be read (a broken
-/// symlink, a permission error) are left out and their errors returned.
+/// Loads every file under `root` into a new [`Workspace`], as one project (the project rule of
+/// [`crate::project`] is not applied: nested projects are included). Files that cannot be read (a
+/// broken symlink, a permission error) are left out and their errors returned.
 pub fn load(root: &Path, filter: &Filter) -> (Workspace, Vec<String>) {
     let (files, mut errors) = walk(root, filter);
-    let read_errors = std::sync::Mutex::new(Vec::new());
     let absolute: std::collections::HashMap<String, PathBuf> = files.into_iter().collect();
     let mut paths: Vec<String> = absolute.keys().cloned().collect();
     paths.sort();
+    let (ws, read_errors) = load_paths(paths, |rel| absolute.get(rel).cloned());
+    errors.extend(read_errors);
+    (ws, errors)
+}
+
+/// Reads the files at workspace-relative `paths` (each found on disk by `absolute`) into a new
+/// [`Workspace`], reading and analysing on all cores. Unreadable files are left out and their
+/// errors returned, sorted.
+pub fn load_paths(paths: Vec<String>, absolute: impl Fn(&str) -> Option<PathBuf> + Sync) -> (Workspace, Vec<String>) {
+    let read_errors = std::sync::Mutex::new(Vec::new());
     let mut ws = Workspace::new();
     // Files are read in the engine's worker threads, overlapping IO with analysis.
     ws.set_files_with(paths, |rel| {
-        let abs = absolute.get(rel)?;
-        match read_input(abs, rel) {
+        let abs = absolute(rel)?;
+        match read_input(&abs, rel) {
             Ok(input) => Some(input),
             Err(e) => {
                 let e = if abs.is_symlink() { format!("{e} (symlink skipped)") } else { e };
@@ -167,24 +177,5 @@ pub fn load(root: &Path, filter: &Filter) -> (Workspace, Vec<String>) {
     });
     let mut read_errors = read_errors.into_inner().unwrap_or_else(|p| p.into_inner());
     read_errors.sort();
-    errors.extend(read_errors);
-    (ws, errors)
-}
-
-/// The workspace root for a path: the path itself if it is a folder, else the nearest ancestor
-/// holding `.git`, else the file's folder.
-pub fn root_for(path: &Path) -> PathBuf {
-    if path.is_dir() {
-        return path.to_path_buf();
-    }
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let start = abs.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut dir = Some(start.as_path());
-    while let Some(d) = dir {
-        if d.join(".git").exists() {
-            return d.to_path_buf();
-        }
-        dir = d.parent();
-    }
-    start
+    (ws, read_errors)
 }

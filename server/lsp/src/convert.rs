@@ -8,13 +8,7 @@ use phasegate_engine::{Action, ActionKind, Diagnostic, FileChange, LineIndex, Po
 use phasegate_host::safety::Access;
 use tower_lsp_server::ls_types as lsp;
 
-use crate::session::{ClientCaps, Session};
-
-/// The workspace-relative path of `uri`, when it is a file under `root`.
-pub(crate) fn rel_path(root: &Path, uri: &lsp::Uri) -> Option<String> {
-    let path = uri.to_file_path()?;
-    phasegate_host::disk::relative(root, &path)
-}
+use crate::session::{ClientCaps, Project, Session};
 
 /// The URI of workspace-relative `rel`.
 pub(crate) fn uri(root: &Path, rel: &str) -> Option<lsp::Uri> {
@@ -80,16 +74,16 @@ fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-/// An engine diagnostic → an LSP diagnostic; `None` when its file has no text (cannot happen for
-/// files with diagnostics, but never panics).
-pub(crate) fn diagnostic(session: &Session, d: &Diagnostic) -> Option<lsp::Diagnostic> {
-    let root = session.root.as_deref()?;
-    let index = session.ws.line_index(&d.path)?;
+/// An engine diagnostic of `project` → an LSP diagnostic; `None` when its file has no text
+/// (cannot happen for files with diagnostics, but never panics).
+pub(crate) fn diagnostic(session: &Session, project: &Project, d: &Diagnostic) -> Option<lsp::Diagnostic> {
+    let root = project.root.as_path();
+    let index = project.ws.line_index(&d.path)?;
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
         .filter_map(|r| {
-            let idx = session.ws.line_index(&r.path)?;
+            let idx = project.ws.line_index(&r.path)?;
             Some(lsp::DiagnosticRelatedInformation {
                 location: lsp::Location::new(uri(root, &r.path)?, range(idx, r.range, session.encoding)),
                 message: r.message.clone(),
@@ -112,23 +106,27 @@ pub(crate) fn diagnostic(session: &Session, d: &Diagnostic) -> Option<lsp::Diagn
 /// Why a change cannot be proposed as a WorkspaceEdit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum EditError {
-    /// The client cannot apply it (file creation without `documentChanges`/`create` support), or
-    /// there is no root.
+    /// The client cannot apply it (file creation without `documentChanges`/`create` support).
     Unsupported,
     /// The shared safety check refused a target ([`phasegate_host::safety`]): the reason.
     Unsafe(String),
 }
 
-/// The engine's change → a WorkspaceEdit the client applies. Every target first passes the
-/// safety check the CLI's writes pass ([`phasegate_host::safety::check`]: nothing existing is
-/// created over, whether the index holds it or not; nothing is reached through a symlink leading
-/// out of the root), so this is the one place a proposed edit is vetted; it reads the disk for
-/// that, and nothing else. Creations carry `overwrite: false, ignoreIfExists: false`, so a client
-/// fails instead of editing a file that appeared since; except for a client that empties an
-/// existing file on such a `CreateFile` ([`ClientCaps::create_truncates`]: Neovim), which gets
-/// `ignoreIfExists: true`, so a file that appeared since is at worst edited in an unsaved buffer.
-pub(crate) fn workspace_edit(session: &Session, change: &phasegate_engine::WorkspaceChange) -> Result<lsp::WorkspaceEdit, EditError> {
-    let root = session.root.as_deref().ok_or(EditError::Unsupported)?;
+/// The engine's change in `project` → a WorkspaceEdit the client applies. Every target first
+/// passes the safety check the CLI's writes pass ([`phasegate_host::safety::check`]: nothing
+/// existing is created over, whether the index holds it or not; nothing is reached through a
+/// symlink leading out of the project root), so this is the one place a proposed edit is vetted;
+/// it reads the disk for that, and nothing else. Creations carry `overwrite: false,
+/// ignoreIfExists: false`, so a client fails instead of editing a file that appeared since;
+/// except for a client that empties an existing file on such a `CreateFile`
+/// ([`ClientCaps::create_truncates`]: Neovim), which gets `ignoreIfExists: true`, so a file that
+/// appeared since is at worst edited in an unsaved buffer.
+pub(crate) fn workspace_edit(
+    session: &Session,
+    project: &Project,
+    change: &phasegate_engine::WorkspaceChange,
+) -> Result<lsp::WorkspaceEdit, EditError> {
+    let root = project.root.as_path();
     for c in &change.changes {
         let access = match c {
             FileChange::Edit { .. } => Access::Edit,
@@ -137,7 +135,7 @@ pub(crate) fn workspace_edit(session: &Session, change: &phasegate_engine::Works
         phasegate_host::safety::check(root, c.path(), access).map_err(|e| EditError::Unsafe(e.to_string()))?;
     }
     let caps: ClientCaps = session.caps;
-    let ws: &Workspace = &session.ws;
+    let ws: &Workspace = &project.ws;
     let needs_create = change.changes.iter().any(|c| matches!(c, FileChange::Create { .. }));
     if needs_create && !(caps.document_changes && caps.create_files) {
         return Err(EditError::Unsupported);
@@ -160,7 +158,7 @@ pub(crate) fn workspace_edit(session: &Session, change: &phasegate_engine::Works
     for c in &change.changes {
         match c {
             FileChange::Edit { path, edits } => {
-                let version = session.open.get(path).map(|d| d.version);
+                let version = session.open.get(&root.join(path)).map(|d| d.version);
                 ops.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
                     text_document: lsp::OptionalVersionedTextDocumentIdentifier {
                         uri: uri(root, path).ok_or(EditError::Unsupported)?,
@@ -186,9 +184,9 @@ pub(crate) fn workspace_edit(session: &Session, change: &phasegate_engine::Works
     Ok(lsp::WorkspaceEdit { changes: None, document_changes: Some(lsp::DocumentChanges::Operations(ops)), change_annotations: None })
 }
 
-/// An engine action → a code action, with the client's diagnostics it fixes. `None` when the
-/// client cannot show or apply it.
-pub(crate) fn code_action(session: &Session, action: &Action, context: &[lsp::Diagnostic]) -> Option<lsp::CodeAction> {
+/// An engine action of `project` → a code action, with the client's diagnostics it fixes. `None`
+/// when the client cannot show or apply it.
+pub(crate) fn code_action(session: &Session, project: &Project, action: &Action, context: &[lsp::Diagnostic]) -> Option<lsp::CodeAction> {
     let kind = match action.kind {
         ActionKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
         ActionKind::Advance | ActionKind::Start => lsp::CodeActionKind::REFACTOR_REWRITE,
@@ -197,7 +195,7 @@ pub(crate) fn code_action(session: &Session, action: &Action, context: &[lsp::Di
     // An action whose change the safety check refuses is shown disabled with the reason (or not
     // at all), never with its edit.
     let (edit, refused) = match &action.change {
-        Some(change) => match workspace_edit(session, change) {
+        Some(change) => match workspace_edit(session, project, change) {
             Ok(edit) => (Some(edit), None),
             Err(EditError::Unsupported) => return None,
             Err(EditError::Unsafe(reason)) => (None, Some(format!("refused: {reason}"))),

@@ -3,18 +3,18 @@
 //! lives on), converts out, and only then talks to the client.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use phasegate_engine::{FileInput, PositionEncoding, Workspace};
+use phasegate_engine::{PositionEncoding, frameworks};
 use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::convert;
-use crate::session::{ClientCaps, Document, Session, Settings};
-use phasegate_host::disk;
+use crate::session::{ClientCaps, Document, Project, Session, Settings};
+use phasegate_host::{disk, project};
 
 /// The commands of docs/lsp.md.
 const COMMANDS: [&str; 4] = ["phasegate.advance", "phasegate.start", "phasegate.scaffold", "phasegate.status"];
@@ -60,13 +60,15 @@ impl Backend {
             if s.caps.pull_diagnostics {
                 return (Vec::new(), s.caps.diagnostic_refresh);
             }
-            let changes = s.push_changes();
-            let root = s.root.clone();
-            let list = changes
+            let list = s
+                .push_changes()
                 .into_iter()
-                .filter_map(|(path, diags)| {
-                    let uri = convert::uri(root.as_deref()?, &path)?;
-                    let items: Vec<lsp::Diagnostic> = diags.iter().filter_map(|d| convert::diagnostic(s, d)).collect();
+                .filter_map(|(path, project, diags)| {
+                    let uri = lsp::Uri::from_file_path(&path)?;
+                    let items: Vec<lsp::Diagnostic> = match project {
+                        Some(i) => diags.iter().filter_map(|d| convert::diagnostic(s, &s.projects[i], d)).collect(),
+                        None => Vec::new(),
+                    };
                     let version = s.open.get(&path).map(|d| d.version);
                     Some((uri, items, version))
                 })
@@ -86,38 +88,42 @@ impl Backend {
         }
     }
 
-    /// Indexes the workspace root from disk (off the async threads), keeps open documents'
-    /// editor text, analyses, and publishes.
+    /// Indexes every project from disk (off the async threads): the projects of each workspace
+    /// folder (docs/projects.md), and the project of each open document outside them; keeps open
+    /// documents' editor text, analyses, and publishes.
     async fn index(&self) {
-        let Ok(Some((root, filter))) = self.with(|s| s.root.clone().map(|r| (r, s.settings.filter()))) else { return };
+        let Ok((folders, open, filter)) =
+            self.with(|s| (s.folders.clone(), s.open.keys().cloned().collect::<Vec<_>>(), s.settings.filter()))
+        else {
+            return;
+        };
+        if folders.is_empty() && open.is_empty() {
+            return;
+        }
         let progress = if self.with(|s| s.caps.work_done_progress).unwrap_or(false) {
             let token = lsp::ProgressToken::String("phasegate/index".into());
             match self.client.create_work_done_progress(token.clone()).await {
-                Ok(()) => Some(self.client.progress(token, "phasegate").with_message(format!("indexing {}", root.display())).begin().await),
+                Ok(()) => Some(self.client.progress(token, "phasegate").with_message("indexing").begin().await),
                 Err(_) => None,
             }
         } else {
             None
         };
-        let loaded = tokio::task::spawn_blocking(move || disk::load(&root, &filter)).await;
+        let loaded = tokio::task::spawn_blocking(move || load_projects(&folders, &open, &filter)).await;
         let message = match loaded {
-            Ok((ws, errors)) => {
+            Ok((projects, errors)) => {
                 for e in errors.iter().take(20) {
                     self.client.log_message(lsp::MessageType::WARNING, e).await;
                 }
                 let result = self.with(move |s| {
-                    let mut ws: Workspace = ws;
-                    ws.config = s.ws.config.clone();
-                    for (rel, doc) in &s.open {
-                        ws.set_file(rel, FileInput::Text(doc.text.to_string()));
-                    }
-                    s.ws = ws;
+                    s.set_projects(projects);
                     s.indexed = true;
                     s.analyze();
-                    s.ws.len()
+                    (s.projects.iter().map(|p| p.ws.len()).sum::<usize>(), s.projects.len())
                 });
                 match result {
-                    Ok(n) => format!("indexed {n} files"),
+                    Ok((files, 1)) => format!("indexed {files} files"),
+                    Ok((files, n)) => format!("indexed {files} files in {n} projects"),
                     Err(e) => e,
                 }
             }
@@ -130,38 +136,54 @@ impl Backend {
         self.publish().await;
     }
 
-    /// The workspace-relative path of `uri`, setting the root from it when the client gave none.
-    fn rel(&self, uri: &lsp::Uri) -> Option<String> {
-        self.with(|s| {
-            if s.root.is_none()
-                && let Some(p) = uri.to_file_path()
-            {
-                s.root = Some(disk::root_for(&p));
+    /// Makes sure the document at absolute `path` belongs to a project once the index exists:
+    /// a file opened outside every known project gets its own (loaded from disk).
+    async fn adopt(&self, path: &Path) {
+        let orphan = self.with(|s| s.indexed && s.locate(path).is_none()).unwrap_or(false);
+        if !orphan {
+            return;
+        }
+        let filter = self.with(|s| s.settings.filter()).unwrap_or_default();
+        let root = project::root_for(path);
+        let loaded = tokio::task::spawn_blocking(move || project::load_one(&root, &filter)).await;
+        if let Ok((p, errors)) = loaded {
+            for e in errors.iter().take(20) {
+                self.client.log_message(lsp::MessageType::WARNING, e).await;
             }
-            convert::rel_path(s.root.as_deref()?, uri)
-        })
-        .ok()
-        .flatten()
+            let _ = self.with(move |s| s.add_project(Project::new(p.root, p.ws)));
+        }
     }
 
     /// Runs a command; returns its JSON result.
     async fn command(&self, name: &str, args: Value) -> Result<Value> {
         let arg = |k: &str| args.get(k).and_then(Value::as_str).map(str::to_string);
-        let uri_rel = match arg("uri") {
-            Some(u) => u.parse::<lsp::Uri>().ok().and_then(|u| self.rel(&u)),
-            None => None,
-        };
+        let doc = arg("uri").and_then(|u| u.parse::<lsp::Uri>().ok()).and_then(|u| u.to_file_path().map(|p| p.into_owned()));
         if name == "phasegate.status" {
             return self
                 .with(|s| {
-                    let mut all = s.ws.status();
-                    if let Some(rel) = &uri_rel {
-                        // The workflows of the document; for a state file, only its own run.
-                        let names = s.ws.workflows_of_file(rel);
-                        let is_state_file = all.iter().any(|w| w.state_path.as_deref() == Some(rel.as_str()));
-                        all.retain(|w| {
-                            names.iter().any(|n| n == &w.name) && (!is_state_file || w.state_path.as_deref() == Some(rel.as_str()))
-                        });
+                    let located = doc.as_deref().and_then(|d| s.locate(d));
+                    let mut all = Vec::new();
+                    for (i, p) in s.projects.iter().enumerate() {
+                        if located.as_ref().is_some_and(|(j, _)| *j != i) {
+                            continue;
+                        }
+                        let mut statuses = p.ws.status();
+                        if let Some((_, rel)) = &located {
+                            // The workflows of the document; for a state file, only its own run.
+                            let names = p.ws.workflows_of_file(rel);
+                            let is_state_file = statuses.iter().any(|w| w.state_path.as_deref() == Some(rel.as_str()));
+                            statuses.retain(|w| {
+                                names.iter().any(|n| n == &w.name) && (!is_state_file || w.state_path.as_deref() == Some(rel.as_str()))
+                            });
+                        }
+                        let project_uri = lsp::Uri::from_file_path(&p.root).map(|u| u.as_str().to_string());
+                        for st in statuses {
+                            let mut v = serde_json::to_value(&st).unwrap_or_default();
+                            if let Some(o) = v.as_object_mut() {
+                                o.insert("project".into(), json!(project_uri));
+                            }
+                            all.push(v);
+                        }
                     }
                     json!({ "workflows": all })
                 })
@@ -169,28 +191,39 @@ impl Backend {
         }
         let now = phasegate_host::now();
         let planned = self.with(|s| -> std::result::Result<lsp::WorkspaceEdit, String> {
-            let workflow = match (arg("workflow"), &uri_rel) {
-                (Some(w), _) => w,
-                (None, Some(rel)) => {
-                    s.ws.workflows_of_file(rel).into_iter().next().ok_or_else(|| format!("`{rel}` belongs to no workflow"))?
+            let located = doc.as_deref().and_then(|d| s.locate(d));
+            let (i, workflow) = match (arg("workflow"), &located) {
+                (Some(w), Some((i, _))) => (*i, w),
+                (Some(w), None) => (project_defining(s, &w)?, w),
+                (None, Some((i, rel))) => {
+                    let w = s.projects[*i]
+                        .ws
+                        .workflows_of_file(rel)
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| format!("`{rel}` belongs to no workflow"))?;
+                    (*i, w)
                 }
                 (None, None) => {
-                    let st = s.ws.status();
-                    match st.as_slice() {
-                        [one] => one.name.clone(),
+                    let all: Vec<(usize, String)> =
+                        s.projects.iter().enumerate().flat_map(|(i, p)| p.ws.status().into_iter().map(move |w| (i, w.name))).collect();
+                    match all.as_slice() {
+                        [one] => one.clone(),
                         _ => return Err("several workflows: pass `workflow` or `uri`".to_string()),
                     }
                 }
             };
-            let state = uri_rel.as_deref().filter(|r| s.ws.status().iter().any(|w| w.state_path.as_deref() == Some(*r)));
+            let project = &s.projects[i];
+            let rel = located.as_ref().filter(|(j, _)| *j == i).map(|(_, r)| r.as_str());
+            let state = rel.filter(|r| project.ws.status().iter().any(|w| w.state_path.as_deref() == Some(*r)));
             let change = match name {
-                "phasegate.advance" => s.ws.advance(&workflow, state, arg("to").as_deref(), &now),
-                "phasegate.start" => s.ws.start(&workflow),
-                "phasegate.scaffold" => s.ws.scaffold(&workflow, state, arg("phase").as_deref()),
+                "phasegate.advance" => project.ws.advance(&workflow, state, arg("to").as_deref(), &now),
+                "phasegate.start" => project.ws.start(&workflow),
+                "phasegate.scaffold" => project.ws.scaffold(&workflow, state, arg("phase").as_deref()),
                 other => return Err(format!("unknown command `{other}`")),
             }
             .map_err(|r| r.to_string())?;
-            convert::workspace_edit(s, &change).map_err(|e| match e {
+            convert::workspace_edit(s, project, &change).map_err(|e| match e {
                 convert::EditError::Unsupported => {
                     "the client cannot apply this edit (it needs documentChanges with file creation)".to_string()
                 }
@@ -209,6 +242,52 @@ impl Backend {
             Err(e) => Ok(json!({ "applied": false, "message": e.to_string() })),
         }
     }
+}
+
+/// The one project defining workflow `name`; an error naming them when several do, or the
+/// engine's refusal (listing the known workflows) when none does.
+fn project_defining(s: &Session, name: &str) -> std::result::Result<usize, String> {
+    let defining: Vec<usize> = (0..s.projects.len()).filter(|&i| s.projects[i].ws.status().iter().any(|w| w.name == name)).collect();
+    match defining.as_slice() {
+        [one] => Ok(*one),
+        [] => match s.projects.first() {
+            Some(p) => p.ws.start(name).map(|_| 0).map_err(|r| r.to_string()),
+            None => Err("no project is open".to_string()),
+        },
+        many => Err(format!(
+            "several projects define workflow `{name}` ({}): pass `uri`",
+            many.iter().map(|&i| s.projects[i].root.display().to_string()).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+/// Loads the projects of `folders` (each folder's project and those nested in it) and of the
+/// open documents outside them. Returns them, without duplicates, and the errors met.
+fn load_projects(folders: &[PathBuf], open: &[PathBuf], filter: &disk::Filter) -> (Vec<Project>, Vec<String>) {
+    let mut projects: Vec<Project> = Vec::new();
+    let mut errors = Vec::new();
+    for folder in folders {
+        let root = project::root_for(folder);
+        if projects.iter().any(|p| p.root == root) {
+            continue;
+        }
+        let (found, errs) = project::load_all(&root, filter);
+        errors.extend(errs);
+        for p in found {
+            if !projects.iter().any(|q| q.root == p.root) {
+                projects.push(Project::new(p.root, p.ws));
+            }
+        }
+    }
+    for doc in open {
+        if projects.iter().any(|p| doc.starts_with(&p.root)) {
+            continue;
+        }
+        let (p, errs) = project::load_one(&project::root_for(doc), filter);
+        errors.extend(errs);
+        projects.push(Project::new(p.root, p.ws));
+    }
+    (projects, errors)
 }
 
 fn client_caps(c: &lsp::ClientCapabilities) -> ClientCaps {
@@ -231,14 +310,20 @@ fn client_caps(c: &lsp::ClientCapabilities) -> ClientCaps {
     }
 }
 
-fn root_of(params: &lsp::InitializeParams) -> Option<PathBuf> {
+/// The client's workspace folders (absolute paths), or its root URI when it gives no folders.
+fn folders_of(params: &lsp::InitializeParams) -> Vec<PathBuf> {
     if let Some(folders) = &params.workspace_folders
-        && let Some(first) = folders.first()
+        && !folders.is_empty()
     {
-        return first.uri.to_file_path().map(|p| p.into_owned());
+        return folders.iter().filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned())).collect();
     }
     #[allow(deprecated)]
-    params.root_uri.as_ref().and_then(|u| u.to_file_path()).map(|p| p.into_owned())
+    params.root_uri.as_ref().and_then(|u| u.to_file_path()).map(|p| vec![p.into_owned()]).unwrap_or_default()
+}
+
+/// The absolute path of a `file:` URI.
+fn file_path(uri: &lsp::Uri) -> Option<PathBuf> {
+    uri.to_file_path().map(|p| p.into_owned())
 }
 
 impl LanguageServer for Backend {
@@ -257,12 +342,12 @@ impl LanguageServer for Backend {
             }
             None => Settings::default(),
         };
-        let root = root_of(&params);
+        let folders = folders_of(&params);
         let problems = self
             .with(|s| {
                 s.caps = caps;
                 s.encoding = encoding;
-                s.root = root;
+                s.folders = folders;
                 s.apply_settings(settings)
             })
             .map_err(internal)?;
@@ -295,6 +380,13 @@ impl LanguageServer for Backend {
             execute_command_provider: Some(lsp::ExecuteCommandOptions {
                 commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
                 ..Default::default()
+            }),
+            workspace: Some(lsp::WorkspaceServerCapabilities {
+                workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: Some(lsp::OneOf::Left(true)),
+                }),
+                file_operations: None,
             }),
             diagnostic_provider: caps.pull_diagnostics.then(|| {
                 lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
@@ -335,30 +427,36 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
-        let had_root = self.with(|s| s.root.is_some()).unwrap_or(true);
-        let Some(rel) = self.rel(&params.text_document.uri) else { return };
+        let Some(path) = file_path(&params.text_document.uri) else { return };
         let doc = params.text_document;
+        let first = self
+            .with(|s| {
+                s.open.insert(path.clone(), Document { text: ropey::Rope::from_str(&doc.text), version: doc.version });
+                // A client with no workspace folder: the first document's project is indexed.
+                !s.indexed && s.folders.is_empty()
+            })
+            .unwrap_or(false);
+        if first {
+            self.index().await;
+            return;
+        }
+        self.adopt(&path).await;
         let result = self.with(|s| {
-            s.open.insert(rel.clone(), Document { text: ropey::Rope::from_str(&doc.text), version: doc.version });
-            s.sync_document(&rel);
+            s.sync_document(&path);
             s.analyze();
         });
         if let Err(e) = result {
             self.client.log_message(lsp::MessageType::ERROR, e).await;
         }
-        if !had_root {
-            self.index().await;
-        } else {
-            self.publish().await;
-        }
+        self.publish().await;
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
-        let Some(rel) = self.rel(&params.text_document.uri) else { return };
+        let Some(path) = file_path(&params.text_document.uri) else { return };
         let version = params.text_document.version;
         let result = self.with(|s| {
             let encoding = s.encoding;
-            let Some(doc) = s.open.get_mut(&rel) else { return Err(format!("change to `{rel}`, which is not open")) };
+            let Some(doc) = s.open.get_mut(&path) else { return Err(format!("change to `{}`, which is not open", path.display())) };
             for change in params.content_changes {
                 match change.range {
                     Some(r) => {
@@ -371,7 +469,7 @@ impl LanguageServer for Backend {
                 }
             }
             doc.version = version;
-            s.sync_document(&rel);
+            s.sync_document(&path);
             s.analyze();
             Ok(())
         });
@@ -383,16 +481,15 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
-        let Some(rel) = self.rel(&params.text_document.uri) else { return };
-        let path = params.text_document.uri.to_file_path().map(|p| p.into_owned());
+        let Some(path) = file_path(&params.text_document.uri) else { return };
         let _ = self.with(|s| {
-            s.open.remove(&rel);
+            s.open.remove(&path);
+            let Some((i, rel)) = s.locate(&path) else { return };
             // The file on disk is the truth again.
-            let root = s.root.clone().unwrap_or_default();
-            match path.as_deref().map(|p| disk::read_under(&root, p, &rel)) {
-                Some(Ok(input)) => s.ws.set_file(&rel, input),
-                _ => {
-                    s.ws.remove_file(&rel);
+            match disk::read_under(&s.projects[i].root, &path, &rel) {
+                Ok(input) => s.projects[i].ws.set_file(&rel, input),
+                Err(_) => {
+                    s.projects[i].ws.remove_file(&rel);
                 }
             }
             s.analyze();
@@ -402,29 +499,57 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         let result = self.with(|s| {
-            let Some(root) = s.root.clone() else { return };
+            let mut reindex = false;
             for event in params.changes {
-                let Some(path) = event.uri.to_file_path().map(|p| p.into_owned()) else { continue };
-                let Some(rel) = disk::relative(&root, &path) else { continue };
-                if s.open.contains_key(&rel) || rel.starts_with(".git/") {
+                let Some(path) = file_path(&event.uri) else { continue };
+                if s.open.contains_key(&path) || path.components().any(|c| c.as_os_str() == ".git") {
+                    continue;
+                }
+                let Some((i, rel)) = s.locate(&path) else { continue };
+                // A project's settings, or a marker of a project nested in it: the projects change.
+                if rel == phasegate_engine::CONFIG_FILE || frameworks::project_root_of_marker_path(&rel).is_some_and(|r| !r.is_empty()) {
+                    reindex = true;
                     continue;
                 }
                 if event.typ == lsp::FileChangeType::DELETED {
-                    if !s.ws.remove_file(&rel) {
-                        s.ws.remove_folder(&rel);
+                    let ws = &mut s.projects[i].ws;
+                    if !ws.remove_file(&rel) {
+                        ws.remove_folder(&rel);
                     }
                 } else if path.is_file()
-                    && let Ok(input) = disk::read_under(&root, &path, &rel)
+                    && let Ok(input) = disk::read_under(&s.projects[i].root, &path, &rel)
                 {
-                    s.ws.set_file(&rel, input);
+                    s.projects[i].ws.set_file(&rel, input);
                 }
             }
-            s.analyze();
+            if !reindex {
+                s.analyze();
+            }
+            reindex
         });
-        if let Err(e) = result {
-            self.client.log_message(lsp::MessageType::ERROR, e).await;
+        match result {
+            Ok(true) => self.index().await,
+            Ok(false) => self.publish().await,
+            Err(e) => self.client.log_message(lsp::MessageType::ERROR, e).await,
         }
-        self.publish().await;
+    }
+
+    async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
+        let _ = self.with(|s| {
+            for removed in &params.event.removed {
+                if let Some(p) = file_path(&removed.uri) {
+                    s.folders.retain(|f| *f != p);
+                }
+            }
+            for added in &params.event.added {
+                if let Some(p) = file_path(&added.uri)
+                    && !s.folders.contains(&p)
+                {
+                    s.folders.push(p);
+                }
+            }
+        });
+        self.index().await;
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
@@ -458,13 +583,13 @@ impl LanguageServer for Backend {
     }
 
     async fn diagnostic(&self, params: lsp::DocumentDiagnosticParams) -> Result<lsp::DocumentDiagnosticReportResult> {
-        let rel = self.rel(&params.text_document.uri);
+        let path = file_path(&params.text_document.uri);
         let items = self
             .with(|s| {
-                let items: Vec<lsp::Diagnostic> = rel
-                    .as_ref()
-                    .and_then(|r| s.diagnostics.get(r))
-                    .map(|list| list.iter().filter_map(|d| convert::diagnostic(s, d)).collect())
+                let items: Vec<lsp::Diagnostic> = path
+                    .as_deref()
+                    .and_then(|p| s.diagnostics_of(p))
+                    .map(|(project, list)| list.iter().filter_map(|d| convert::diagnostic(s, project, d)).collect())
                     .unwrap_or_default();
                 (items, s.generation)
             })
@@ -476,16 +601,20 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
-        let Some(rel) = self.rel(&params.text_document.uri) else { return Ok(None) };
+        let Some(path) = file_path(&params.text_document.uri) else { return Ok(None) };
         let now = phasegate_host::now();
         let actions = self
             .with(|s| {
-                let Some(index) = s.ws.line_index(&rel) else { return Vec::new() };
+                let Some((i, rel)) = s.locate(&path) else { return Vec::new() };
+                let project = &s.projects[i];
+                let Some(index) = project.ws.line_index(&rel) else { return Vec::new() };
                 let range = convert::text_range(index, params.range, s.encoding);
                 let only = params.context.only.clone();
-                s.ws.code_actions(&rel, range, &now)
+                project
+                    .ws
+                    .code_actions(&rel, range, &now)
                     .iter()
-                    .filter_map(|a| convert::code_action(s, a, &params.context.diagnostics))
+                    .filter_map(|a| convert::code_action(s, project, a, &params.context.diagnostics))
                     .filter(|a| {
                         only.as_ref()
                             .is_none_or(|kinds| a.kind.as_ref().is_some_and(|k| kinds.iter().any(|o| k.as_str().starts_with(o.as_str()))))

@@ -1,11 +1,12 @@
-//! The server's state: the engine's [`Workspace`], open documents, settings, negotiated
-//! capabilities and the diagnostics last computed. Mutated only under one lock, and never across
-//! an `await`, so notifications apply in the order they arrive.
+//! The server's state: the projects of the workspace folders (each an engine [`Workspace`],
+//! docs/projects.md), open documents, settings, negotiated capabilities and the diagnostics last
+//! computed. Mutated only under one lock, and never across an `await`, so notifications apply in
+//! the order they arrive.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use phasegate_engine::{Diagnostic, FileInput, PositionEncoding, Severity, Workspace};
+use phasegate_engine::{Diagnostic, FileInput, PositionEncoding, Workspace};
 use ropey::Rope;
 use serde::{Deserialize, Serialize};
 
@@ -81,18 +82,39 @@ pub(crate) struct ClientCaps {
     pub create_truncates: bool,
 }
 
+/// One project (docs/projects.md): its root, its engine workspace and its diagnostics.
+pub(crate) struct Project {
+    /// Absolute root folder.
+    pub root: PathBuf,
+    pub ws: Workspace,
+    /// Diagnostics from the last analysis, by project-relative path.
+    pub diagnostics: BTreeMap<String, Vec<Diagnostic>>,
+    /// What was last pushed, by project-relative path (push mode only).
+    pub published: BTreeMap<String, Vec<Diagnostic>>,
+}
+
+impl Project {
+    pub(crate) fn new(root: PathBuf, ws: Workspace) -> Project {
+        Project { root, ws, diagnostics: BTreeMap::new(), published: BTreeMap::new() }
+    }
+}
+
 /// All server state.
 pub(crate) struct Session {
-    pub root: Option<PathBuf>,
+    /// The client's workspace folders (absolute); empty when it gave none.
+    pub folders: Vec<PathBuf>,
     pub encoding: PositionEncoding,
     pub caps: ClientCaps,
     pub settings: Settings,
-    pub ws: Workspace,
-    pub open: HashMap<String, Document>,
-    /// Diagnostics from the last analysis, by workspace-relative path.
-    pub diagnostics: BTreeMap<String, Vec<Diagnostic>>,
-    /// What was last pushed, by path (push mode only).
-    pub published: BTreeMap<String, Vec<Diagnostic>>,
+    /// Severity settings checked against the codes, applied to every project.
+    pub severity: HashMap<String, Option<phasegate_engine::Severity>>,
+    /// The projects of the folders (and of open files outside them), sorted by root.
+    pub projects: Vec<Project>,
+    /// Open documents by absolute path.
+    pub open: HashMap<PathBuf, Document>,
+    /// Files whose diagnostics were pushed by a project that no longer exists: cleared on the
+    /// next push.
+    pub orphans: Vec<PathBuf>,
     /// Bumped on every analysis; the pull result id.
     pub generation: u64,
     /// Whether the start-up index is loaded; before that, nothing is analysed or published (a
@@ -103,43 +125,78 @@ pub(crate) struct Session {
 impl Session {
     pub(crate) fn new() -> Session {
         Session {
-            root: None,
+            folders: Vec::new(),
             encoding: PositionEncoding::Utf16,
             caps: ClientCaps::default(),
             settings: Settings::default(),
-            ws: Workspace::new(),
+            severity: HashMap::new(),
+            projects: Vec::new(),
             open: HashMap::new(),
-            diagnostics: BTreeMap::new(),
-            published: BTreeMap::new(),
+            orphans: Vec::new(),
             generation: 0,
             indexed: false,
         }
     }
 
-    /// Applies the severity settings to the engine's configuration; returns the codes it did
-    /// not recognise.
+    /// Checks the severity settings and keeps them for every project; returns what it did not
+    /// recognise.
     pub(crate) fn apply_settings(&mut self, settings: Settings) -> Vec<String> {
         let mut unknown = Vec::new();
-        self.ws.config.severity.clear();
+        self.severity.clear();
         for (code, level) in &settings.severity {
             if phasegate_engine::Code::parse(code).is_none() {
                 unknown.push(format!("unknown diagnostic code `{code}`"));
                 continue;
             }
-            match level.as_str() {
-                "off" | "none" => {
-                    self.ws.config.severity.insert(code.clone(), None);
+            match phasegate_engine::config::parse_level(level) {
+                Some(l) => {
+                    self.severity.insert(code.clone(), l);
                 }
-                l => match Severity::parse(l) {
-                    Some(s) => {
-                        self.ws.config.severity.insert(code.clone(), Some(s));
-                    }
-                    None => unknown.push(format!("unknown severity `{l}` for `{code}`")),
-                },
+                None => unknown.push(format!("unknown severity `{level}` for `{code}`")),
             }
+        }
+        for p in &mut self.projects {
+            p.ws.config.severity = self.severity.clone();
         }
         self.settings = settings;
         unknown
+    }
+
+    /// The project holding absolute `path` (the one with the deepest root above it) and the
+    /// path relative to its root.
+    pub(crate) fn locate(&self, path: &Path) -> Option<(usize, String)> {
+        let (i, p) =
+            self.projects.iter().enumerate().filter(|(_, p)| path.starts_with(&p.root)).max_by_key(|(_, p)| p.root.as_os_str().len())?;
+        Some((i, phasegate_host::disk::relative(&p.root, path)?))
+    }
+
+    /// Replaces the projects with `projects` (from disk), applying the settings and the open
+    /// documents' editor text.
+    pub(crate) fn set_projects(&mut self, projects: Vec<Project>) {
+        let old = std::mem::replace(&mut self.projects, projects);
+        self.projects.sort_by(|a, b| a.root.cmp(&b.root));
+        // What was pushed stays known: kept by the same project, else cleared on the next push.
+        for o in old {
+            match self.projects.iter_mut().find(|p| p.root == o.root) {
+                Some(p) => p.published = o.published,
+                None => self.orphans.extend(o.published.keys().map(|rel| o.root.join(rel))),
+            }
+        }
+        for p in &mut self.projects {
+            p.ws.config.severity = self.severity.clone();
+        }
+        let open: Vec<PathBuf> = self.open.keys().cloned().collect();
+        for path in open {
+            self.sync_document(&path);
+        }
+    }
+
+    /// Adds a project loaded from disk (for a file opened outside every project).
+    pub(crate) fn add_project(&mut self, project: Project) {
+        let mut all = std::mem::take(&mut self.projects);
+        all.retain(|p| p.root != project.root);
+        all.push(project);
+        self.set_projects(all);
     }
 
     /// Recomputes every diagnostic.
@@ -147,37 +204,57 @@ impl Session {
         if !self.indexed {
             return;
         }
-        self.diagnostics = self.ws.diagnostics();
+        for p in &mut self.projects {
+            p.diagnostics = p.ws.diagnostics();
+        }
         self.generation += 1;
     }
 
     /// Hands an open document's current text to the engine.
-    pub(crate) fn sync_document(&mut self, rel: &str) {
-        if let Some(doc) = self.open.get(rel) {
-            self.ws.set_file(rel, FileInput::Text(doc.text.to_string()));
+    pub(crate) fn sync_document(&mut self, path: &Path) {
+        let Some((i, rel)) = self.locate(path) else { return };
+        if let Some(doc) = self.open.get(path) {
+            self.projects[i].ws.set_file(&rel, FileInput::Text(doc.text.to_string()));
         }
     }
 
+    /// The diagnostics of absolute `path` from the last analysis.
+    pub(crate) fn diagnostics_of(&self, path: &Path) -> Option<(&Project, &[Diagnostic])> {
+        let (i, rel) = self.locate(path)?;
+        let p = &self.projects[i];
+        Some((p, p.diagnostics.get(&rel).map_or(&[][..], Vec::as_slice)))
+    }
+
     /// Files whose diagnostics differ from what was last pushed (including files that now have
-    /// none), with their new lists; updates the record of what was pushed.
-    pub(crate) fn push_changes(&mut self) -> Vec<(String, Vec<Diagnostic>)> {
-        let mut out = Vec::new();
-        for (path, list) in &self.diagnostics {
-            if self.published.get(path) != Some(list) {
-                out.push((path.clone(), list.clone()));
+    /// none), as absolute paths with their project and new lists; updates the record of what was
+    /// pushed.
+    pub(crate) fn push_changes(&mut self) -> Vec<(PathBuf, Option<usize>, Vec<Diagnostic>)> {
+        let mut out: Vec<(PathBuf, Option<usize>, Vec<Diagnostic>)> = Vec::new();
+        for path in std::mem::take(&mut self.orphans) {
+            if self.locate(&path).is_none_or(|(i, rel)| !self.projects[i].published.contains_key(&rel)) {
+                out.push((path, None, Vec::new()));
             }
         }
-        for path in self.published.keys() {
-            if !self.diagnostics.contains_key(path) {
-                out.push((path.clone(), Vec::new()));
+        for (i, p) in self.projects.iter_mut().enumerate() {
+            let mut changed = Vec::new();
+            for (path, list) in &p.diagnostics {
+                if p.published.get(path) != Some(list) {
+                    changed.push((path.clone(), list.clone()));
+                }
             }
-        }
-        for (path, list) in &out {
-            if list.is_empty() {
-                self.published.remove(path);
-            } else {
-                self.published.insert(path.clone(), list.clone());
+            for path in p.published.keys() {
+                if !p.diagnostics.contains_key(path) {
+                    changed.push((path.clone(), Vec::new()));
+                }
             }
+            for (path, list) in &changed {
+                if list.is_empty() {
+                    p.published.remove(path);
+                } else {
+                    p.published.insert(path.clone(), list.clone());
+                }
+            }
+            out.extend(changed.into_iter().map(|(path, list)| (p.root.join(path), Some(i), list)));
         }
         out
     }

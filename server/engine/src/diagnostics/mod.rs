@@ -92,6 +92,7 @@ codes! {
     SyntaxError = "syntax-error",
     DeliverableOutsideWorkspace = "deliverable-outside-workspace",
     FileSkipped = "file-skipped",
+    InvalidConfig = "invalid-config",
 }
 
 impl Code {
@@ -130,6 +131,7 @@ pub static DOCS: &[Doc] = &[
     syntax::DOC,
     deliverables::DOC_OUTSIDE,
     syntax::DOC_SKIPPED,
+    syntax::DOC_CONFIG,
 ];
 
 /// Another place a diagnostic relates to.

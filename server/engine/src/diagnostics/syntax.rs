@@ -19,7 +19,19 @@ pub(crate) const DOC_SKIPPED: Doc = Doc {
     fix: "Save the file as UTF-8, or exclude it with the `exclude` setting.",
 };
 
+pub(crate) const DOC_CONFIG: Doc = Doc {
+    code: Code::InvalidConfig,
+    severity: Severity::Error,
+    when: "The project's `phasegate.toml` (docs/projects.md) does not parse, holds an unknown key or a value of the wrong type (then none of its settings apply), or names an unknown diagnostic code, severity or framework (then that entry is ignored).",
+    fix: "Correct the file at the position shown; docs/projects.md lists its keys.",
+};
+
 pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
+    if let Some((_, problems)) = &file.config {
+        for p in problems {
+            out.push(Diagnostic::new(Code::InvalidConfig, Severity::Error, &file.path, p.range, format!("phasegate.toml: {}", p.message)));
+        }
+    }
     {
         for e in &file.syntax_errors {
             let what = match file.kind {
@@ -91,6 +103,32 @@ mod tests {
             bad.md:2:1: warning[file-skipped]: `bad.md` is not valid UTF-8 (first bad byte at offset 13); phasegate skipped its content
             big.md:1:1: warning[file-skipped]: `big.md` is 8.0 MiB, over the 8 MiB limit for analysis; phasegate skipped its content
             bin.md:1:1: warning[file-skipped]: `bin.md` looks binary (it holds NUL bytes); phasegate skipped its content
+        "#]]
+        .assert_eq(&crate::diagnostics::fixture::render(&ws, &[]));
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_read_as_text() {
+        let utf16 = |little: bool, text: &str| {
+            let mut bytes = if little { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+            for u in text.encode_utf16() {
+                bytes.extend(if little { u.to_le_bytes() } else { u.to_be_bytes() });
+            }
+            bytes
+        };
+        let mut ws = Workspace::new();
+        let doc = "# Résumé\n<<<<<<< HEAD\nx\n=======\ny\n>>>>>>> b\n";
+        ws.set_file("le.md", FileInput::Bytes(utf16(true, doc)));
+        ws.set_file("be.md", FileInput::Bytes(utf16(false, doc)));
+        let mut odd = utf16(true, "# A\n");
+        odd.push(0);
+        ws.set_file("odd.md", FileInput::Bytes(odd));
+        ws.set_file("lone.md", FileInput::Bytes(vec![0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]));
+        expect![[r#"
+            be.md:2:1: error[merge-conflict]: unresolved merge conflict between `HEAD` and `b`: keep one side and remove the markers (phasegate reads `HEAD` meanwhile)
+            le.md:2:1: error[merge-conflict]: unresolved merge conflict between `HEAD` and `b`: keep one side and remove the markers (phasegate reads `HEAD` meanwhile)
+            lone.md:1:1: warning[file-skipped]: `lone.md` starts with a UTF-16 byte-order mark but is not valid UTF-16; phasegate skipped its content
+            odd.md:1:1: warning[file-skipped]: `odd.md` starts with a UTF-16 byte-order mark but is not valid UTF-16; phasegate skipped its content
         "#]]
         .assert_eq(&crate::diagnostics::fixture::render(&ws, &[]));
     }

@@ -164,6 +164,20 @@ impl CharToByte {
 
 /// Parses the first YAML document of `text`. `base` is added to every range (for YAML embedded in
 /// a larger file, such as front matter).
+/// saphyr-parser's message for the error at byte `at` of `text`, corrected where it is wrong: it
+/// calls every quoted scalar followed by trailing content "double-quoted", single-quoted ones too.
+fn yaml_message(text: &str, at: usize, info: &str) -> String {
+    const DOUBLE: &str = "invalid trailing content after double-quoted scalar";
+    if info == DOUBLE {
+        let before = text.get(..at.min(text.len())).unwrap_or("");
+        let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+        if line.trim_end().ends_with('\'') {
+            return "invalid trailing content after single-quoted scalar".to_string();
+        }
+    }
+    info.to_string()
+}
+
 pub(crate) fn parse_yaml(text: &str, base: usize) -> Result<Tree, SyntaxError> {
     let map = CharToByte::new(text);
     let mut tree = Tree::default();
@@ -191,7 +205,7 @@ pub(crate) fn parse_yaml(text: &str, base: usize) -> Result<Tree, SyntaxError> {
             Ok(pair) => pair,
             Err(e) => {
                 let at = map.byte(e.marker().index());
-                return Err(SyntaxError { range: TextRange::new(at, at).shifted(base), message: e.info().to_string() });
+                return Err(SyntaxError { range: TextRange::new(at, at).shifted(base), message: yaml_message(text, at, e.info()) });
             }
         };
         count += 1;
@@ -324,6 +338,13 @@ mod tests {
         assert_eq!(tree.str(to), Some("b"));
         let r = tree.range(to);
         assert_eq!(&text[r.start..r.end], "b");
+    }
+
+    #[test]
+    fn quoted_scalar_errors_name_their_quotes() {
+        let message = |t: &str| parse_yaml(t, 0).err().map(|e| e.message).unwrap_or_default();
+        assert_eq!(message("current: 'abc' x\n"), "invalid trailing content after single-quoted scalar");
+        assert_eq!(message("current: \"abc\" x\n"), "invalid trailing content after double-quoted scalar");
     }
 
     #[test]

@@ -1,0 +1,236 @@
+//! Which folder is a project (docs/projects.md). One rule, shared by the CLI and the language
+//! server: a file or folder belongs to the nearest folder at or above it that holds a project
+//! marker (`phasegate.toml`, or a framework's marker such as `.specify/`, `.kiro/`,
+//! `openspec/specs/`, `.ops/build/`); else, for a file, to its version-control root; else to the
+//! folder given (a folder argument, an editor's workspace folder, or a file's own folder).
+//!
+//! A folder may hold several projects (a monorepo, a demo inside a repository): each is analysed
+//! as its own engine [`Workspace`], and its paths resolve against its own root.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use phasegate_engine::{CONFIG_FILE, Workspace, frameworks};
+
+use crate::disk::{self, Filter};
+
+/// Folders that mark a version-control root.
+const VCS_MARKERS: [&str; 4] = [".git", ".hg", ".jj", ".svn"];
+
+/// One project: its root folder and the engine's workspace of its files (paths relative to the
+/// root, without the files of projects nested in it).
+#[derive(Debug)]
+pub struct Project {
+    /// Absolute path of the project's root folder.
+    pub root: PathBuf,
+    /// Its files and what the engine knows of them.
+    pub ws: Workspace,
+}
+
+/// Whether `dir` holds a project marker (checked on disk).
+pub fn has_marker(dir: &Path) -> bool {
+    frameworks::project_markers().any(|m| dir.join(m).exists())
+}
+
+fn is_vcs_root(dir: &Path) -> bool {
+    VCS_MARKERS.iter().any(|m| dir.join(m).exists())
+}
+
+/// The root of the project `path` (a file or folder, relative or absolute) belongs to, as an
+/// absolute path: the nearest folder at or above it holding a project marker, looking no higher
+/// than its version-control root; else, for a file, that version-control root; else the folder
+/// itself (for a file: its folder).
+pub fn root_for(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let is_dir = abs.is_dir();
+    let start = if is_dir { abs.clone() } else { abs.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let mut vcs = None;
+    for dir in start.ancestors() {
+        if has_marker(dir) {
+            return dir.to_path_buf();
+        }
+        if is_vcs_root(dir) {
+            vcs = Some(dir.to_path_buf());
+            break;
+        }
+    }
+    if is_dir { start } else { vcs.unwrap_or(start) }
+}
+
+/// The project roots among the walked files' folders: `""` (the walked root itself) and every
+/// folder holding a marker, relative to the walked root.
+fn nested_roots(files: &[(String, PathBuf)]) -> Vec<String> {
+    let mut roots: Vec<String> = vec![String::new()];
+    for (rel, _) in files {
+        if let Some(r) = frameworks::project_root_of_marker_path(rel)
+            && !r.is_empty()
+            && roots.last().is_none_or(|last| last != r)
+        {
+            roots.push(r.to_string());
+        }
+    }
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+/// The deepest of `roots` (a set of folder paths relative to the walked root, `""` included)
+/// holding `rel`.
+fn owner<'a>(roots: &'a std::collections::HashSet<String>, rel: &str) -> &'a str {
+    let mut dir = rel;
+    while let Some(i) = dir.rfind('/') {
+        dir = &dir[..i];
+        if let Some(r) = roots.get(dir) {
+            return r;
+        }
+    }
+    roots.get("").map_or("", String::as_str)
+}
+
+/// `rel` (relative to the walked root) made relative to project root `project` (also relative to
+/// the walked root).
+fn within<'a>(project: &str, rel: &'a str) -> &'a str {
+    if project.is_empty() { rel } else { &rel[project.len() + 1..] }
+}
+
+/// Compiles `phasegate.toml` include/exclude globs; bad globs are reported in `errors`.
+fn globs(project_root: &Path, list: &[String], errors: &mut Vec<String>) -> Option<globset::GlobSet> {
+    if list.is_empty() {
+        return None;
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for g in list {
+        match globset::GlobBuilder::new(g).literal_separator(false).build() {
+            Ok(glob) => {
+                b.add(glob);
+            }
+            Err(e) => errors.push(format!("{}: glob `{g}`: {e}", project_root.join(CONFIG_FILE).display())),
+        }
+    }
+    b.build().ok()
+}
+
+/// Loads every project under `root` (a folder): the project `root` itself is (its root is `root`,
+/// whatever lies above it) and each project nested in it, found by its marker in the walk. `filter`
+/// (host settings, globs relative to `root`) applies to the walk; each project's own
+/// `phasegate.toml` `include`/`exclude` (relative to that project) then applies to its files.
+/// Returns the projects (sorted by root) and the errors met (unreadable files, bad globs).
+pub fn load_all(root: &Path, filter: &Filter) -> (Vec<Project>, Vec<String>) {
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let (files, mut errors) = disk::walk(&root, filter);
+    let roots = nested_roots(&files);
+    let root_set: std::collections::HashSet<String> = roots.iter().cloned().collect();
+    let mut by_project: BTreeMap<&str, Vec<(String, PathBuf)>> = roots.iter().map(|r| (r.as_str(), Vec::new())).collect();
+    for (rel, abs) in files {
+        let o = owner(&root_set, &rel);
+        if let Some(list) = by_project.get_mut(o) {
+            list.push((within(o, &rel).to_string(), abs));
+        }
+    }
+    let mut projects = Vec::new();
+    for (rel_root, files) in by_project {
+        let project_root = if rel_root.is_empty() { root.clone() } else { root.join(rel_root) };
+        let (ws, errs) = load_files(&project_root, files);
+        errors.extend(errs);
+        projects.push(Project { root: project_root, ws });
+    }
+    (projects, errors)
+}
+
+/// Loads the one project whose root is `root` (a folder), leaving out projects nested in it.
+pub fn load_one(root: &Path, filter: &Filter) -> (Project, Vec<String>) {
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let (files, mut errors) = disk::walk(&root, filter);
+    let roots = nested_roots(&files);
+    let root_set: std::collections::HashSet<String> = roots.iter().cloned().collect();
+    let own: Vec<(String, PathBuf)> = files.into_iter().filter(|(rel, _)| owner(&root_set, rel).is_empty()).collect();
+    let (ws, errs) = load_files(&root, own);
+    errors.extend(errs);
+    (Project { root, ws }, errors)
+}
+
+/// Reads one project's files (paths relative to `project_root`), after applying its
+/// `phasegate.toml` include/exclude.
+fn load_files(project_root: &Path, mut files: Vec<(String, PathBuf)>) -> (Workspace, Vec<String>) {
+    let mut errors = Vec::new();
+    if let Some((_, abs)) = files.iter().find(|(rel, _)| rel == CONFIG_FILE)
+        && let Ok(text) = std::fs::read_to_string(abs)
+    {
+        let (config, _) = phasegate_engine::config::parse(&text);
+        let include = globs(project_root, &config.include, &mut errors);
+        let exclude = globs(project_root, &config.exclude, &mut errors);
+        files.retain(|(rel, _)| {
+            rel == CONFIG_FILE || (include.as_ref().is_none_or(|g| g.is_match(rel)) && exclude.as_ref().is_none_or(|g| !g.is_match(rel)))
+        });
+    }
+    let absolute: HashMap<String, PathBuf> = files.into_iter().collect();
+    let mut paths: Vec<String> = absolute.keys().cloned().collect();
+    paths.sort();
+    let (ws, errs) = disk::load_paths(paths, |rel| absolute.get(rel).cloned());
+    errors.extend(errs);
+    (ws, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for f in files {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap_or(dir.path())).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&p, "# x\n").unwrap_or_else(|e| panic!("{e}"));
+        }
+        dir
+    }
+
+    #[test]
+    fn nearest_marker_then_vcs_root_then_the_folder() {
+        let d = tree(&[".git/HEAD", "a/phasegate.toml", "a/docs/wf.md", "b/docs/wf.md", "c/.specify/memory/c.md", "c/x/y.md"]);
+        let r = d.path();
+        assert_eq!(root_for(&r.join("a/docs/wf.md")), r.join("a"));
+        assert_eq!(root_for(&r.join("a/docs")), r.join("a"));
+        assert_eq!(root_for(&r.join("c/x/y.md")), r.join("c"));
+        // No marker: a file belongs to its repository, a folder is its own project.
+        assert_eq!(root_for(&r.join("b/docs/wf.md")), r.to_path_buf());
+        assert_eq!(root_for(&r.join("b/docs")), r.join("b/docs"));
+        // Without version control, a file's folder.
+        let d2 = tree(&["n/wf.md"]);
+        assert_eq!(root_for(&d2.path().join("n/wf.md")), d2.path().join("n"));
+    }
+
+    #[test]
+    fn nested_projects_are_analysed_on_their_own() {
+        let d =
+            tree(&["docs/wf.md", "demo/phasegate.toml", "demo/docs/wf.md", "demo/sub/.kiro/specs/a/requirements.md", "x/.specifyx/y.md"]);
+        let (projects, errors) = load_all(d.path(), &Filter::default());
+        assert!(errors.is_empty(), "{errors:?}");
+        let listing: Vec<(String, Vec<&str>)> = projects
+            .iter()
+            .map(|p| {
+                let rel = p.root.strip_prefix(d.path()).map(|r| r.to_string_lossy().into_owned()).unwrap_or_default();
+                (rel, p.ws.paths().collect())
+            })
+            .collect();
+        assert_eq!(
+            listing,
+            vec![
+                (String::new(), vec!["docs/wf.md", "x/.specifyx/y.md"]),
+                ("demo".into(), vec!["docs/wf.md", "phasegate.toml"]),
+                ("demo/sub".into(), vec![".kiro/specs/a/requirements.md"]),
+            ]
+        );
+        let (one, _) = load_one(&d.path().join("demo"), &Filter::default());
+        assert_eq!(one.ws.paths().collect::<Vec<_>>(), vec!["docs/wf.md", "phasegate.toml"]);
+    }
+
+    #[test]
+    fn phasegate_toml_include_and_exclude() {
+        let d = tree(&["docs/wf.md", "vendor/v.md", "notes/n.md"]);
+        std::fs::write(d.path().join("phasegate.toml"), "include = [\"docs/**\", \"vendor/**\"]\nexclude = [\"vendor/**\"]\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (p, _) = load_one(d.path(), &Filter::default());
+        assert_eq!(p.ws.paths().collect::<Vec<_>>(), vec!["docs/wf.md", "phasegate.toml"]);
+    }
+}
