@@ -320,6 +320,23 @@ fn demo_snapshot_shows_every_family() {
 }
 
 #[test]
+fn status_lists_only_workflows_and_says_why() {
+    // tests/fixtures/status/workspace: a tutorial numbered with `Step N:` headings, one-step
+    // skill files and a one-phase note are not workflows; the same one-phase note run by a state
+    // file, a two-phase doc and a step doc with deliverables are (issue 7).
+    let root = repo().join("tests/fixtures/status/workspace");
+    let out = phasegate(&root, &["status"]);
+    out.assert_no_panic("status");
+    let mut failures: Vec<String> =
+        snapshot(&repo().join("tests/fixtures/status/status.expected"), &out.stdout).err().into_iter().collect();
+    let check = phasegate(&root, &["check"]);
+    if check.stdout != "phasegate: no problems found\n" {
+        failures.push(format!("tests/fixtures/status/workspace is not clean:\n{}", check.stdout));
+    }
+    report(failures);
+}
+
+#[test]
 fn demo_walkthrough_from_its_readme() {
     // examples/demo/README.md: advance refused, scaffold from the template, tick, advance.
     let tmp = temp();

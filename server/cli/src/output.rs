@@ -268,6 +268,7 @@ pub(crate) fn print_status(reports: &[Report], format: Format) {
 fn print_one_status(s: &WorkflowStatus) {
     let state = s.state_path.as_deref().map_or("no state file".to_string(), |p| format!("state: {p}"));
     outln!("{} ({}; {state})", s.name, s.path);
+    outln!("  recognised by: {}", s.recognised_by.join(", "));
     match (&s.current, s.current_index) {
         (Some(c), Some(i)) => {
             outln!("  current: {c} ({i}/{}), next: {}", s.phase_count, s.next.as_deref().unwrap_or("complete the workflow"))

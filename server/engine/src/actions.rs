@@ -145,6 +145,10 @@ pub struct WorkflowStatus {
     pub current_index: Option<usize>,
     /// Number of phases.
     pub phase_count: usize,
+    /// The conventions that make the document a workflow: `definition`, `phase headings`,
+    /// `gate`, `deliverables`, `state machine`, and `state file` when the entry is a run
+    /// (docs/conventions.md, "When a file defines a workflow").
+    pub recognised_by: Vec<String>,
     /// The next phase or state(s), comma-separated when a state machine allows several.
     pub next: Option<String>,
     /// The gate of every phase up to and including the current one.
@@ -256,6 +260,7 @@ impl<'a> Context<'a> {
             current: None,
             current_index: None,
             phase_count: wf.phases.len(),
+            recognised_by: wf.recognised_by.iter().map(|r| r.as_str().to_string()).chain(run.map(|_| "state file".to_string())).collect(),
             next: None,
             gates: Vec::new(),
         };
@@ -702,7 +707,8 @@ impl Workspace {
         let mut out = Vec::new();
         let Some(file) = ctx.file(path) else { return out };
         // Quick fix: keep one side of a merge conflict.
-        for c in file.conflicts.iter().filter(|c| c.whole.intersects(range)) {
+        // Not for a conflict without its closer: where its second side ends is unknown.
+        for c in file.conflicts.iter().filter(|c| c.whole.intersects(range) && c.closer != crate::syntax::conflict::Closer::Missing) {
             let text = file.text();
             let ours = &text[c.ours.start..c.ours.end];
             let theirs = &text[c.theirs.start..c.theirs.end];

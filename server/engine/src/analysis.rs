@@ -126,8 +126,12 @@ impl<'a> Context<'a> {
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         let mut memory_ids = HashMap::new();
         let mut has_memory_map = false;
+        // A document that is a workflow only by its phase-like headings counts once a state file
+        // runs it (docs/conventions.md, "When a file defines a workflow").
+        let run_names: std::collections::HashSet<String> =
+            ws.files.values().flat_map(|f| f.runs.iter().map(|r| name_key(&r.workflow.name))).collect();
         for file in ws.files.values() {
-            for wf in &file.workflows {
+            for wf in file.workflows.iter().filter(|wf| wf.is_recognised() || run_names.contains(&wf.keys.name)) {
                 by_name.entry(wf.keys.name.clone()).or_default().push(workflows.len());
                 workflows.push(WorkflowRef { file, wf });
             }

@@ -55,9 +55,45 @@ pub struct Workflow {
     pub deliverables: Vec<Deliverable>,
     /// Starter content for deliverables, by file name (seed 001's "ARCHITECTURE.md Template").
     pub templates: Vec<Template>,
+    /// The conventions that make the document a workflow, in [`Recognition`] order. Empty for a
+    /// document that only has phase-like headings (one phase, or `Step N:` headings alone): it is
+    /// a workflow only while a state file runs it (docs/conventions.md, "When a file defines a
+    /// workflow").
+    pub recognised_by: Vec<Recognition>,
     /// The slug of the name, and of each phase's id and title: computed once per file version by
     /// [`Workflow::index_keys`] so lookups do not slug on every comparison.
     pub(crate) keys: Keys,
+}
+
+/// A convention that makes a document a workflow: something phasegate can check in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Recognition {
+    /// An explicit definition: a `*.workflow.yaml` file, front-matter `phases:`/`states:`, or a
+    /// seed 003 plan.
+    Definition,
+    /// At least two `Phase N:`, `Sub-Workflow N:` or `Workflow N:` headings (`Step N:` headings
+    /// alone are how tutorials and prompts number instructions).
+    PhaseHeadings,
+    /// A gate: a `Gate Check:` line or an enforcement checklist attached to a phase.
+    Gate,
+    /// Deliverables of a phase or outputs of the workflow.
+    Deliverables,
+    /// A state machine with at least one transition.
+    StateMachine,
+}
+
+impl Recognition {
+    /// How `phasegate status` names it: `definition`, `phase headings`, `gate`, `deliverables`,
+    /// `state machine`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recognition::Definition => "definition",
+            Recognition::PhaseHeadings => "phase headings",
+            Recognition::Gate => "gate",
+            Recognition::Deliverables => "deliverables",
+            Recognition::StateMachine => "state machine",
+        }
+    }
 }
 
 /// Precomputed lookup keys of a workflow.
@@ -97,6 +133,12 @@ impl Workflow {
         // `2`, `phase-2`, `Sub-Workflow 2`, `Step 2`, ...: the phase numbered so.
         let number = ["phase-", "step-", "sub-workflow-", "workflow-"].iter().find_map(|k| wanted.strip_prefix(k)).unwrap_or(&wanted);
         keys.iter().position(|k| k.2.as_deref() == Some(number))
+    }
+
+    /// Whether the document is a workflow on its own (see [`Workflow::recognised_by`]); when not,
+    /// only a state file naming it makes it one.
+    pub fn is_recognised(&self) -> bool {
+        !self.recognised_by.is_empty()
     }
 
     /// Whether `name` is a state of the state machine (ids compared case-insensitively).

@@ -13,7 +13,8 @@ pub(crate) fn outline(ws: &Workspace) -> String {
     let mut out = String::new();
     for (path, file) in &ws.files {
         for wf in &file.workflows {
-            let _ = writeln!(out, "workflow `{}` in {path} ({:?})", wf.name, wf.source);
+            let basis: Vec<&str> = wf.recognised_by.iter().map(|r| r.as_str()).collect();
+            let _ = writeln!(out, "workflow `{}` in {path} ({:?}; recognised by: {})", wf.name, wf.source, basis.join(", "));
             for p in &wf.phases {
                 let number = p.number.as_deref().map(|n| format!(" #{n}")).unwrap_or_default();
                 let deps = if p.depends_on.is_empty() {

@@ -127,6 +127,21 @@ mod tests {
         .assert_eq(&check(&spec, &["gate-unmet", "gate-dangling"]));
     }
 
+    /// Issue 7, category 5: `Before ...:` / `After ...:` lead-ins followed by advice bullets, a
+    /// code block or instructions are prose, not checklists; one followed by a checklist is a
+    /// gate, and stays checked.
+    #[test]
+    fn prose_lead_ins_are_not_checklists() {
+        let spec = "//- wf.md\n## Phase 1: Design\n## Phase 2: Implementation\n\n**Before Starting Implementation**:\n- Read the design notes\n- Ask when unsure\n\n**After (SECURE):**\n```js\nquery(sql, [id])\n```\n\nAfter mode selection:\n1. Load the files\n\n### After implementation, verify\nKeep it short.\n\n## Phase 3: Release\n\n**Before starting release, verify:**\n- [x] Changelog written\n";
+        assert_eq!(check(spec, &["gate-dangling", "gate-unmet"]), "");
+        let ws = crate::diagnostics::fixture::workspace(spec);
+        let status = ws.status();
+        assert_eq!(status[0].recognised_by, ["phase headings", "gate"]);
+        let criteria: Vec<String> =
+            ws.files["wf.md"].workflows[0].phases.iter().flat_map(|p| p.gate.criteria.iter().map(|c| c.label.clone())).collect();
+        assert_eq!(criteria, ["Before starting release, verify"]);
+    }
+
     #[test]
     fn near_miss_current_gate_is_not_past_and_met_gates_pass() {
         // At `design`, only requirements' gate is behind the run, and it is met.

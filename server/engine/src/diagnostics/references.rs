@@ -8,9 +8,47 @@ use crate::paths;
 pub(crate) const DOC: Doc = Doc {
     code: Code::DanglingReference,
     severity: Severity::Error,
-    when: "A reference names nothing: a phase's `depends_on` naming no phase of its workflow (seed 003); a task's `depends_on` naming no task of its file; a task's `implements:` pointer (`checkout/R1`: requirement `R1` of `specs.md` in the feature folder `checkout` beside the tasks file's folder; a bare `R1`: the `specs.md` beside the tasks file) whose spec file or requirement does not exist (seed 002's `.ops/build` layout); an `[id:name]` reference (seed 000) that no memory-map file (`*memory-map*.md`) defines, checked only when the workspace has a memory map.",
+    when: "A reference names nothing: a phase's `depends_on` naming no phase of its workflow (seed 003); a task's `depends_on` naming no task of its file; a task's `implements:` pointer (`checkout/R1`: requirement `R1` of `specs.md` in the feature folder `checkout` beside the tasks file's folder; a bare `R1`: the `specs.md` beside the tasks file) whose spec file or requirement does not exist (seed 002's `.ops/build` layout); an `[id:name]` reference (seed 000) that no memory-map file (`*memory-map*.md`) defines, checked only when the workspace has a memory map. A name that only stands for a name, as in explanations of the syntax, is not checked: one made only of the convention's own words (`[id:file_id]`, `[id:dir_id]`, `[id:folder_dir]`, `[id:file_reference]`) or written in capitals (`[id:FILE_ID]`).",
     fix: "Correct the name, or add the phase, task, requirement or memory-map entry it should name.",
 };
+
+/// The words of the `[id:name]` convention itself (singular; a plural `s` is allowed): a name made
+/// only of them stands for a name, in text explaining the syntax (olaf's "Files: `[id:file_id]`",
+/// "`[id:folder_dir]filename.ext`", a template's `[id:file_reference]`).
+const SYNTAX_WORDS: [&str; 20] = [
+    "file",
+    "folder",
+    "dir",
+    "directory",
+    "id",
+    "name",
+    "reference",
+    "ref",
+    "path",
+    "key",
+    "entry",
+    "item",
+    "example",
+    "placeholder",
+    "some",
+    "my",
+    "your",
+    "x",
+    "xxx",
+    "foo",
+];
+
+/// Whether an `[id:name]` is a placeholder rather than a reference: made only of
+/// [`SYNTAX_WORDS`], or written in capitals (`FILE_ID`, the usual form of a metavariable).
+fn is_placeholder_id(name: &str) -> bool {
+    if name.chars().any(|c| c.is_ascii_alphabetic()) && !name.chars().any(|c| c.is_ascii_lowercase()) {
+        return true;
+    }
+    name.split(['_', '-']).filter(|w| !w.is_empty()).all(|w| {
+        let w = w.to_ascii_lowercase();
+        SYNTAX_WORDS.iter().any(|s| w == *s || w.strip_suffix('s') == Some(s))
+    })
+}
 
 /// Spec files a feature folder may hold, in order of preference.
 const SPEC_FILES: [&str; 3] = ["specs.md", "spec.md", "requirements.md"];
@@ -73,7 +111,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         if ctx.has_memory_map {
             for r in &file.outline().id_refs {
-                if !ctx.memory_ids.contains_key(r.name.as_str()) {
+                if !ctx.memory_ids.contains_key(r.name.as_str()) && !is_placeholder_id(&r.name) {
                     out.push(Diagnostic::new(
                         Code::DanglingReference,
                         Severity::Error,
@@ -154,6 +192,19 @@ mod tests {
             .ops/build/v1/checkout/tasks.md:5:23: error[dangling-reference]: task `T3` implements `checkout/R6`, but `.ops/build/v1/checkout/specs.md` has no requirement `R6` (it lists `R1`, `R2`)
         "#]]
         .assert_eq(&check(&spec, &["dangling-reference", "unknown-state"]));
+    }
+
+    /// Issue 7, category 4: `[id:...]` written as examples of the syntax (placeholder names,
+    /// capitals) is not checked; a real undefined name in inline code still is.
+    #[test]
+    fn syntax_examples_are_not_references() {
+        let spec = "//- ref/memory-map.md\n- [id:core_olaf_dir]: core/\n- [id:findings_dir]: findings/\n//- ref/id-convention.md\n# File references\n- **Files**: `[id:file_id]` → `data/specific-file.md`\n- **Folders**: `[id:folder_dir]`\n- **Files in folders**: `[id:dir_id]filename.ext`\n- ALWAYS use [id:file_id] format for file references\n- Read/Write file: `[id:file_reference]` or a path\n- Or `[id:FILE_ID]`, `[id:YOUR_DIR]`\n//- prompts/review.md\nApply `[id:core_dir]docs/practices.md`, save to `[id:findings_dir]review.md`.\n";
+        expect![[r#"
+            prompts/review.md:1:12: error[dangling-reference]: `[id:core_dir]` is not defined in the memory map
+        "#]]
+        .assert_eq(&check(spec, &["dangling-reference"]));
+        assert!(super::is_placeholder_id("file_ids") && super::is_placeholder_id("x") && !super::is_placeholder_id("templates_dir"));
+        assert!(!super::is_placeholder_id("people-register") && !super::is_placeholder_id("projects"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::text::TextRange;
 pub(crate) const DOC: Doc = Doc {
     code: Code::SyntaxError,
     severity: Severity::Error,
-    when: "A YAML or JSON file (state file, definition, front matter) does not parse, or a workflow definition has the wrong shape (a phase without `id`, an unknown gate criterion). The range is the parser's position.",
+    when: "A YAML or JSON file that phasegate reads (state file, definition, checks file) does not parse, or the YAML front matter of any Markdown file does not (agent commands, prompts and workflow steps are loaded by tools that read it); or a workflow definition has the wrong shape (a phase without `id`, an unknown gate criterion). The range is the parser's position.",
     fix: "Correct the file at the position shown; the message is the parser's.",
 };
 
@@ -70,6 +70,7 @@ mod tests {
             &["syntax-error"],
         );
         expect![[r#"
+            doc.md:3:1: error[syntax-error]: YAML: while parsing a flow sequence, expected ',' or ']'
             s.json:1:24: error[syntax-error]: JSON: Trailing commas are not allowed
             state.yaml:3:1: error[syntax-error]: YAML: while parsing a flow sequence, expected ',' or ']'
         "#]]
@@ -82,10 +83,11 @@ mod tests {
     }
 
     #[test]
-    fn only_phasegate_files_and_workflow_front_matter_are_judged() {
+    fn only_phasegate_data_files_and_markdown_front_matter_are_judged() {
         let spec = "//- .devcontainer/devcontainer.json\n{ // JSONC, not ours\n \"name\": \"x\", }\n//- run.state.json\n{\"workflow\": \"a\", // no comments in JSON\n \"current\": \"b\"}\n//- notes.md\n---\nsources:\n  - {x}/prd.md\n---\n# Notes\n//- wf.md\n---\nname: [x\n---\n## Phase 1: A\n//- def.md\n---\nphases: [a\n---\n# Def\n";
         expect![[r#"
             def.md:3:1: error[syntax-error]: YAML: while parsing a flow sequence, expected ',' or ']'
+            notes.md:3:8: error[syntax-error]: YAML: while parsing a block collection, did not find expected '-' indicator
             run.state.json:1:19: error[syntax-error]: JSON: Comments are not allowed
             wf.md:3:1: error[syntax-error]: YAML: while parsing a flow sequence, expected ',' or ']'
         "#]]

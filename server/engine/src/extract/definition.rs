@@ -3,7 +3,9 @@
 //! depends_on}]`, YAML or JSON). `command:` fields are read as data and never run.
 
 use crate::facts::FileFacts;
-use crate::model::{Criterion, CriterionKind, Deliverable, Gate, Named, Phase, StateMachine, Transition, Workflow, WorkflowSource, slug};
+use crate::model::{
+    Criterion, CriterionKind, Deliverable, Gate, Named, Phase, Recognition, StateMachine, Transition, Workflow, WorkflowSource, slug,
+};
 use crate::paths;
 use crate::syntax::tree::{NodeId, SyntaxError, Tree};
 
@@ -54,6 +56,7 @@ pub(crate) fn read_workflow(facts: &mut FileFacts, t: &Tree, root: NodeId, stem:
         state_machine: None,
         deliverables: Vec::new(),
         templates: Vec::new(),
+        recognised_by: vec![Recognition::Definition],
         keys: Default::default(),
     };
     if let Some(phases) = t.get(root, "phases") {

@@ -5,7 +5,8 @@
 use crate::extract::{definition, locate, parse_arrow};
 use crate::facts::{ChecklistItem, FileFacts, OutlineFacts};
 use crate::model::{
-    Criterion, CriterionKind, Deliverable, Named, Phase, StateMachine, Task, Template, Transition, Workflow, WorkflowSource, slug,
+    Criterion, CriterionKind, Deliverable, Named, Phase, Recognition, StateMachine, Task, Template, Transition, Workflow, WorkflowSource,
+    slug,
 };
 use crate::paths;
 use crate::syntax::frontmatter;
@@ -36,6 +37,74 @@ fn phase_heading(text: &str) -> Option<(String, String)> {
         return None;
     }
     Some((number.to_string(), title.to_string()))
+}
+
+/// Whether a phase title is only a placeholder for one: `{Phase Name}`, `[Workflow Name]`,
+/// `[SUB_WORKFLOW_NAME]`, `{{name}}`, `<name>` (templates and prompt skeletons). Such a heading
+/// declares nothing. Every `{...}`, `[...]` and `<...>` group is removed; what is left must hold
+/// no letter or digit.
+fn is_placeholder_title(title: &str) -> bool {
+    let mut depth = 0usize;
+    let mut left = false;
+    for c in title.chars() {
+        match c {
+            '{' | '[' | '<' => depth += 1,
+            '}' | ']' | '>' => depth = depth.saturating_sub(1),
+            c if depth == 0 && c.is_alphanumeric() => left = true,
+            _ => {}
+        }
+    }
+    !left
+}
+
+/// A phase heading of a document, as [`phase_headings`] keeps it.
+struct PhaseHeading {
+    /// Index of the heading in the outline.
+    block: usize,
+    number: String,
+    title: String,
+    /// Written with the `Step` keyword.
+    step: bool,
+}
+
+/// The phase headings of a document (docs/conventions.md, "Phase headings"). Placeholder
+/// headings (`#### Phase 2: {Phase Name}`) declare nothing. Phases are scoped by their parent
+/// heading (the nearest heading of a higher level above them): when the same phase (same id, or
+/// same keyword and number) appears under two different parents, the document is a catalogue of
+/// several processes (`## Pattern 1` ... `## Pattern 8`, each with its own `### Phase 1: Expand`)
+/// or a report repeating its phases in a summary and a detail section, and declares no phase.
+fn phase_headings(blocks: &[Block]) -> Vec<PhaseHeading> {
+    let mut out = Vec::new();
+    // (level, block index) of the headings enclosing the current position.
+    let mut enclosing: Vec<(u8, usize)> = Vec::new();
+    // Phase key → the parent heading it was first seen under.
+    let mut parents: std::collections::HashMap<String, Option<usize>> = std::collections::HashMap::new();
+    for (i, b) in blocks.iter().enumerate() {
+        let BlockKind::Heading { level } = b.kind else { continue };
+        while enclosing.last().is_some_and(|(l, _)| *l >= level) {
+            enclosing.pop();
+        }
+        let parent = enclosing.last().map(|(_, p)| *p);
+        enclosing.push((level, i));
+        let Some((number, title)) = phase_heading(&b.text) else { continue };
+        if is_placeholder_title(&title) {
+            continue;
+        }
+        let keyword = PHASE_KEYWORDS.iter().find(|k| b.text.trim().to_ascii_lowercase().starts_with(**k)).copied().unwrap_or("phase");
+        let id = slug(&title);
+        let keys = [format!("{keyword} {number}"), if id.is_empty() { slug(&number) } else { id }];
+        for key in keys {
+            match parents.get(&key) {
+                Some(first) if *first != parent => return Vec::new(),
+                Some(_) => {}
+                None => {
+                    parents.insert(key, parent);
+                }
+            }
+        }
+        out.push(PhaseHeading { block: i, number, title, step: keyword == "step" });
+    }
+    out
 }
 
 /// Whether a label line opens a deliverables list (seed 001's `**Deliverables**:`,
@@ -151,7 +220,9 @@ fn requirement_id(text: &str) -> Option<&str> {
     let id = id.trim().trim_matches('*').trim();
     let letters = id.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.').trim_end_matches('-');
     let ok = !letters.is_empty() && letters.len() < id.len() && letters.chars().all(|c| c.is_ascii_uppercase());
-    ok.then_some(id)
+    // `P0`..`P9` are priority labels (`- P1: must have` in a PRD), not requirements.
+    let priority = id.len() == 2 && id.starts_with('P');
+    (ok && !priority).then_some(id)
 }
 
 /// Values after `key:` on one line of `text` (quotes and brackets removed, comma-separated).
@@ -276,17 +347,14 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     // Front matter: read as YAML, then blanked so the Markdown parser does not see it.
     let front = frontmatter::find(view);
     let mut front_tree = None;
-    // Reported only if the file turns out to be a workflow doc: many Markdown files carry front
-    // matter phasegate has no business judging.
-    let mut front_error = None;
     let md_text: std::borrow::Cow<'_, str> = match front {
         Some(fm) => {
             let yaml = &view[fm.yaml.start..fm.yaml.end];
             match tree::parse_yaml(yaml, fm.yaml.start) {
                 Ok(t) => front_tree = Some(t),
-                // A front-matter definition that does not parse is always worth reporting.
-                Err(e) if yaml.lines().any(|l| l.starts_with("phases:") || l.starts_with("states:")) => facts.syntax_errors.push(e),
-                Err(e) => front_error = Some(e),
+                // Reported in every Markdown file: agent commands, prompts and workflow steps are
+                // loaded by tools that read their front matter.
+                Err(e) => facts.syntax_errors.push(e),
             }
             blank_front_matter(view, fm).into()
         }
@@ -358,9 +426,6 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     if wf.phases.is_empty() && wf.state_machine.as_ref().is_none_or(|sm| sm.transitions.is_empty()) {
         return;
     }
-    if let Some(e) = front_error {
-        facts.syntax_errors.push(e);
-    }
     match front_name {
         Some(n) if !n.name.is_empty() => {
             wf.name = n.name;
@@ -416,8 +481,24 @@ fn collect_templates(blocks: &[Block]) -> Vec<Template> {
     out
 }
 
+/// Whether a block declares the task it starts with. A task is declared once: by its checkbox
+/// line (`- [ ] T001 ...`, Spec Kit) or its heading (`### T5: Refunds`). Plain bullets declare
+/// tasks only in a file that uses neither form, and only as `- T1: title` (the id followed by a
+/// colon); otherwise a plain bullet starting with a task id is prose about that task
+/// (`- T006 depends on T002` in a "Dependencies" note).
+fn declares_task(block: &Block, id: &str, plain_bullets_declare: bool) -> bool {
+    match block.kind {
+        BlockKind::Heading { .. } | BlockKind::Item { checked: Some(_), .. } => true,
+        BlockKind::Item { checked: None, .. } => plain_bullets_declare && block.text.trim_start()[id.len()..].starts_with(':'),
+        _ => false,
+    }
+}
+
 fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
     let mut tasks: Vec<Task> = Vec::new();
+    let plain_bullets_declare = !blocks
+        .iter()
+        .any(|b| matches!(b.kind, BlockKind::Heading { .. } | BlockKind::Item { checked: Some(_), .. }) && task_id(&b.text).is_some());
     // (depth or heading level marker, index in tasks) of the open task.
     let mut open: Option<(bool, usize, usize)> = None;
     for b in blocks {
@@ -431,6 +512,7 @@ fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
         if level == usize::MAX {
             // A paragraph of the open heading task: read below, without changing what is open.
         } else if let Some(id) = task_id(&b.text)
+            && declares_task(b, id, plain_bullets_declare)
             && let Some(range) = locate(text, b.range, id, 0)
         {
             tasks.push(Task { id: Named::new(id, range), implements: Vec::new(), depends_on: Vec::new() });
@@ -480,8 +562,11 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
         state_machine: None,
         deliverables: Vec::new(),
         templates: collect_templates(blocks),
+        recognised_by: Vec::new(),
         keys: Default::default(),
     };
+    let phase_list = phase_headings(blocks);
+    let mut phase_at = phase_list.iter().peekable();
     // The phase whose section we are in, and the heading level that opened it.
     let mut current: Option<(usize, u8)> = None;
     // Deliverables list state: inside a list following a deliverables label or outputs heading.
@@ -497,15 +582,21 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
     let mut mode = ListMode::None;
     let mut workflow_outputs = false;
     let mut checklist_labels: Vec<(String, TextRange)> = Vec::new();
+    // A `Before ...:`/`After ...:` lead-in, until a task-list item confirms it as a checklist.
+    let mut pending_checklist: Option<(String, TextRange)> = None;
     let mut sm = StateMachine::default();
     let mut in_state_section = false;
     let mut phase_marker_note: Vec<usize> = Vec::new();
 
-    for b in blocks {
+    for (index, b) in blocks.iter().enumerate() {
+        if !matches!(b.kind, BlockKind::Item { checked: Some(_), .. }) {
+            pending_checklist = None;
+        }
         match &b.kind {
             BlockKind::Heading { level } => {
                 mode = ListMode::None;
-                if let Some((number, title)) = phase_heading(&b.text) {
+                if let Some(PhaseHeading { number, title, .. }) = phase_at.next_if(|p| p.block == index) {
+                    let (number, title) = (number.clone(), title.clone());
                     let id = slug(&title);
                     wf.phases.push(Phase {
                         id: if id.is_empty() { slug(&number) } else { id },
@@ -533,7 +624,7 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
                 } else if checklist_anchor(&b.text).is_some() {
                     // A checklist label written as a heading.
                     mode = ListMode::Checklist;
-                    checklist_labels.push((b.text.trim().to_string(), b.range));
+                    pending_checklist = Some((b.text.trim().to_string(), b.range));
                 }
                 in_state_section = b.text.to_ascii_lowercase().contains("state");
             }
@@ -555,7 +646,7 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
                         mode = ListMode::Forbidden;
                     } else if trimmed.ends_with(':') && checklist_anchor(trimmed).is_some() {
                         mode = ListMode::Checklist;
-                        checklist_labels.push((b.text.trim().to_string(), b.range));
+                        pending_checklist = Some((b.text.trim().to_string(), b.range));
                     } else if lower.starts_with("gate check:") {
                         if let Some((i, _)) = current {
                             let range = locate(text, b.range, "Gate", 0).map_or(b.range, |r| {
@@ -662,6 +753,10 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
                     ListMode::Checklist => {
                         if checked.is_none() {
                             mode = ListMode::None;
+                        } else if let Some(label) = pending_checklist.take() {
+                            // Only a lead-in followed by task-list items is a checklist;
+                            // `**Before Starting Implementation**:` over advice bullets is prose.
+                            checklist_labels.push(label);
                         }
                     }
                     ListMode::None => {}
@@ -720,7 +815,30 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
         wf.state_machine = Some(sm);
     }
     wf.name_range = wf.phases.first().map(|p| p.range).or(wf.state_machine.as_ref().map(|s| s.range)).unwrap_or_default();
+    wf.recognised_by = recognition(&wf, &phase_list);
     wf
+}
+
+/// What makes a document read by the conventions a workflow (docs/conventions.md, "When a file
+/// defines a workflow"): at least two phase headings other than `Step N:`, a gate, deliverables
+/// or a state machine with a transition. Empty when none holds.
+fn recognition(wf: &Workflow, phases: &[PhaseHeading]) -> Vec<Recognition> {
+    let mut out = Vec::new();
+    if phases.iter().filter(|p| !p.step).count() >= 2 {
+        out.push(Recognition::PhaseHeadings);
+    }
+    let gate =
+        |p: &Phase| p.gate.range.is_some() || p.gate.criteria.iter().any(|c| matches!(c.kind, CriterionKind::ChecklistTicked { .. }));
+    if wf.phases.iter().any(gate) {
+        out.push(Recognition::Gate);
+    }
+    if !wf.deliverables.is_empty() || wf.phases.iter().any(|p| !p.deliverables.is_empty()) {
+        out.push(Recognition::Deliverables);
+    }
+    if wf.state_machine.as_ref().is_some_and(|sm| !sm.transitions.is_empty()) {
+        out.push(Recognition::StateMachine);
+    }
+    out
 }
 
 /// Reads `A → B (trigger)` lines of a code block, `or C (...)` continuation lines (a second
@@ -774,6 +892,30 @@ mod tests {
         assert_eq!(phase_heading("Phase 2: "), None);
     }
 
+    /// Issue 7, category 7: a document is a workflow when there is something to check in it. A
+    /// tutorial numbered with `Step N:` headings, a one-step agent file and a one-phase note are
+    /// not listed by `status` until a state file runs them; each listed workflow says why.
+    #[test]
+    fn status_lists_only_documents_with_something_to_check() {
+        let spec = "//- docs/tutorial.md\n# Tutorial\n## Step 1: Install\n## Step 2: Configure\n## Step 3: Run\n//- steps/step-01-init.md\n---\nname: step-01-init\n---\n# Step 1: Initialise\n//- notes/one.md\n## Phase 1: Explore\n//- guide/steps.md\n## Step 1: Draft\n**Deliverables**:\n- `out/draft.md`\n## Step 2: Review\n//- wf.md\n## Phase 1: Plan\n## Phase 2: Build\n//- journey.md\n### Step 1: Create\n## State Machine\n```\nPENDING → DONE (finished)\n```\n//- run/notes.state.yaml\nworkflow: one\ncurrent: explore\n";
+        let ws = crate::diagnostics::fixture::workspace(spec);
+        let listed: Vec<String> = ws.status().into_iter().map(|s| format!("{} [{}]", s.path, s.recognised_by.join(", "))).collect();
+        assert_eq!(
+            listed,
+            ["guide/steps.md [deliverables]", "journey.md [state machine]", "notes/one.md [state file]", "wf.md [phase headings]",]
+        );
+    }
+
+    #[test]
+    fn placeholder_titles() {
+        for t in ["{Phase Name}", "[Workflow Name]", "[SUB_WORKFLOW_NAME]", "{{name}} - {duration}", "<name>"] {
+            assert!(is_placeholder_title(t), "{t}");
+        }
+        for t in ["Setup [P]", "{x} rollout", "Design (Architecture-First)"] {
+            assert!(!is_placeholder_title(t), "{t}");
+        }
+    }
+
     #[test]
     fn ids() {
         assert_eq!(task_id("T1: Build cart"), Some("T1"));
@@ -784,5 +926,7 @@ mod tests {
         assert_eq!(requirement_id("R1: Users can pay"), Some("R1"));
         assert_eq!(requirement_id("**R7**: Refunds"), Some("R7"));
         assert_eq!(requirement_id("Note: x"), None);
+        assert_eq!(requirement_id("P1: must have"), None);
+        assert_eq!(requirement_id("P10: x"), Some("P10"));
     }
 }

@@ -1,6 +1,8 @@
 //! Git merge-conflict regions (`<<<<<<<`, `|||||||`, `=======`, `>>>>>>>`) and a masked copy of the
 //! text that keeps only the first ("ours") side, so the rest of a conflicted file can still be
-//! analysed (seed 000 holds such a conflict).
+//! analysed (seed 000 holds such a conflict). Remnants count too: an opener followed by a
+//! separator is a conflict even when its closer is missing or was reformatted by a Markdown
+//! formatter into a nested block quote (`> > > > > > > Stashed changes`).
 
 use crate::text::TextRange;
 
@@ -17,8 +19,36 @@ pub(crate) struct Conflict {
     pub ours: TextRange,
     /// Text of the second side, full lines including their newlines.
     pub theirs: TextRange,
-    /// From the start of the `<<<<<<<` line to the end of the `>>>>>>>` line, newline included.
+    /// From the start of the `<<<<<<<` line to the end of the `>>>>>>>` line, newline included;
+    /// without a closer, to the next `<<<<<<<` line or the end of the text.
     pub whole: TextRange,
+    /// How the region ends.
+    pub closer: Closer,
+}
+
+/// How a conflict region ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Closer {
+    /// A `>>>>>>>` line.
+    Marker,
+    /// A `>>>>>>>` line a Markdown formatter rewrote as a nested block quote: `> > > > > > >`.
+    Mangled,
+    /// No closer: the second side runs to the next `<<<<<<<` line or the end of the text, so it
+    /// cannot be kept or dropped automatically.
+    Missing,
+}
+
+/// The label of a closer that a Markdown formatter turned into seven nested block-quote markers
+/// (`> > > > > > > Stashed changes`).
+fn mangled_closer(line: &str) -> Option<&str> {
+    let mut rest = line;
+    for i in 0..7 {
+        rest = rest.strip_prefix('>')?;
+        if i < 6 {
+            rest = rest.strip_prefix(' ')?;
+        }
+    }
+    (rest.is_empty() || rest.starts_with([' ', '\t'])).then(|| rest.trim())
 }
 
 fn marker(line: &str, ch: u8) -> Option<&str> {
@@ -30,8 +60,10 @@ fn marker(line: &str, ch: u8) -> Option<&str> {
     }
 }
 
-/// Finds complete conflict regions in `text`. A `<<<<<<<` without its `=======` and `>>>>>>>` is
-/// ignored (it may be prose about conflicts).
+/// Finds conflict regions in `text`: a `<<<<<<<` line followed by a `=======` line, closed by a
+/// `>>>>>>>` line, a mangled one ([`Closer::Mangled`]) or nothing ([`Closer::Missing`]). A
+/// `<<<<<<<` without a separator is ignored (it may be prose about conflicts), and so are markers
+/// inside fenced code.
 pub(crate) fn find_conflicts(text: &str) -> Vec<Conflict> {
     if !text.contains("<<<<<<<") {
         return Vec::new();
@@ -95,7 +127,7 @@ pub(crate) fn find_conflicts(text: &str) -> Vec<Conflict> {
                     theirs_start = offset;
                     state = State::Theirs;
                 } else if marker(content, b'<').is_some() {
-                    // A new start before the old one closed: restart from here.
+                    // A new start before the old one had a separator: restart from here.
                     start = TextRange::new(line_start, line_start + content.len());
                     ours_label = marker(content, b'<').unwrap_or_default().to_string();
                     ours_start = offset;
@@ -103,7 +135,9 @@ pub(crate) fn find_conflicts(text: &str) -> Vec<Conflict> {
                 }
             }
             State::Theirs => {
-                if let Some(label) = marker(content, b'>') {
+                let closer =
+                    marker(content, b'>').map(|l| (l, Closer::Marker)).or_else(|| mangled_closer(content).map(|l| (l, Closer::Mangled)));
+                if let Some((label, closer)) = closer {
                     out.push(Conflict {
                         start_marker: start,
                         ours_label: std::mem::take(&mut ours_label),
@@ -111,11 +145,38 @@ pub(crate) fn find_conflicts(text: &str) -> Vec<Conflict> {
                         ours: TextRange::new(ours_start, ours_end),
                         theirs: TextRange::new(theirs_start, line_start),
                         whole: TextRange::new(start.start, offset),
+                        closer,
                     });
                     state = State::Outside;
+                } else if let Some(label) = marker(content, b'<') {
+                    // A new conflict starts before this one was closed: this one ends here.
+                    out.push(Conflict {
+                        start_marker: start,
+                        ours_label: std::mem::take(&mut ours_label),
+                        theirs_label: String::new(),
+                        ours: TextRange::new(ours_start, ours_end),
+                        theirs: TextRange::new(theirs_start, line_start),
+                        whole: TextRange::new(start.start, line_start),
+                        closer: Closer::Missing,
+                    });
+                    start = TextRange::new(line_start, line_start + content.len());
+                    ours_label = label.to_string();
+                    ours_start = offset;
+                    state = State::Ours;
                 }
             }
         }
+    }
+    if matches!(state, State::Theirs) {
+        out.push(Conflict {
+            start_marker: start,
+            ours_label,
+            theirs_label: String::new(),
+            ours: TextRange::new(ours_start, ours_end),
+            theirs: TextRange::new(theirs_start, text.len()),
+            whole: TextRange::new(start.start, text.len()),
+            closer: Closer::Missing,
+        });
     }
     out
 }
@@ -161,9 +222,29 @@ mod tests {
     }
 
     #[test]
-    fn markers_in_code_fences_or_unclosed_are_not_conflicts() {
+    fn markers_in_code_fences_or_without_separator_are_not_conflicts() {
         assert!(find_conflicts("```\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> x\n```\n").is_empty());
         assert!(find_conflicts("<<<<<<< HEAD\nno end\n").is_empty());
         assert!(find_conflicts("<<<<<<<< eight\n=======\n>>>>>>>\n").is_empty());
+        assert!(find_conflicts("> > > > > > > a quote\n<<<<<<< HEAD\n").is_empty());
+    }
+
+    #[test]
+    fn remnants_with_a_mangled_or_missing_closer_are_conflicts() {
+        let text = "<<<<<<< Updated upstream\n# Ours\n=======\n# Theirs\n> > > > > > > Stashed changes\ntail\n";
+        let c = find_conflicts(text);
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].closer, c[0].theirs_label.as_str()), (Closer::Mangled, "Stashed changes"));
+        assert_eq!(&text[c[0].theirs.start..c[0].theirs.end], "# Theirs\n");
+        assert_eq!(&text[c[0].whole.end..], "tail\n");
+
+        let text = "<<<<<<< HEAD\na\n=======\nb\n<<<<<<< HEAD\nc\n=======\nd\n";
+        let c = find_conflicts(text);
+        assert_eq!(c.iter().map(|c| c.closer).collect::<Vec<_>>(), [Closer::Missing, Closer::Missing]);
+        assert_eq!(&text[c[0].theirs.start..c[0].theirs.end], "b\n");
+        assert_eq!(&text[c[1].theirs.start..c[1].theirs.end], "d\n");
+        let masked = mask_theirs(text, &c);
+        assert_eq!(masked.len(), text.len());
+        assert_eq!(masked.split_whitespace().collect::<Vec<_>>(), ["a", "c"]);
     }
 }
