@@ -25,7 +25,7 @@ const EPOCH_RFC3339: &str = "2026-01-01T00:00:00Z";
 
 /// Every diagnostic code (from the engine's registry); each must have a fixture folder.
 static CODES: std::sync::LazyLock<Vec<&'static str>> =
-    std::sync::LazyLock::new(|| phasegate_engine::Code::ALL.iter().map(|c| c.as_str()).collect());
+    std::sync::LazyLock::new(|| phasegate_engine::Code::all().map(|c| c.as_str()).collect());
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

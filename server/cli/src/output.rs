@@ -203,8 +203,7 @@ fn sarif_result(uri: &str, d: &Diagnostic, start: (u32, u32), end: (u32, u32)) -
 
 fn sarif_log(results: Vec<serde_sarif::sarif::Result>) -> String {
     use serde_sarif::sarif::{MultiformatMessageString, ReportingDescriptor, Run, Sarif, Tool, ToolComponent};
-    let rules: Vec<ReportingDescriptor> = phasegate_engine::Code::ALL
-        .iter()
+    let rules: Vec<ReportingDescriptor> = phasegate_engine::Code::all()
         .map(|c| {
             ReportingDescriptor::builder()
                 .id(c.as_str().to_string())

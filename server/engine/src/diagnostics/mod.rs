@@ -54,51 +54,76 @@ impl Severity {
     }
 }
 
-macro_rules! codes {
-    ($($variant:ident = $name:literal,)*) => {
-        /// A diagnostic's stable code: the kebab-case name of the problem.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Code { $(#[doc = concat!("`", $name, "`")] $variant,)* }
+/// A diagnostic's stable code: the kebab-case name of the problem, one per [`Rule`] of the
+/// registry ([`RULES`]). Compared and hashed by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code(&'static str);
 
-        impl Code {
-            /// Every code, in documentation order.
-            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
-
-            /// The code's kebab-case name.
-            pub fn as_str(self) -> &'static str {
-                match self { $(Code::$variant => $name,)* }
-            }
-
-            /// The code named `name`, if any.
-            pub fn parse(name: &str) -> Option<Code> {
-                match name { $($name => Some(Code::$variant),)* _ => None }
-            }
-        }
-    };
-}
-
-codes! {
-    MissingDeliverable = "missing-deliverable",
-    GateUnmet = "gate-unmet",
-    GateDangling = "gate-dangling",
-    InvalidTransition = "invalid-transition",
-    UnknownState = "unknown-state",
-    DanglingReference = "dangling-reference",
-    DependencyCycle = "dependency-cycle",
-    DuplicateId = "duplicate-id",
-    UnresolvedMarker = "unresolved-marker",
-    MergeConflict = "merge-conflict",
-    InconsistentState = "inconsistent-state",
-    SyntaxError = "syntax-error",
-    DeliverableOutsideWorkspace = "deliverable-outside-workspace",
-    FileSkipped = "file-skipped",
-    InvalidConfig = "invalid-config",
+/// The generic conventions' codes, by name (framework rules name theirs in their own modules).
+#[allow(non_upper_case_globals)]
+impl Code {
+    /// `missing-deliverable`
+    pub const MissingDeliverable: Code = Code("missing-deliverable");
+    /// `gate-unmet`
+    pub const GateUnmet: Code = Code("gate-unmet");
+    /// `gate-dangling`
+    pub const GateDangling: Code = Code("gate-dangling");
+    /// `invalid-transition`
+    pub const InvalidTransition: Code = Code("invalid-transition");
+    /// `unknown-state`
+    pub const UnknownState: Code = Code("unknown-state");
+    /// `dangling-reference`
+    pub const DanglingReference: Code = Code("dangling-reference");
+    /// `dependency-cycle`
+    pub const DependencyCycle: Code = Code("dependency-cycle");
+    /// `duplicate-id`
+    pub const DuplicateId: Code = Code("duplicate-id");
+    /// `unresolved-marker`
+    pub const UnresolvedMarker: Code = Code("unresolved-marker");
+    /// `merge-conflict`
+    pub const MergeConflict: Code = Code("merge-conflict");
+    /// `inconsistent-state`
+    pub const InconsistentState: Code = Code("inconsistent-state");
+    /// `syntax-error`
+    pub const SyntaxError: Code = Code("syntax-error");
+    /// `deliverable-outside-workspace`
+    pub const DeliverableOutsideWorkspace: Code = Code("deliverable-outside-workspace");
+    /// `file-skipped`
+    pub const FileSkipped: Code = Code("file-skipped");
+    /// `invalid-config`
+    pub const InvalidConfig: Code = Code("invalid-config");
 }
 
 impl Code {
+    /// A code named `name`; only rule modules make them (the registry test checks each is
+    /// registered once).
+    pub(crate) const fn new(name: &'static str) -> Code {
+        Code(name)
+    }
+
+    /// Every code, in documentation order (the order of [`RULES`]).
+    pub fn all() -> impl Iterator<Item = Code> {
+        RULES.iter().map(|r| r.doc.code)
+    }
+
+    /// The code's kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+
+    /// The registered code named `name`, if any.
+    pub fn parse(name: &str) -> Option<Code> {
+        RULES.iter().find(|r| r.doc.code.0 == name).map(|r| r.doc.code)
+    }
+
+    /// The code's rule in the registry.
+    pub fn rule(self) -> &'static Rule {
+        RULES.iter().find(|r| r.doc.code == self).unwrap_or(&RULES[0])
+    }
+
     /// The code's documentation entry.
     pub fn doc(self) -> &'static Doc {
-        DOCS.iter().find(|d| d.code == self).unwrap_or(&DOCS[0])
+        &self.rule().doc
     }
 }
 
@@ -115,23 +140,51 @@ pub struct Doc {
     pub fix: &'static str,
 }
 
-/// Every code's documentation, in [`Code::ALL`] order.
-pub static DOCS: &[Doc] = &[
-    deliverables::DOC,
-    gates::DOC_UNMET,
-    gates::DOC_DANGLING,
-    transitions::DOC,
-    states::DOC,
-    references::DOC,
-    cycles::DOC,
-    duplicates::DOC,
-    markers::DOC,
-    conflicts::DOC,
-    state_consistency::DOC,
-    syntax::DOC,
-    deliverables::DOC_OUTSIDE,
-    syntax::DOC_SKIPPED,
-    syntax::DOC_CONFIG,
+/// One rule of the registry: a code's documentation, the framework it belongs to, and the
+/// source its facts come from.
+#[derive(Debug)]
+pub struct Rule {
+    /// The code, its default severity, when it fires and what to do.
+    pub doc: Doc,
+    /// The framework's id ([`crate::frameworks::FRAMEWORKS`]); `None` for the generic
+    /// conventions, which apply everywhere. A framework's rules run only where it is on.
+    pub framework: Option<&'static str>,
+    /// Where the rule's facts come from: the framework's template, command or validator (a path
+    /// in its repository), or phasegate's own documentation for the generic conventions.
+    pub source: &'static str,
+}
+
+impl Rule {
+    /// A rule of the generic conventions (docs/conventions.md, docs/formats.md).
+    const fn generic(doc: Doc) -> Rule {
+        Rule { doc, framework: None, source: "docs/conventions.md, docs/formats.md" }
+    }
+
+    /// A diagnostic of this rule at its default severity.
+    pub(crate) fn at(&self, path: &str, range: TextRange, message: String) -> Diagnostic {
+        Diagnostic::new(self.doc.code, self.doc.severity, path, range, message)
+    }
+}
+
+/// The registry: every rule, generic ones first, then each framework's, in documentation order.
+/// `docs/diagnostics.md`, the VS Code extension's `phasegate.severity` setting and the test code
+/// lists are generated from it (tests below).
+pub static RULES: &[Rule] = &[
+    Rule::generic(deliverables::DOC),
+    Rule::generic(gates::DOC_UNMET),
+    Rule::generic(gates::DOC_DANGLING),
+    Rule::generic(transitions::DOC),
+    Rule::generic(states::DOC),
+    Rule::generic(references::DOC),
+    Rule::generic(cycles::DOC),
+    Rule::generic(duplicates::DOC),
+    Rule::generic(markers::DOC),
+    Rule::generic(conflicts::DOC),
+    Rule::generic(state_consistency::DOC),
+    Rule::generic(syntax::DOC),
+    Rule::generic(deliverables::DOC_OUTSIDE),
+    Rule::generic(syntax::DOC_SKIPPED),
+    Rule::generic(syntax::DOC_CONFIG),
 ];
 
 /// Another place a diagnostic relates to.
@@ -201,21 +254,31 @@ pub(crate) fn collect(ctx: &Context<'_>) -> Vec<Diagnostic> {
     out
 }
 
-/// Renders `docs/diagnostics.md`.
+/// Renders `docs/diagnostics.md`: a table of every code, then each rule grouped by framework.
 pub fn render_docs() -> String {
     let mut s = String::from(
-        "# Diagnostics\n\n<!-- Generated from server/engine/src/diagnostics/*.rs by `UPDATE_EXPECT=1 cargo test -p phasegate-engine docs`; do not edit. -->\n\n\
+        "# Diagnostics\n\n<!-- Generated from the rule registry (server/engine/src/diagnostics/mod.rs) by `UPDATE_EXPECT=1 cargo test -p phasegate-engine docs`; do not edit. -->\n\n\
          Every diagnostic has a stable code. Change a code's severity, or turn it off, with the `severity` setting \
-         (docs/lsp.md) or `phasegate check --severity CODE=LEVEL`.\n\n| code | default severity |\n|---|---|\n",
+         (docs/lsp.md), `[severity]` in `phasegate.toml` (docs/projects.md) or `phasegate check --severity CODE=LEVEL`. \
+         A framework's rules run only in projects where that framework is on (docs/projects.md).\n\n| code | group | default severity |\n|---|---|---|\n",
     );
-    for d in DOCS {
-        s.push_str(&format!("| [`{0}`](#{0}) | {1} |\n", d.code.as_str(), d.severity.as_str()));
+    let group = |r: &Rule| r.framework.and_then(crate::frameworks::by_id).map_or("generic", |f| f.name);
+    for r in RULES {
+        s.push_str(&format!("| [`{0}`](#{0}) | {1} | {2} |\n", r.doc.code.as_str(), group(r), r.doc.severity.as_str()));
     }
-    for d in DOCS {
+    let mut last_group = "";
+    for r in RULES {
+        let g = group(r);
+        if g != last_group {
+            s.push_str(&format!("\n## {}\n", if g == "generic" { "Generic conventions" } else { g }));
+            last_group = g;
+        }
+        let d = &r.doc;
         s.push_str(&format!(
-            "\n## {}\n\nSeverity: {}.\n\n**When**: {}\n\n**Fix**: {}\n",
+            "\n### {}\n\nSeverity: {}. Source: {}.\n\n**When**: {}\n\n**Fix**: {}\n",
             d.code.as_str(),
             d.severity.as_str(),
+            r.source,
             d.when,
             d.fix
         ));
@@ -283,10 +346,47 @@ mod tests {
     }
 
     #[test]
-    fn every_code_has_one_doc() {
-        for code in super::Code::ALL {
-            assert_eq!(super::DOCS.iter().filter(|d| d.code == *code).count(), 1, "{}", code.as_str());
-            assert_eq!(super::Code::parse(code.as_str()), Some(*code));
+    fn every_code_is_registered_once_in_kebab_case() {
+        for code in super::Code::all() {
+            let name = code.as_str();
+            assert_eq!(super::RULES.iter().filter(|r| r.doc.code == code).count(), 1, "{name}");
+            assert_eq!(super::Code::parse(name), Some(code));
+            assert!(
+                !name.is_empty()
+                    && name.split('-').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+                "{name}"
+            );
         }
+        for r in super::RULES {
+            assert!(r.framework.is_none_or(|f| crate::frameworks::by_id(f).is_some()), "{}: unknown framework", r.doc.code.as_str());
+            assert!(!r.source.is_empty() && !r.doc.when.is_empty() && !r.doc.fix.is_empty(), "{}", r.doc.code.as_str());
+        }
+    }
+
+    /// The VS Code extension's `phasegate.severity` setting offers exactly the registry's codes,
+    /// each described by its rule (regenerated with `UPDATE_EXPECT=1`).
+    #[test]
+    fn vscode_severity_setting() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../editors/vscode/package.json");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        let mut properties = serde_json::Map::new();
+        for r in super::RULES {
+            properties.insert(
+                r.doc.code.as_str().to_string(),
+                serde_json::json!({
+                    "type": "string",
+                    "enum": ["error", "warning", "information", "hint", "off"],
+                    "markdownDescription": format!("Default: `{}`. {}", r.doc.severity.as_str(), r.doc.when),
+                }),
+            );
+        }
+        let setting = json
+            .pointer_mut("/contributes/configuration/properties/phasegate.severity")
+            .unwrap_or_else(|| panic!("package.json has no phasegate.severity setting"));
+        setting["properties"] = serde_json::Value::Object(properties);
+        let mut expected = serde_json::to_string_pretty(&json).unwrap_or_default();
+        expected.push('\n');
+        expect_test::expect_file![path].assert_eq(&expected);
     }
 }
