@@ -2,6 +2,7 @@
 //! (LSP). One test binary for all of them, to keep link times down.
 
 mod cli;
+mod drift;
 mod lsp;
 mod projects;
 mod safety;

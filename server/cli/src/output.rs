@@ -83,7 +83,7 @@ fn human_position(ws: &Workspace, path: &str, offset: usize) -> (usize, usize, S
     let text = ws.text(path).unwrap_or("");
     let Some(index) = ws.line_index(path) else { return (1, 1, String::new()) };
     let pos = index.position(offset, PositionEncoding::Utf8);
-    let line = index.line_range(pos.line, text).unwrap_or_default();
+    let line = index.line_range(pos.line).unwrap_or_default();
     // Tabs are shown as four spaces, so columns count them as four.
     let col =
         text.get(line.start..offset.min(line.end).max(line.start)).map_or(0, |s| s.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum());

@@ -66,6 +66,9 @@ struct Step {
     content: String,
     /// For an edit, the text the change was computed from (the file must still hold it).
     expected: Option<String>,
+    /// The file starts with a UTF-8 byte-order mark, which the engine's text leaves out: it is
+    /// written back.
+    bom: bool,
 }
 
 /// A change whose every target passed the safety check, ready to be written.
@@ -74,8 +77,9 @@ pub(crate) struct Plan {
 }
 
 /// The content of the regular file at `path`, read through one open file (a FIFO or device
-/// swapped in since the check is not read).
-fn read_regular(path: &Path) -> Result<String, Failure> {
+/// swapped in since the check is not read), without its UTF-8 byte-order mark (as the engine
+/// sees it), and whether it had one.
+fn read_regular(path: &Path) -> Result<(String, bool), Failure> {
     let io = |e: std::io::Error| Failure::Io(format!("{}: {e}", path.display()));
     let mut file = std::fs::File::open(path).map_err(io)?;
     if !file.metadata().map_err(io)?.is_file() {
@@ -83,7 +87,11 @@ fn read_regular(path: &Path) -> Result<String, Failure> {
     }
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes).map_err(io)?;
-    String::from_utf8(bytes).map_err(|_| Failure::Refused(format!("`{}` is not UTF-8 text", path.display())))
+    let text = String::from_utf8(bytes).map_err(|_| Failure::Refused(format!("`{}` is not UTF-8 text", path.display())))?;
+    Ok(match text.strip_prefix(phasegate_engine::BOM) {
+        Some(rest) => (rest.to_string(), true),
+        None => (text, false),
+    })
 }
 
 fn vet(root: &Path, rel: &str, access: Access) -> Result<PathBuf, Failure> {
@@ -100,18 +108,19 @@ pub(crate) fn plan(root: &Path, ws: &Workspace, change: &WorkspaceChange) -> Res
             FileChange::Edit { path, edits } => {
                 let target = vet(root, path, Access::Edit)?;
                 let seen = ws.text(path).unwrap_or("");
-                if read_regular(&target)? != seen {
+                let (on_disk, bom) = read_regular(&target)?;
+                if on_disk != seen {
                     return Err(Failure::Refused(format!("`{path}` changed while phasegate ran; run it again")));
                 }
                 let content = edited(seen, edits).map_err(Failure::Io)?;
-                steps.push(Step { rel: path.clone(), content, expected: Some(seen.to_string()) });
+                steps.push(Step { rel: path.clone(), content, expected: Some(seen.to_string()), bom });
             }
             FileChange::Create { path, content } => {
                 vet(root, path, Access::Create)?;
                 if steps.iter().any(|s| s.rel == *path) {
                     return Err(Failure::Refused(format!("`{path}` is created twice by one change")));
                 }
-                steps.push(Step { rel: path.clone(), content: content.clone(), expected: None });
+                steps.push(Step { rel: path.clone(), content: content.clone(), expected: None, bom: false });
             }
         }
     }
@@ -127,11 +136,14 @@ fn sync_folder(dir: &Path) {
 
 /// Replaces the file at `target` (an existing regular file, resolved) with `content`, keeping
 /// its permissions, if it still holds `expected`.
-fn replace(root: &Path, rel: &str, target: &Path, content: &str, expected: &str) -> Result<(), Failure> {
+fn replace(root: &Path, rel: &str, target: &Path, step: &Step, expected: &str) -> Result<(), Failure> {
     let io = |e: std::io::Error| Failure::Io(format!("{}: {e}", target.display()));
     let dir = target.parent().ok_or_else(|| Failure::Io(format!("{}: no parent folder", target.display())))?;
     let mut tmp = tempfile::Builder::new().prefix(".phasegate-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
-    tmp.write_all(content.as_bytes()).map_err(io)?;
+    if step.bom {
+        tmp.write_all(phasegate_engine::BOM.to_string().as_bytes()).map_err(io)?;
+    }
+    tmp.write_all(step.content.as_bytes()).map_err(io)?;
     let permissions = std::fs::metadata(target).map_err(io)?.permissions();
     tmp.as_file().set_permissions(permissions).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
@@ -139,7 +151,7 @@ fn replace(root: &Path, rel: &str, target: &Path, content: &str, expected: &str)
     if vet(root, rel, Access::Edit)? != target {
         return Err(Failure::Refused(format!("`{rel}` changed while phasegate ran; run it again")));
     }
-    if read_regular(target)? != expected {
+    if read_regular(target)? != (expected.to_string(), step.bom) {
         return Err(Failure::Refused(format!("`{rel}` changed while phasegate ran; run it again")));
     }
     tmp.persist(target).map_err(|e| io(e.error))?;
@@ -188,9 +200,7 @@ pub(crate) fn commit(root: &Path, plan: Plan) -> (Vec<String>, Result<(), Failur
     let mut written = Vec::new();
     for step in plan.steps {
         let result = match &step.expected {
-            Some(expected) => {
-                vet(root, &step.rel, Access::Edit).and_then(|target| replace(root, &step.rel, &target, &step.content, expected))
-            }
+            Some(expected) => vet(root, &step.rel, Access::Edit).and_then(|target| replace(root, &step.rel, &target, &step, expected)),
             None => create(root, &step.rel, &step.content),
         };
         if let Err(e) = result {

@@ -495,14 +495,15 @@ fn yaml_advance(text: &str, run: &RunRef<'_>, from: &str, to: Option<&str>, now:
     let t = tree::parse_yaml(text, 0).map_err(|e| refuse(format!("`{}` does not parse: {}", run.file.path, e.message)))?;
     let root = t.root.ok_or_else(|| refuse("empty state file"))?;
     let mut edits = Vec::new();
-    // Text appended at the end goes on a line of its own.
-    let prefix = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
-    let line_end = |at: usize| text[at.min(text.len())..].find('\n').map_or(text.len(), |i| at + i);
+    // New lines use the file's own line break; text appended at the end goes on a line of its own.
+    let nl = crate::text::line_break_of(text);
+    let prefix = if text.is_empty() || text.ends_with(['\n', '\r']) { "" } else { nl };
+    let line_end = |at: usize| crate::text::line_end(text, at);
     let Some(to) = to else {
         // Completing: set `status: completed`.
         match t.get(root, "status") {
             Some(s) if !t.is_null(s) => edits.push(TextEdit { range: t.range(s), new_text: "completed".into() }),
-            _ => edits.push(TextEdit { range: TextRange::empty(text.len()), new_text: format!("{prefix}status: completed\n") }),
+            _ => edits.push(TextEdit { range: TextRange::empty(text.len()), new_text: format!("{prefix}status: completed{nl}") }),
         }
         return Ok(edits);
     };
@@ -523,9 +524,9 @@ fn yaml_advance(text: &str, run: &RunRef<'_>, from: &str, to: Option<&str>, now:
         Some((_, h)) if let (Some(&first), Some(&last)) = (t.items(h).first(), t.items(h).last()) => {
             // Block sequence: a new item after the last one, indented like the first.
             let first = t.range(first);
-            let line_start = text[..first.start].rfind('\n').map_or(0, |i| i + 1);
+            let line_start = text[..first.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
             let indent: String = text[line_start..first.start].chars().take_while(|c| *c == ' ').collect();
-            edits.push(TextEdit { range: TextRange::empty(line_end(t.range(last).end)), new_text: format!("\n{indent}- {entry}") });
+            edits.push(TextEdit { range: TextRange::empty(line_end(t.range(last).end)), new_text: format!("{nl}{indent}- {entry}") });
         }
         Some((k, _)) => {
             // `history:` with no list yet.
@@ -534,7 +535,7 @@ fn yaml_advance(text: &str, run: &RunRef<'_>, from: &str, to: Option<&str>, now:
             edits.push(TextEdit { range: TextRange::new(colon, line_end(colon)), new_text: format!(" [{entry}]") });
         }
         None => {
-            edits.push(TextEdit { range: TextRange::empty(text.len()), new_text: format!("{prefix}history:\n  - {entry}\n") });
+            edits.push(TextEdit { range: TextRange::empty(text.len()), new_text: format!("{prefix}history:{nl}  - {entry}{nl}") });
         }
     }
     edits.sort_by_key(|e| e.range);

@@ -13,6 +13,12 @@ use crate::text::{LineIndex, TextRange};
 /// their content is not analysed (`file-skipped`).
 pub const MAX_TEXT_BYTES: usize = 8 * 1024 * 1024;
 
+/// How many leading bytes are searched for a NUL byte to call a file binary (8 KiB, as git does).
+const BINARY_PROBE: usize = 8192;
+
+/// The UTF-8 byte-order mark, dropped from the start of a text before analysis.
+pub const BOM: char = '\u{FEFF}';
+
 /// How a file's content reaches the engine.
 #[derive(Clone, Debug)]
 pub enum FileInput {
@@ -207,7 +213,16 @@ impl FileFacts {
                 }
                 return facts;
             }
-            FileInput::Text(text) => text,
+            FileInput::Text(text) => {
+                // Editor text and file content are judged alike: NUL bytes early on mean binary.
+                if text.as_bytes()[..text.len().min(BINARY_PROBE)].contains(&0) {
+                    facts.len = text.len() as u64;
+                    facts.blank = false;
+                    facts.skipped = Some(Skipped::Binary);
+                    return facts;
+                }
+                text
+            }
             FileInput::Bytes(bytes) if kind == FileKind::Other => {
                 facts.len = bytes.len() as u64;
                 facts.blank = bytes.iter().all(u8::is_ascii_whitespace);
@@ -226,7 +241,7 @@ impl FileFacts {
                         facts.skipped = Some(Skipped::BadUtf16);
                         return facts;
                     }
-                    None if bytes[..bytes.len().min(8192)].contains(&0) => {
+                    None if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) => {
                         facts.skipped = Some(Skipped::Binary);
                         return facts;
                     }
@@ -243,6 +258,12 @@ impl FileFacts {
                     },
                 }
             }
+        };
+        // A UTF-8 byte-order mark is not part of the text, as editors present it: positions count
+        // from the first character after it (advance puts it back when it rewrites the file).
+        let text = match text.strip_prefix(BOM) {
+            Some(rest) => rest.to_string(),
+            None => text,
         };
         facts.len = text.len() as u64;
         facts.blank = text.trim().is_empty();

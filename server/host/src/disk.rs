@@ -123,7 +123,11 @@ pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String
                     // are not followed, and a dangling symlink leads to no file.
                     let is_symlink = e.file_type().is_some_and(|t| t.is_symlink());
                     let is_file = e.file_type().is_some_and(|t| t.is_file() || (is_symlink && e.path().is_file()));
-                    if is_file && let Some(rel) = relative(root, e.path()) {
+                    if is_file && e.path().to_str().is_none() {
+                        // No workspace-relative path can name it (paths are UTF-8 strings).
+                        let message = format!("{}: the file name is not valid UTF-8; skipped", e.path().display());
+                        found.lock().unwrap_or_else(|p| p.into_inner()).1.push(message);
+                    } else if is_file && let Some(rel) = relative(root, e.path()) {
                         let mut found = found.lock().unwrap_or_else(|p| p.into_inner());
                         if is_symlink && !resolves_inside(root_real, e.path()) {
                             found.1.push(format!("{}: a symlink to a file outside the workspace root; not read", e.path().display()));

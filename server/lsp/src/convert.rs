@@ -74,24 +74,30 @@ fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-/// An engine diagnostic of `project` → an LSP diagnostic; `None` when its file has no text
-/// (cannot happen for files with diagnostics, but never panics).
+/// The LSP range of byte range `r` in the file at `path` of `project`; the start of the file
+/// for a file whose content was not read (binary, over the size limit), as the CLI reports it.
+fn file_range(session: &Session, project: &Project, path: &str, r: TextRange) -> lsp::Range {
+    match project.ws.line_index(path) {
+        Some(index) => range(index, r, session.encoding),
+        None => lsp::Range::default(),
+    }
+}
+
+/// An engine diagnostic of `project` → an LSP diagnostic; `None` when its path has no URI.
 pub(crate) fn diagnostic(session: &Session, project: &Project, d: &Diagnostic) -> Option<lsp::Diagnostic> {
     let root = project.root.as_path();
-    let index = project.ws.line_index(&d.path)?;
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
         .filter_map(|r| {
-            let idx = project.ws.line_index(&r.path)?;
             Some(lsp::DiagnosticRelatedInformation {
-                location: lsp::Location::new(uri(root, &r.path)?, range(idx, r.range, session.encoding)),
+                location: lsp::Location::new(uri(root, &r.path)?, file_range(session, project, &r.path, r.range)),
                 message: r.message.clone(),
             })
         })
         .collect();
     Some(lsp::Diagnostic {
-        range: range(index, d.range, session.encoding),
+        range: file_range(session, project, &d.path, d.range),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
         code_description: None,

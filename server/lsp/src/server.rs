@@ -63,12 +63,8 @@ impl Backend {
             let list = s
                 .push_changes()
                 .into_iter()
-                .filter_map(|(path, project, diags)| {
+                .filter_map(|(path, items)| {
                     let uri = lsp::Uri::from_file_path(&path)?;
-                    let items: Vec<lsp::Diagnostic> = match project {
-                        Some(i) => diags.iter().filter_map(|d| convert::diagnostic(s, &s.projects[i], d)).collect(),
-                        None => Vec::new(),
-                    };
                     let version = s.open.get(&path).map(|d| d.version);
                     Some((uri, items, version))
                 })

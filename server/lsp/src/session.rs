@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use phasegate_engine::{Diagnostic, FileInput, PositionEncoding, Workspace};
 use ropey::Rope;
 use serde::{Deserialize, Serialize};
+use tower_lsp_server::ls_types as lsp;
 
 use phasegate_host::disk::Filter;
 
@@ -89,8 +90,10 @@ pub(crate) struct Project {
     pub ws: Workspace,
     /// Diagnostics from the last analysis, by project-relative path.
     pub diagnostics: BTreeMap<String, Vec<Diagnostic>>,
-    /// What was last pushed, by project-relative path (push mode only).
-    pub published: BTreeMap<String, Vec<Diagnostic>>,
+    /// What was last pushed, by project-relative path (push mode only), as the client holds it:
+    /// in positions, so an edit that moves a diagnostic's line or column without changing its
+    /// byte offsets (lines joined above it, `é` replaced by `ab` before it) is pushed again.
+    pub published: BTreeMap<String, Vec<lsp::Diagnostic>>,
 }
 
 impl Project {
@@ -225,21 +228,23 @@ impl Session {
         Some((p, p.diagnostics.get(&rel).map_or(&[][..], Vec::as_slice)))
     }
 
-    /// Files whose diagnostics differ from what was last pushed (including files that now have
-    /// none), as absolute paths with their project and new lists; updates the record of what was
-    /// pushed.
-    pub(crate) fn push_changes(&mut self) -> Vec<(PathBuf, Option<usize>, Vec<Diagnostic>)> {
-        let mut out: Vec<(PathBuf, Option<usize>, Vec<Diagnostic>)> = Vec::new();
+    /// Files whose diagnostics, converted to LSP positions, differ from what was last pushed
+    /// (including files that now have none), as absolute paths with their new lists; updates the
+    /// record of what was pushed.
+    pub(crate) fn push_changes(&mut self) -> Vec<(PathBuf, Vec<lsp::Diagnostic>)> {
+        let mut out: Vec<(PathBuf, Vec<lsp::Diagnostic>)> = Vec::new();
         for path in std::mem::take(&mut self.orphans) {
             if self.locate(&path).is_none_or(|(i, rel)| !self.projects[i].published.contains_key(&rel)) {
-                out.push((path, None, Vec::new()));
+                out.push((path, Vec::new()));
             }
         }
-        for (i, p) in self.projects.iter_mut().enumerate() {
+        for i in 0..self.projects.len() {
+            let p = &self.projects[i];
             let mut changed = Vec::new();
             for (path, list) in &p.diagnostics {
-                if p.published.get(path) != Some(list) {
-                    changed.push((path.clone(), list.clone()));
+                let items: Vec<lsp::Diagnostic> = list.iter().filter_map(|d| crate::convert::diagnostic(self, p, d)).collect();
+                if p.published.get(path) != Some(&items) {
+                    changed.push((path.clone(), items));
                 }
             }
             for path in p.published.keys() {
@@ -247,14 +252,15 @@ impl Session {
                     changed.push((path.clone(), Vec::new()));
                 }
             }
-            for (path, list) in &changed {
-                if list.is_empty() {
+            let p = &mut self.projects[i];
+            for (path, items) in &changed {
+                if items.is_empty() {
                     p.published.remove(path);
                 } else {
-                    p.published.insert(path.clone(), list.clone());
+                    p.published.insert(path.clone(), items.clone());
                 }
             }
-            out.extend(changed.into_iter().map(|(path, list)| (p.root.join(path), Some(i), list)));
+            out.extend(changed.into_iter().map(|(path, items)| (p.root.join(path), items)));
         }
         out
     }

@@ -84,7 +84,7 @@ pub(crate) fn owned(path: &str, text: &str) -> bool {
     if by_name {
         return true;
     }
-    let top_level = |key: &str| text.lines().any(|l| l.starts_with(key) && l[key.len()..].starts_with(':'));
+    let top_level = |key: &str| crate::text::lines(text).any(|l| l.starts_with(key) && l[key.len()..].starts_with(':'));
     let json_key = |key: &str| text.contains(&format!("\"{key}\""));
     if name.ends_with(".json") {
         json_key("orchestrator_name") || json_key("workflow_id") || (json_key("workflow") && json_key("current"))

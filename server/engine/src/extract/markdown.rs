@@ -295,7 +295,7 @@ fn blank_front_matter(view: &str, fm: frontmatter::FrontMatter) -> String {
 /// prefilter, so plain docs skip the outline; a false "yes" only costs the full reading.
 fn could_declare_workflow(text: &str) -> bool {
     let starts_with = |b: &[u8], word: &[u8]| b.len() >= word.len() && b[..word.len()].eq_ignore_ascii_case(word);
-    for line in text.lines() {
+    for line in crate::text::lines(text) {
         // Headings and labels start their line, after `#`, `*`, `>` and blanks.
         let l = line.trim_start_matches(['#', '*', '>', ' ', '\t']);
         let b = l.as_bytes();
@@ -415,7 +415,7 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     // unless a phase heading or a state machine could be there.
     let could_be_workflow = blocks.iter().any(|b| match &b.kind {
         BlockKind::Heading { .. } => phase_heading(&b.text).is_some(),
-        BlockKind::Paragraph => b.text.lines().any(|l| l.trim().eq_ignore_ascii_case("transitions:")),
+        BlockKind::Paragraph => crate::text::lines(&b.text).any(|l| l.trim().eq_ignore_ascii_case("transitions:")),
         BlockKind::Code { .. } => b.text.contains('→') || b.text.contains("->"),
         BlockKind::Item { .. } => false,
     });
@@ -527,7 +527,7 @@ fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
         // Read `implements:` / `depends_on:` on every line of the block's own text.
         let own = TextRange::new(b.range.start, b.content.end.max(b.range.end));
         let block_text = &text[own.start.min(text.len())..own.end.min(text.len())];
-        for (line_offset, line) in block_text.split_inclusive('\n').scan(0, |acc, l| {
+        for (line_offset, line) in crate::text::lines_inclusive(block_text).scan(0, |acc, l| {
             let at = *acc;
             *acc += l.len();
             Some((at, l))
@@ -630,7 +630,7 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
             }
             BlockKind::Paragraph => {
                 mode = ListMode::None;
-                for line in b.text.lines() {
+                for line in crate::text::lines(&b.text) {
                     let trimmed = line.trim();
                     let lower = trimmed.to_ascii_lowercase();
                     if is_deliverables_label(trimmed) {
@@ -650,7 +650,7 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
                     } else if lower.starts_with("gate check:") {
                         if let Some((i, _)) = current {
                             let range = locate(text, b.range, "Gate", 0).map_or(b.range, |r| {
-                                let line_end = text[r.start..b.range.end].find('\n').map_or(b.range.end, |e| r.start + e);
+                                let line_end = crate::text::line_end(&text[..b.range.end.min(text.len())], r.start);
                                 TextRange::new(r.start, line_end)
                             });
                             let phase = &mut wf.phases[i];
@@ -847,7 +847,7 @@ fn read_arrow_diagram(text: &str, block: &Block, sm: &mut StateMachine) {
     let mut last_from: Option<Option<String>> = None;
     let mut offset = block.content.start;
     let code = &text[block.content.start.min(text.len())..block.content.end.min(text.len())];
-    for line in code.split_inclusive('\n') {
+    for line in crate::text::lines_inclusive(code) {
         let line_start = offset;
         offset += line.len();
         let content = line.trim_end();

@@ -84,7 +84,7 @@ pub(crate) fn find_conflicts(text: &str) -> Vec<Conflict> {
     let mut theirs_start = 0;
     let mut in_fence: Option<(u8, usize)> = None;
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for line in crate::text::lines_inclusive(text) {
         let line_start = offset;
         offset += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
@@ -246,5 +246,13 @@ mod tests {
         let masked = mask_theirs(text, &c);
         assert_eq!(masked.len(), text.len());
         assert_eq!(masked.split_whitespace().collect::<Vec<_>>(), ["a", "c"]);
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let text = "<<<<<<< HEAD\r# Ours\r=======\r# Theirs\r>>>>>>> x\rtail\r";
+        let conflicts = find_conflicts(text);
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(&text[conflicts[0].theirs.start..conflicts[0].theirs.end], "# Theirs\r");
     }
 }

@@ -17,7 +17,7 @@ pub(crate) struct FrontMatter {
 /// before its front matter).
 pub(crate) fn find(text: &str) -> Option<FrontMatter> {
     let mut offset = 0;
-    let mut lines = text.split_inclusive('\n');
+    let mut lines = crate::text::lines_inclusive(text);
     let open_start;
     loop {
         let line = lines.next()?;
@@ -57,5 +57,13 @@ mod tests {
         assert!(find("\n---\nname: x\n---\n").is_none());
         assert!(find("# T\n---\n").is_none());
         assert!(find("---\nunclosed: 1\n").is_none());
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let text = "---\rname: x\r---\r# T\r";
+        let fm = find(text).unwrap_or_else(|| panic!("front matter"));
+        assert_eq!(&text[fm.yaml.start..fm.yaml.end], "name: x\r");
+        assert_eq!(&text[fm.whole.end..], "# T\r");
     }
 }

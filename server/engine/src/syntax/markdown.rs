@@ -49,7 +49,7 @@ fn trim_line(text: &str, range: std::ops::Range<usize>) -> TextRange {
 
 fn first_line(text: &str, start: usize, end: usize) -> TextRange {
     let slice = &text[start.min(text.len())..end.min(text.len())];
-    let line_end = slice.find('\n').map_or(end, |i| start + i);
+    let line_end = crate::text::line_end(slice, 0) + start;
     trim_line(text, start..line_end)
 }
 
