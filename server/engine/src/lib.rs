@@ -15,6 +15,7 @@ pub mod model;
 pub(crate) mod paths;
 #[cfg(test)]
 mod seeds;
+pub(crate) mod state;
 pub(crate) mod syntax;
 pub mod text;
 mod workspace;

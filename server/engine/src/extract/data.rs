@@ -3,7 +3,7 @@
 
 use crate::extract::definition;
 use crate::facts::{FileFacts, FileKind};
-use crate::model::{GateResult, HistoryEntry, Named, Progress, Run, StateFormat};
+use crate::model::{GateResult, Named};
 use crate::paths;
 use crate::syntax::tree::{self, NodeId, Tree};
 
@@ -55,9 +55,9 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     let stem = paths::file_stem(&facts.path).to_string();
     let has = |k: &str| t.get(root, k).is_some();
     if has("orchestrator_name") {
-        facts.runs.push(orchestrator_run(&t, root));
+        facts.runs.push(crate::state::orchestrator::read(&t, root));
     } else if has("workflow") && (has("current") || has("history")) && !has("phases") {
-        facts.runs.push(yaml_run(&t, root));
+        facts.runs.push(crate::state::yaml::read(&t, root));
     } else if name.ends_with(".workflow.yaml")
         || name.ends_with(".workflow.yml")
         || name.ends_with(".workflow.json")
@@ -96,7 +96,7 @@ pub(crate) fn owned(path: &str, text: &str) -> bool {
     }
 }
 
-fn named(t: &Tree, n: NodeId) -> Option<Named> {
+pub(crate) fn named(t: &Tree, n: NodeId) -> Option<Named> {
     let s = t.str(n)?.trim();
     (!s.is_empty()).then(|| Named::new(s, t.range(n)))
 }
@@ -107,7 +107,7 @@ fn is_pass(s: &str) -> bool {
 
 /// `gates:` as a mapping (`review: passed`, `review: {result: passed}`) or a list of
 /// `{name, result}`.
-fn gate_results(t: &Tree, g: NodeId) -> Vec<GateResult> {
+pub(crate) fn gate_results(t: &Tree, g: NodeId) -> Vec<GateResult> {
     let mut out = Vec::new();
     for &(k, v) in t.entries(g) {
         let Some(name) = named(t, k) else { continue };
@@ -120,64 +120,4 @@ fn gate_results(t: &Tree, g: NodeId) -> Vec<GateResult> {
         out.push(GateResult { name, passed: value.is_some_and(is_pass) });
     }
     out
-}
-
-fn yaml_run(t: &Tree, root: NodeId) -> Run {
-    let workflow = t.get(root, "workflow").and_then(|n| named(t, n)).unwrap_or_else(|| Named::new("", t.range(root)));
-    let history = t
-        .get(root, "history")
-        .map(|h| {
-            t.items(h)
-                .iter()
-                .filter_map(|&e| {
-                    let to = named(t, t.get(e, "to")?)?;
-                    Some(HistoryEntry {
-                        from: t.get(e, "from").and_then(|n| named(t, n)),
-                        to,
-                        at: t.get(e, "at").and_then(|n| t.str(n)).map(str::to_string),
-                        range: t.range(e),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Run {
-        format: StateFormat::Yaml,
-        workflow,
-        current: t.get(root, "current").and_then(|n| named(t, n)),
-        status: t.get(root, "status").and_then(|n| named(t, n)),
-        completed: Vec::new(),
-        pending: Vec::new(),
-        history,
-        gates: t.get(root, "gates").map(|g| gate_results(t, g)).unwrap_or_default(),
-        progress: None,
-    }
-}
-
-fn orchestrator_run(t: &Tree, root: NodeId) -> Run {
-    let workflow = t.get(root, "orchestrator_name").and_then(|n| named(t, n)).unwrap_or_else(|| Named::new("", t.range(root)));
-    let item_name = |n: NodeId| named(t, n).or_else(|| t.get(n, "name").and_then(|x| named(t, x)));
-    let list = |key: &str| -> Vec<Named> {
-        t.get(root, key).map(|l| t.items(l).iter().filter_map(|&i| item_name(i)).collect()).unwrap_or_default()
-    };
-    let current = t.get(root, "current_sub_workflow").filter(|n| !t.is_null(*n)).and_then(item_name);
-    let progress = t.get(root, "overall_progress").map(|p| {
-        let num = |k: &str| t.get(p, k).and_then(|n| Some((t.str(n)?.trim().parse::<f64>().ok()?, t.range(n))));
-        Progress {
-            completed: num("completed").map(|(v, r)| (v as u64, r)),
-            total: num("total").map(|(v, r)| (v as u64, r)),
-            percentage: num("percentage"),
-        }
-    });
-    Run {
-        format: StateFormat::OrchestratorJson,
-        workflow,
-        current,
-        status: t.get(root, "current_status").and_then(|n| named(t, n)),
-        completed: list("completed_sub_workflows"),
-        pending: list("pending_sub_workflows"),
-        history: Vec::new(),
-        gates: t.get(root, "gates").map(|g| gate_results(t, g)).unwrap_or_default(),
-        progress,
-    }
 }

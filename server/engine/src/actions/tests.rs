@@ -1,0 +1,212 @@
+//! Tests of the actions: applied to a workspace as the CLI or an editor would.
+
+use crate::diagnostics::fixture::workspace;
+use crate::facts::FileInput;
+use crate::workspace::Workspace;
+
+use crate::actions::*;
+
+const NOW: &str = "2026-11-21T15:00:00Z";
+const DOC: &str = "//- docs/wf.md\n---\nname: demo\n---\n## Phase 1: Requirements\n**Deliverables**:\n- `docs/req.md`\n\n**Gate Check**: done → Proceed to Phase 2\n\n## Phase 2: Design\n**Deliverables**:\n- `docs/design.md`\n- `docs/INTERFACE-[feature].md`\n\n## Phase 3: Build\n\n## ARCHITECTURE.md Template\n\n```markdown\n# Architecture\n```\n";
+
+/// Applies a change to a workspace as the CLI or an editor would.
+fn apply(ws: &mut Workspace, change: &WorkspaceChange) {
+    for c in &change.changes {
+        match c {
+            FileChange::Create { path, content } => {
+                assert!(!ws.contains(path), "would overwrite {path}");
+                ws.set_file(path, FileInput::Text(content.clone()));
+            }
+            FileChange::Edit { path, edits } => {
+                let mut text = ws.text(path).unwrap_or_default().to_string();
+                for e in edits.iter().rev() {
+                    text.replace_range(e.range.start..e.range.end, &e.new_text);
+                }
+                ws.set_file(path, FileInput::Text(text));
+            }
+        }
+    }
+}
+
+#[test]
+fn start_then_advance_refused_then_allowed() {
+    let mut ws = workspace(DOC);
+    let start = ws.start("demo").unwrap_or_else(|r| panic!("{r}"));
+    apply(&mut ws, &start);
+    expect_test::expect![[r#"
+        # Where this run of workflow `demo` stands; phasegate's state format (docs/formats.md).
+        workflow: demo
+        current: requirements
+        history: []
+    "#]]
+    .assert_eq(ws.text("docs/demo.state.yaml").unwrap_or_default());
+    assert!(ws.start("demo").is_err(), "never a second state file");
+
+    let refused = ws.advance("demo", None, None, NOW).err().unwrap_or_else(|| panic!("gate must block"));
+    assert_eq!(refused.to_string(), "the gate of phase `requirements` is not met\n  - deliverable `docs/req.md` is missing");
+
+    ws.set_file("docs/req.md", FileInput::Text("# Requirements\n".into()));
+    let change = ws.advance("demo", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
+    apply(&mut ws, &change);
+    expect_test::expect![[r#"
+        # Where this run of workflow `demo` stands; phasegate's state format (docs/formats.md).
+        workflow: demo
+        current: design
+        history: [{from: requirements, to: design, at: 2026-11-21T15:00:00Z}]
+    "#]]
+    .assert_eq(ws.text("docs/demo.state.yaml").unwrap_or_default());
+    assert!(crate::diagnostics::fixture::render(&ws, &["inconsistent-state", "invalid-transition", "syntax-error"]).is_empty());
+}
+
+#[test]
+fn advance_appends_to_block_history_and_completes_on_last_phase() {
+    let spec = format!(
+        "{DOC}//- docs/req.md\n# R\n//- docs/design.md\n# D\n//- docs/INTERFACE-auth.md\n# I\n//- run.state.yaml\nworkflow: demo\ncurrent: design\nhistory:\n  - from: requirements\n    to: design\n    at: 2026-01-01T00:00:00Z\n"
+    );
+    let mut ws = workspace(&spec);
+    let change = ws.advance("demo", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
+    apply(&mut ws, &change);
+    let change = ws.advance("demo", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
+    apply(&mut ws, &change);
+    expect_test::expect![[r#"
+        workflow: demo
+        current: build
+        history:
+          - from: requirements
+            to: design
+            at: 2026-01-01T00:00:00Z
+          - {from: design, to: build, at: 2026-11-21T15:00:00Z}
+        status: completed
+    "#]]
+    .assert_eq(ws.text("run.state.yaml").unwrap_or_default());
+    assert_eq!(ws.status()[0].status, "completed");
+    assert!(ws.advance("demo", None, None, NOW).is_err());
+}
+
+#[test]
+fn advance_seed_000_json() {
+    let spec = "//- wf.md\n---\nname: orchestrator-s-small-workflow\n---\n### Sub-Workflow 1: Design\n### Sub-Workflow 2: Planning\n### Sub-Workflow 3: Implementation\n//- orchestrator-s-state.json\n{\n  \"orchestrator_name\": \"orchestrator-s-small-workflow\",\n  \"execution_id\": \"s-1\",\n  \"current_status\": \"running\",\n  \"completed_sub_workflows\": [\n    {\"name\": \"design\", \"status\": \"completed\", \"output\": \"design-artifacts\", \"completion_time\": \"2025-07-28T14:20:00Z\"}\n  ],\n  \"current_sub_workflow\": {\"name\": \"planning\", \"status\": \"running\", \"start_time\": \"2025-07-28T14:20:00Z\"},\n  \"pending_sub_workflows\": [\"implementation\"],\n  \"overall_progress\": {\"completed\": 1, \"total\": 3, \"percentage\": 33}\n}\n";
+    let mut ws = workspace(spec);
+    let change = ws.advance("orchestrator-s-small-workflow", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
+    apply(&mut ws, &change);
+    expect_test::expect![[r#"
+        {
+          "orchestrator_name": "orchestrator-s-small-workflow",
+          "execution_id": "s-1",
+          "current_status": "running",
+          "completed_sub_workflows": [
+            {
+              "name": "design",
+              "status": "completed",
+              "output": "design-artifacts",
+              "completion_time": "2025-07-28T14:20:00Z"
+            },
+            {
+              "name": "planning",
+              "status": "completed",
+              "completion_time": "2026-11-21T15:00:00Z"
+            }
+          ],
+          "current_sub_workflow": {
+            "name": "implementation",
+            "status": "running",
+            "start_time": "2026-11-21T15:00:00Z"
+          },
+          "pending_sub_workflows": [],
+          "overall_progress": {
+            "completed": 2,
+            "total": 3,
+            "percentage": 67
+          }
+        }
+    "#]]
+    .assert_eq(ws.text("orchestrator-s-state.json").unwrap_or_default());
+    assert_eq!(crate::diagnostics::fixture::render(&ws, &[]), "");
+}
+
+#[test]
+fn advance_with_empty_or_absent_history() {
+    let doc = "//- wf.md\n---\nname: demo\n---\n## Phase 1: A\n## Phase 2: B\n";
+    for (state, expected) in [
+        ("workflow: demo\ncurrent: a\nhistory:\n", "workflow: demo\ncurrent: b\nhistory: [{from: a, to: b, at: 2026-11-21T15:00:00Z}]\n"),
+        ("workflow: demo\ncurrent: a", "workflow: demo\ncurrent: b\nhistory:\n  - {from: a, to: b, at: 2026-11-21T15:00:00Z}\n"),
+    ] {
+        let mut ws = workspace(&format!("{doc}//- s.state.yaml\n{state}"));
+        // The fixture adds no newline after its last line; set the text exactly.
+        ws.set_file("s.state.yaml", FileInput::Text(state.to_string()));
+        let change = ws.advance("demo", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
+        apply(&mut ws, &change);
+        assert_eq!(ws.text("s.state.yaml").unwrap_or_default(), expected);
+        assert_eq!(crate::diagnostics::fixture::render(&ws, &[]), "");
+    }
+}
+
+#[test]
+fn advance_our_format_written_as_json() {
+    let spec =
+        "//- wf.md\n---\nname: demo\n---\n## Phase 1: A\n## Phase 2: B\n//- run.state.json\n{\"workflow\": \"demo\", \"current\": \"a\"}\n";
+    let mut ws = workspace(spec);
+    let change = ws.advance("demo", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
+    apply(&mut ws, &change);
+    expect_test::expect![[r#"
+        {
+          "workflow": "demo",
+          "current": "b",
+          "history": [
+            {
+              "from": "a",
+              "to": "b",
+              "at": "2026-11-21T15:00:00Z"
+            }
+          ]
+        }
+    "#]]
+    .assert_eq(ws.text("run.state.json").unwrap_or_default());
+    assert_eq!(crate::diagnostics::fixture::render(&ws, &[]), "");
+}
+
+#[test]
+fn scaffold_uses_templates_and_never_touches_patterns() {
+    let spec = format!("{DOC}//- docs/req.md\n# R\n//- run.state.yaml\nworkflow: demo\ncurrent: design\n");
+    let ws = workspace(&spec.replace("`docs/design.md`", "`docs/ARCHITECTURE.md`"));
+    let change = ws.scaffold("demo", None, None).unwrap_or_else(|r| panic!("{r}"));
+    assert_eq!(change.changes, vec![FileChange::Create { path: "docs/ARCHITECTURE.md".into(), content: "# Architecture\n".into() }]);
+    let ws = workspace(&spec);
+    let change = ws.scaffold("demo", None, Some("design")).unwrap_or_else(|r| panic!("{r}"));
+    expect_test::expect![[r#"
+        [
+            Create {
+                path: "docs/design.md",
+                content: "---\nworkflow: demo\nphase: design\n---\n\n# Design\n\n",
+            },
+        ]
+    "#]]
+    .assert_debug_eq(&change.changes);
+    assert!(ws.scaffold("demo", None, Some("requirements")).is_err(), "docs/req.md exists");
+}
+
+#[test]
+fn code_actions_in_state_file_doc_and_conflict() {
+    let spec =
+        format!("{DOC}//- run.state.yaml\nworkflow: demo\ncurrent: requirements\n//- c.md\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> feat\n");
+    let ws = workspace(&spec);
+    let titles = |path: &str, at: usize| -> Vec<String> {
+        ws.code_actions(path, TextRange::empty(at), NOW)
+            .iter()
+            .map(|a| format!("{} [{}]", a.title, a.disabled.as_deref().unwrap_or("enabled")))
+            .collect()
+    };
+    expect_test::expect![[r#"
+        [
+            "Advance demo to design [the gate of phase `requirements` is not met\n  - deliverable `docs/req.md` is missing]",
+            "Scaffold deliverables for requirements [enabled]",
+        ]
+    "#]]
+    .assert_debug_eq(&titles("run.state.yaml", 0));
+    let at = ws.text("docs/wf.md").unwrap_or_default().find("docs/req.md").unwrap_or(0);
+    assert_eq!(titles("docs/wf.md", at)[0], "Create `docs/req.md` [enabled]");
+    assert_eq!(
+        titles("c.md", 0),
+        vec!["Keep `HEAD` (first side) [enabled]", "Keep `feat` (second side) [enabled]", "Keep both sides [enabled]"]
+    );
+}
