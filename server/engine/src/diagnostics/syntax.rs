@@ -8,7 +8,7 @@ use crate::text::TextRange;
 pub(crate) const DOC: Doc = Doc {
     code: Code::SyntaxError,
     severity: Severity::Error,
-    when: "A YAML or JSON file that phasegate reads (state file, definition, checks file) does not parse, or the YAML front matter of any Markdown file does not (agent commands, prompts and workflow steps are loaded by tools that read it); or a workflow definition has the wrong shape (a phase without `id`, an unknown gate criterion). The range is the parser's position.",
+    when: "A YAML or JSON file that phasegate reads (state file, definition, checks file) does not parse, or the YAML front matter of any Markdown file does not (agent commands, prompts and workflow steps are loaded by tools that read it), including front matter whose closing `---` line is missing (an opening `---` followed by `key: value` lines and no closer); or a workflow definition has the wrong shape (a phase without `id`, an unknown gate criterion). The range is the parser's position.",
     fix: "Correct the file at the position shown; the message is the parser's.",
 };
 

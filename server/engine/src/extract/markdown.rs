@@ -358,7 +358,15 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
             }
             blank_front_matter(view, fm).into()
         }
-        None => view.into(),
+        None => {
+            if let Some(opener) = frontmatter::find_unclosed(view) {
+                facts.syntax_errors.push(crate::syntax::tree::SyntaxError {
+                    range: opener,
+                    message: "front matter is never closed: add a `---` line after its last key".into(),
+                });
+            }
+            view.into()
+        }
     };
     let text: &str = &md_text;
     let name_lower = paths::file_name(&path).to_ascii_lowercase();
