@@ -246,7 +246,14 @@ impl FileFacts {
                         return facts;
                     }
                     None => match String::from_utf8(bytes) {
-                        Ok(text) => text,
+                        // A UTF-8 byte-order mark on disk is not part of the text, as editors
+                        // present the file: positions count from the character after it (advance
+                        // puts it back when it rewrites the file). Editor text is taken as sent:
+                        // a BOM an editor keeps in its buffer counts, as it does for the editor.
+                        Ok(text) => match text.strip_prefix(BOM) {
+                            Some(rest) => rest.to_string(),
+                            None => text,
+                        },
                         Err(e) => {
                             facts.skipped = Some(Skipped::NotUtf8 { at: e.utf8_error().valid_up_to() });
                             // Keep the valid prefix so the diagnostic can point at it.
@@ -258,12 +265,6 @@ impl FileFacts {
                     },
                 }
             }
-        };
-        // A UTF-8 byte-order mark is not part of the text, as editors present it: positions count
-        // from the first character after it (advance puts it back when it rewrites the file).
-        let text = match text.strip_prefix(BOM) {
-            Some(rest) => rest.to_string(),
-            None => text,
         };
         facts.len = text.len() as u64;
         facts.blank = text.trim().is_empty();

@@ -16,8 +16,10 @@ pub(crate) struct FrontMatter {
 /// fence: they are what a masked merge-conflict marker leaves (seed 000 starts with `<<<<<<< HEAD`
 /// before its front matter).
 pub(crate) fn find(text: &str) -> Option<FrontMatter> {
-    let mut offset = 0;
-    let mut lines = crate::text::lines_inclusive(text);
+    // A byte-order mark kept in an editor's buffer does not hide the front matter after it.
+    let bom = if text.starts_with(crate::facts::BOM) { crate::facts::BOM.len_utf8() } else { 0 };
+    let mut offset = bom;
+    let mut lines = crate::text::lines_inclusive(&text[bom..]);
     let open_start;
     loop {
         let line = lines.next()?;
@@ -102,6 +104,9 @@ mod tests {
         assert!(find("\n---\nname: x\n---\n").is_none());
         assert!(find("# T\n---\n").is_none());
         assert!(find("---\nunclosed: 1\n").is_none());
+        // After a byte-order mark, offsets still count it.
+        let fm = find("\u{feff}---\nname: x\n---\n").unwrap_or_else(|| panic!("front matter"));
+        assert_eq!((fm.whole.start, fm.yaml.start), (3, 7));
     }
 
     #[test]
