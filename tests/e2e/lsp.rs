@@ -130,6 +130,28 @@ impl Server {
         }
     }
 
+    /// Waits up to `timeout` for the pushed diagnostics the client holds for `rel` to satisfy
+    /// `pred`, keeping every other message's effect; returns whether they did, and the list held.
+    pub(crate) fn settle(&self, rel: &str, timeout: Duration, mut pred: impl FnMut(&[Value]) -> bool) -> (bool, Vec<Value>) {
+        let uri = file_uri(&self.root.join(rel));
+        let deadline = Instant::now() + timeout;
+        loop {
+            let held = self.latest.borrow().get(&uri).cloned().unwrap_or_default();
+            if pred(&held) {
+                return (true, held);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.messages.recv_timeout(left) {
+                Ok(m) if m["method"] == "textDocument/publishDiagnostics" => {
+                    let uri = m["params"]["uri"].as_str().unwrap_or("").to_string();
+                    self.latest.borrow_mut().insert(uri, m["params"]["diagnostics"].as_array().cloned().unwrap_or_default());
+                }
+                Ok(_) => {}
+                Err(_) => return (false, held),
+            }
+        }
+    }
+
     /// The diagnostics the client holds for `rel` once they satisfy `pred` (waiting for pushes).
     pub(crate) fn diagnostics_for(&self, rel: &str, mut pred: impl FnMut(&[Value]) -> bool) -> Vec<Value> {
         let uri = file_uri(&self.root.join(rel));

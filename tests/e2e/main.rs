@@ -6,3 +6,4 @@ mod drift;
 mod lsp;
 mod projects;
 mod safety;
+mod soak;

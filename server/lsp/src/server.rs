@@ -23,6 +23,10 @@ const COMMANDS: [&str; 4] = ["phasegate.advance", "phasegate.start", "phasegate.
 pub(crate) struct Backend {
     client: Client,
     session: Arc<Mutex<Session>>,
+    /// Held from computing what to push until it is sent: handlers run concurrently (tower-lsp's
+    /// `buffer_unordered`), and without it an older push could reach the client after a newer
+    /// one and stay there (tokio's mutex is fair: pushes go out in the order they were computed).
+    publishing: tokio::sync::Mutex<()>,
 }
 
 fn internal(message: impl Into<String>) -> Error {
@@ -35,7 +39,7 @@ fn invalid(message: impl Into<String>) -> Error {
 
 impl Backend {
     pub(crate) fn new(client: Client) -> Backend {
-        Backend { client, session: Arc::new(Mutex::new(Session::new())) }
+        Backend { client, session: Arc::new(Mutex::new(Session::new())), publishing: tokio::sync::Mutex::new(()) }
     }
 
     /// Runs `f` on the session under the lock, catching panics (the lock is recovered if a
@@ -52,6 +56,7 @@ impl Backend {
     /// Publishes (push mode) what changed since the last push, or asks the client to re-pull
     /// (pull mode). Call after an analysis, outside the lock.
     async fn publish(&self) {
+        let _in_order = self.publishing.lock().await;
         let outcome = self.with(|s| {
             if !s.indexed {
                 // Nothing is analysed before the start-up index: nothing to publish or refresh.
@@ -623,7 +628,9 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<lsp::LSPAny>> {
-        let known = COMMANDS.contains(&params.command.as_str()) || (params.command == "phasegate.debugPanic" && debug_panic_enabled());
+        let known = COMMANDS.contains(&params.command.as_str())
+            || (params.command == "phasegate.debugPanic" && debug_panic_enabled())
+            || (params.command == "phasegate.debugDocument" && debug_document_enabled());
         if !known {
             return Err(invalid(format!("unknown command `{}`", params.command)));
         }
@@ -632,8 +639,25 @@ impl LanguageServer for Backend {
             return self.with(|_| -> Value { panic!("debug panic requested") }).map(Some).map_err(internal);
         }
         let args = params.arguments.into_iter().next().unwrap_or(Value::Null);
+        if params.command == "phasegate.debugDocument" {
+            // Only with PHASEGATE_DEBUG_DOCUMENT=1: the server's copy of an open document, so the
+            // soak test (tests/e2e/soak.rs) can compare it with the editor's.
+            let path = args
+                .get("uri")
+                .and_then(Value::as_str)
+                .and_then(|u| u.parse::<lsp::Uri>().ok())
+                .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
+            return self
+                .with(|s| json!({ "text": path.and_then(|p| s.open.get(&p).map(|d| d.text.to_string())) }))
+                .map(Some)
+                .map_err(internal);
+        }
         self.command(&params.command, args).await.map(Some)
     }
+}
+
+fn debug_document_enabled() -> bool {
+    std::env::var("PHASEGATE_DEBUG_DOCUMENT").is_ok_and(|v| v == "1")
 }
 
 fn debug_panic_enabled() -> bool {
