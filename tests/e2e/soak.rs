@@ -268,15 +268,17 @@ fn soak(encoding: Encoding, pull: bool) {
         let mut changes = Vec::new();
         for _ in 0..if rng.below(20) == 0 { 2 } else { 1 } {
             let text = files.get_mut(rel).unwrap_or_else(|| panic!("{rel}"));
+            // Documents stay around a few KB: past 3,000 bytes, longer deletions and fewer inserts.
+            let long = text.len() > 3000;
             let a = boundary(&mut rng, text);
-            let mut b = (a + rng.below(12)).min(text.len());
+            let mut b = (a + rng.below(if long { 400 } else { 12 })).min(text.len());
             while !text.is_char_boundary(b) {
                 b -= 1;
             }
             // Positions as an editor sends them, and what they mean for the text.
             let (start, end) = (to_lsp(text, a, encoding), to_lsp(text, b, encoding));
             let (a, b) = (from_lsp(text, start, encoding), from_lsp(text, end, encoding).max(from_lsp(text, start, encoding)));
-            let insert: String = (0..rng.below(3)).map(|_| FRAGMENTS[rng.below(FRAGMENTS.len())]).collect();
+            let insert: String = (0..rng.below(if long { 2 } else { 3 })).map(|_| FRAGMENTS[rng.below(FRAGMENTS.len())]).collect();
             text.replace_range(a..b, &insert);
             log.push(format!("{rel} v{}: {start:?}..{end:?} <- {insert:?}", versions[d] + 1));
             changes.push(json!({ "range": { "start": { "line": start.0, "character": start.1 }, "end": { "line": end.0, "character": end.1 } }, "text": insert }));
