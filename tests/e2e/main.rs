@@ -3,6 +3,7 @@
 
 mod cli;
 mod drift;
+mod forgery;
 mod lsp;
 mod projects;
 mod safety;

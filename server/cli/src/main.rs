@@ -2,11 +2,14 @@
 //! same engine (`phasegate-engine`).
 
 /// `println!` that never panics: a closed stdout (`phasegate check | head`) makes the rest of
-/// the output go nowhere instead of aborting the process; the exit code is unchanged.
+/// the output go nowhere instead of aborting the process; the exit code is unchanged. Control
+/// characters other than the line breaks of the text are escaped (`escape::human_lines`); values
+/// that could hold a line break of their own (paths, messages) are escaped where they are
+/// formatted (`escape::human`).
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+        let _ = writeln!(std::io::stdout().lock(), "{}", crate::escape::human_lines(&format!($($arg)*)));
     }};
 }
 
@@ -14,17 +17,19 @@ macro_rules! outln {
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = write!(std::io::stdout().lock(), $($arg)*);
+        let _ = write!(std::io::stdout().lock(), "{}", crate::escape::human_lines(&format!($($arg)*)));
     }};
 }
 
-/// `eprintln!` that never panics on a closed stderr.
+/// `eprintln!` that never panics on a closed stderr (escaped as `outln!` is).
 macro_rules! errln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+        let _ = writeln!(std::io::stderr().lock(), "{}", crate::escape::human_lines(&format!($($arg)*)));
     }};
 }
+
+mod escape;
 
 mod output;
 mod write;
@@ -180,7 +185,7 @@ fn exists(path: &Path) -> Result<(), Fatal> {
 
 fn warn_all(errors: Vec<String>) {
     for e in errors {
-        errln!("phasegate: warning: {e}");
+        errln!("phasegate: warning: {}", escape::human(&e));
     }
 }
 
@@ -302,13 +307,20 @@ fn finish(
     result: Result<phasegate_engine::WorkspaceChange, phasegate_engine::Refusal>,
     done: &str,
 ) -> Result<ExitCode, Fatal> {
-    let refused = |message: &dyn std::fmt::Display| {
-        errln!("phasegate: refused: {message}");
+    let refused = |message: &str| {
+        errln!("phasegate: refused: {}", escape::human(message));
         Ok(ExitCode::from(1))
     };
     let change = match result {
         Ok(c) => c,
-        Err(refusal) => return refused(&refusal),
+        Err(refusal) => {
+            // One line per unmet criterion; each value escaped on its own line.
+            errln!("phasegate: refused: {}", escape::human(&refusal.message));
+            for u in &refusal.unmet {
+                errln!("  - {}", escape::human(u));
+            }
+            return Ok(ExitCode::from(1));
+        }
     };
     let plan = match write::plan(&project.root, &project.ws, &change) {
         Ok(plan) => plan,
@@ -321,11 +333,11 @@ fn finish(
     }
     let (written, result) = write::commit(&project.root, plan);
     for path in written {
-        outln!("wrote {path}");
+        outln!("wrote {}", escape::human(&path));
     }
     match result {
         Ok(()) => {
-            outln!("phasegate: {}", if change.summary.is_empty() { done } else { &change.summary });
+            outln!("phasegate: {}", escape::human(if change.summary.is_empty() { done } else { &change.summary }));
             Ok(ExitCode::SUCCESS)
         }
         Err(write::Failure::Refused(message)) => refused(&message),
@@ -338,7 +350,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(Fatal(message)) => {
-            errln!("phasegate: error: {message}");
+            errln!("phasegate: error: {}", escape::human(&message));
             ExitCode::from(2)
         }
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use phasegate_engine::{Diagnostic, PositionEncoding, Severity, WorkflowStatus, Workspace};
 use serde_json::json;
 
-use crate::Format;
+use crate::{Format, escape};
 
 /// One project to report on.
 pub(crate) struct Report {
@@ -78,16 +78,24 @@ pub(crate) struct CheckSummary {
     pub recognised: usize,
 }
 
-/// 1-based line and 1-based column in characters, for humans.
-fn human_position(ws: &Workspace, path: &str, offset: usize) -> (usize, usize, String) {
+/// A source line as shown: tabs as four spaces, other control characters escaped.
+fn source_display(s: &str) -> String {
+    escape::human(&s.replace('\t', "    ")).into_owned()
+}
+
+/// Where byte `offset` of `path` is, for humans: the 1-based line, the 1-based column in
+/// characters (a tab counts four), the 0-based column of the caret under the shown source line
+/// (which escaped characters widen), and that source line.
+fn human_position(ws: &Workspace, path: &str, offset: usize) -> (usize, usize, usize, String) {
     let text = ws.text(path).unwrap_or("");
-    let Some(index) = ws.line_index(path) else { return (1, 1, String::new()) };
+    let Some(index) = ws.line_index(path) else { return (1, 1, 0, String::new()) };
     let pos = index.position(offset, PositionEncoding::Utf8);
     let line = index.line_range(pos.line).unwrap_or_default();
+    let prefix = text.get(line.start..offset.min(line.end).max(line.start)).unwrap_or("");
     // Tabs are shown as four spaces, so columns count them as four.
-    let col =
-        text.get(line.start..offset.min(line.end).max(line.start)).map_or(0, |s| s.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum());
-    (pos.line as usize + 1, col + 1, text.get(line.start..line.end).unwrap_or("").replace('\t', "    "))
+    let col: usize = prefix.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+    let caret = source_display(prefix).chars().count();
+    (pos.line as usize + 1, col + 1, caret, source_display(text.get(line.start..line.end).unwrap_or("")))
 }
 
 /// Prints `check` output.
@@ -112,20 +120,25 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> CheckSummary {
             let ws = &report.ws;
             match format {
                 Format::Human => {
-                    let (line, col, source) = human_position(ws, &path, d.range.start);
-                    outln!("{}:{line}:{col}: {}[{}]: {}", report.shown(&path), d.severity.as_str(), d.code.as_str(), d.message);
+                    let (line, col, caret, source) = human_position(ws, &path, d.range.start);
+                    outln!(
+                        "{}:{line}:{col}: {}[{}]: {}",
+                        escape::human(&report.shown(&path)),
+                        d.severity.as_str(),
+                        d.code.as_str(),
+                        escape::human(&d.message)
+                    );
                     if !source.is_empty() {
                         let gutter = " ".repeat(line.to_string().len());
-                        let (_, end_col, _) = human_position(ws, &path, d.range.end);
-                        let end_line = ws.line_index(&path).map_or(0, |i| i.line_of(d.range.end) as usize + 1);
+                        let (end_line, _, end_caret, _) = human_position(ws, &path, d.range.end);
                         let width = if end_line == line {
-                            end_col.saturating_sub(col).max(1)
+                            end_caret.saturating_sub(caret).max(1)
                         } else {
-                            source.chars().count().saturating_sub(col - 1).max(1)
+                            source.chars().count().saturating_sub(caret).max(1)
                         };
                         outln!("{gutter} |");
                         outln!("{line} | {source}");
-                        outln!("{gutter} | {}{}", " ".repeat(col - 1), "^".repeat(width));
+                        outln!("{gutter} | {}{}", " ".repeat(caret), "^".repeat(width));
                     }
                 }
                 Format::Json => {
@@ -169,7 +182,7 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> CheckSummary {
                 );
             }
         }
-        Format::Json => outln!("{}", serde_json::to_string_pretty(&json!({ "diagnostics": json_items })).unwrap_or_default()),
+        Format::Json => outln!("{}", escape::json(&json!({ "diagnostics": json_items }))),
         Format::Sarif => outln!("{}", sarif_log(sarif_results)),
     }
     CheckSummary { any_error, recognised }
@@ -190,13 +203,16 @@ fn sarif_result(uri: &str, d: &Diagnostic, start: (u32, u32), end: (u32, u32)) -
         .build();
     let location = Location::builder()
         .physical_location(
-            PhysicalLocation::builder().artifact_location(ArtifactLocation::builder().uri(uri.to_string()).build()).region(region).build(),
+            PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(escape::uri_path(uri)).build())
+                .region(region)
+                .build(),
         )
         .build();
     SarifResult::builder()
         .rule_id(d.code.as_str().to_string())
         .level(level)
-        .message(Message::builder().text(d.message.clone()).build())
+        .message(Message::builder().text(escape::human(&d.message).into_owned()).build())
         .locations(vec![location])
         .build()
 }
@@ -219,7 +235,7 @@ fn sarif_log(results: Vec<serde_sarif::sarif::Result>) -> String {
         .schema("https://json.schemastore.org/sarif-2.1.0.json".to_string())
         .runs(vec![run])
         .build();
-    serde_json::to_string_pretty(&log).unwrap_or_default()
+    escape::json(&log)
 }
 
 /// Prints `status` output: every workflow of every project.
@@ -238,7 +254,7 @@ pub(crate) fn print_status(reports: &[Report], format: Format) {
                 all.push(v);
             }
         }
-        outln!("{}", serde_json::to_string_pretty(&json!({ "workflows": all })).unwrap_or_default());
+        outln!("{}", escape::json(&json!({ "workflows": all })));
         return;
     }
     let mut any = false;
@@ -250,9 +266,9 @@ pub(crate) fn print_status(reports: &[Report], format: Format) {
         }
         if reports.len() > 1 {
             if any {
-                outln!();
+                outln!("");
             }
-            outln!("project {}", r.project_label());
+            outln!("project {}", escape::human(&r.project_label()));
         }
         any = true;
         for st in &statuses {
@@ -265,14 +281,16 @@ pub(crate) fn print_status(reports: &[Report], format: Format) {
 }
 
 fn print_one_status(s: &WorkflowStatus) {
-    let state = s.state_path.as_deref().map_or("no state file".to_string(), |p| format!("state: {p}"));
-    outln!("{} ({}; {state})", s.name, s.path);
-    outln!("  recognised by: {}", s.recognised_by.join(", "));
+    // Every value comes from a document: escaped, so none can start a line of its own.
+    let h = |v: &str| escape::human(v).into_owned();
+    let state = s.state_path.as_deref().map_or("no state file".to_string(), |p| format!("state: {}", h(p)));
+    outln!("{} ({}; {state})", h(&s.name), h(&s.path));
+    outln!("  recognised by: {}", h(&s.recognised_by.join(", ")));
     match (&s.current, s.current_index) {
         (Some(c), Some(i)) => {
-            outln!("  current: {c} ({i}/{}), next: {}", s.phase_count, s.next.as_deref().unwrap_or("complete the workflow"))
+            outln!("  current: {} ({i}/{}), next: {}", h(c), s.phase_count, h(s.next.as_deref().unwrap_or("complete the workflow")))
         }
-        (Some(c), None) => outln!("  current: {c} ({}), next: {}", s.status, s.next.as_deref().unwrap_or("none")),
+        (Some(c), None) => outln!("  current: {} ({}), next: {}", h(c), s.status, h(s.next.as_deref().unwrap_or("none"))),
         (None, _) => outln!(
             "  {} ({} phases){}",
             s.status,
@@ -281,12 +299,12 @@ fn print_one_status(s: &WorkflowStatus) {
         ),
     }
     for g in &s.gates {
-        outln!("  gate {}: {}", g.phase, if g.met { "met" } else { "unmet" });
+        outln!("  gate {}: {}", h(&g.phase), if g.met { "met" } else { "unmet" });
         for u in &g.unmet {
-            outln!("    - {u}");
+            outln!("    - {}", h(u));
         }
         for m in &g.manual {
-            outln!("    - manual, not checked: {m}");
+            outln!("    - manual, not checked: {}", h(m));
         }
     }
 }
