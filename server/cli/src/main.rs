@@ -284,7 +284,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         }
         Command::Scaffold { workflow, phase, state, write } => {
             let project = load_project(&write.root, &write.settings)?;
-            let result = project.ws.scaffold(&workflow, state.as_deref(), phase.as_deref());
+            let result = project.ws.scaffold(&workflow, state.as_deref(), phase.as_deref(), &phasegate_host::now());
             finish(&write, &project, result, &format!("scaffolded `{workflow}`"))
         }
         Command::Start { workflow, write } => {

@@ -26,6 +26,8 @@ pub(crate) enum Position {
     State(String),
     /// The current step names nothing the workflow declares, or is absent.
     Unknown,
+    /// A run inferred from artifacts that has reached no phase yet.
+    NotStarted,
 }
 
 /// A run and what it resolves to.
@@ -110,9 +112,20 @@ pub(crate) struct Context<'a> {
     /// Workflow indices by normalised name.
     pub by_name: HashMap<String, Vec<usize>>,
     pub runs: Vec<RunRef<'a>>,
+    /// Runs inferred from artifacts: framework instances (and instanced definitions with `run:
+    /// inferred`) that no state file runs.
+    pub inferred: Vec<InferredRun>,
     /// Whether any memory-map file defines `[id:...]` names.
     pub memory_ids: HashMap<&'a str, ()>,
     pub has_memory_map: bool,
+}
+
+/// A run inferred from a workflow's artifacts ([`crate::model::Workflow::run_inferred`]).
+#[derive(Clone, Debug)]
+pub(crate) struct InferredRun {
+    /// Index into [`Context::workflows`].
+    pub workflow: usize,
+    pub position: Position,
 }
 
 /// The key workflows are looked up by: the slug of the name.
@@ -131,7 +144,9 @@ impl<'a> Context<'a> {
         let run_names: std::collections::HashSet<String> =
             ws.files.values().flat_map(|f| f.runs.iter().map(|r| name_key(&r.workflow.name))).collect();
         for file in ws.files.values() {
-            for wf in file.workflows.iter().filter(|wf| wf.is_recognised() || run_names.contains(&wf.keys.name)) {
+            // A definition instantiated per folder is not a workflow itself: its instances are.
+            let own = file.workflows.iter().filter(|wf| wf.instances.is_empty());
+            for wf in own.filter(|wf| wf.is_recognised() || run_names.contains(&wf.keys.name)) {
                 by_name.entry(wf.keys.name.clone()).or_default().push(workflows.len());
                 workflows.push(WorkflowRef { file, wf });
             }
@@ -142,7 +157,12 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        let mut ctx = Context { ws, workflows, by_name, runs: Vec::new(), memory_ids, has_memory_map };
+        for instance in ws.instances() {
+            let Some(file) = ws.files.get(&instance.anchor) else { continue };
+            by_name.entry(instance.wf.keys.name.clone()).or_default().push(workflows.len());
+            workflows.push(WorkflowRef { file, wf: &instance.wf });
+        }
+        let mut ctx = Context { ws, workflows, by_name, runs: Vec::new(), inferred: Vec::new(), memory_ids, has_memory_map };
         for file in ws.files.values() {
             for run in &file.runs {
                 let workflow = match ctx.by_name.get(&name_key(&run.workflow.name)) {
@@ -153,7 +173,20 @@ impl<'a> Context<'a> {
                 ctx.runs.push(RunRef { file, run, workflow, position });
             }
         }
+        for (w, wref) in ctx.workflows.iter().enumerate() {
+            if wref.wf.run_inferred && !ctx.runs.iter().any(|r| r.workflow == Some(w)) {
+                let position = ctx.infer(wref.wf);
+                ctx.inferred.push(InferredRun { workflow: w, position });
+            }
+        }
         ctx
+    }
+
+    /// Where a run of `wf` stands, inferred from its artifacts: at the last phase it has
+    /// [reached](Context::reached); done when that is the last phase and its gate is met.
+    pub(crate) fn infer(&self, wf: &Workflow) -> Position {
+        let Some(i) = (0..wf.phases.len()).rev().find(|&i| self.reached(&wf.phases[i])) else { return Position::NotStarted };
+        if i + 1 == wf.phases.len() && self.evaluate_gate(&wf.phases[i], None).met() { Position::Done } else { Position::Phase(i) }
     }
 
     /// The file at `path`.
@@ -210,42 +243,7 @@ impl<'a> Context<'a> {
     pub(crate) fn evaluate_gate(&self, phase: &Phase, run: Option<&RunRef<'_>>) -> GateReport {
         let mut report = GateReport::default();
         for c in &phase.gate.criteria {
-            match &c.kind {
-                CriterionKind::DeliverablesExist => {
-                    for d in phase.deliverables.iter().filter(|d| !d.optional) {
-                        match self.deliverable_status(d) {
-                            DeliverableStatus::Missing => {
-                                report.unmet.push(Unmet { reason: format!("deliverable `{}` is missing", d.path) })
-                            }
-                            DeliverableStatus::Blank(p) => report.unmet.push(Unmet { reason: format!("deliverable `{p}` is empty") }),
-                            DeliverableStatus::Present(_) | DeliverableStatus::Unusable(_) => {}
-                        }
-                    }
-                }
-                CriterionKind::ChecklistTicked { file, section } => match self.checklist(file, section) {
-                    None => report.unmet.push(Unmet { reason: format!("checklist \"{}\" not found in `{file}`", c.label) }),
-                    Some((open, total, first)) if open > 0 => {
-                        report.unmet.push(Unmet { reason: format!("{open} of {total} items unticked in \"{}\"; first: {first}", c.label) })
-                    }
-                    Some(_) => {}
-                },
-                CriterionKind::NoMarkers { files } => {
-                    for f in files {
-                        let hits = self.markers(f);
-                        if let Some(first) = hits.first() {
-                            report
-                                .unmet
-                                .push(Unmet { reason: format!("`{f}` has {} unresolved marker(s), first `{}`", hits.len(), first.word) });
-                        }
-                    }
-                }
-                CriterionKind::Recorded { name } => {
-                    if !self.recorded(name, run) {
-                        report.unmet.push(Unmet { reason: format!("gate result `{name}` is not recorded as passed") });
-                    }
-                }
-                CriterionKind::Manual => report.manual.push(c.label.clone()),
-            }
+            self.evaluate(c, phase, run, &mut report);
         }
         for d in phase.deliverables.iter().filter(|d| d.require_complete) {
             if let DeliverableStatus::Present(p) = self.deliverable_status(d) {
@@ -256,6 +254,71 @@ impl<'a> Context<'a> {
             }
         }
         report
+    }
+
+    /// Whether a run inferred from artifacts has reached `phase`: its `reached` criteria hold, or,
+    /// without any, its required deliverables exist (a phase with neither is never reached on
+    /// its own).
+    pub(crate) fn reached(&self, phase: &Phase) -> bool {
+        if !phase.reached.is_empty() {
+            let mut report = GateReport::default();
+            for c in &phase.reached {
+                self.evaluate(c, phase, None, &mut report);
+            }
+            return report.met();
+        }
+        let mut required = phase.deliverables.iter().filter(|d| !d.optional).peekable();
+        required.peek().is_some() && required.all(|d| matches!(self.deliverable_status(d), DeliverableStatus::Present(_)))
+    }
+
+    /// Adds what criterion `c` (of `phase`, for `run`) finds unmet to `report`.
+    fn evaluate(&self, c: &crate::model::Criterion, phase: &Phase, run: Option<&RunRef<'_>>, report: &mut GateReport) {
+        match &c.kind {
+            CriterionKind::DeliverablesExist => {
+                for d in phase.deliverables.iter().filter(|d| !d.optional) {
+                    match self.deliverable_status(d) {
+                        DeliverableStatus::Missing => report.unmet.push(Unmet { reason: format!("deliverable `{}` is missing", d.path) }),
+                        DeliverableStatus::Blank(p) => report.unmet.push(Unmet { reason: format!("deliverable `{p}` is empty") }),
+                        DeliverableStatus::Present(_) | DeliverableStatus::Unusable(_) => {}
+                    }
+                }
+            }
+            CriterionKind::ChecklistTicked { file, section } => match self.checklist(file, section) {
+                None => report.unmet.push(Unmet { reason: format!("checklist \"{}\" not found in `{file}`", c.label) }),
+                Some((open, total, first)) if open > 0 => {
+                    report.unmet.push(Unmet { reason: format!("{open} of {total} items unticked in \"{}\"; first: {first}", c.label) })
+                }
+                Some(_) => {}
+            },
+            CriterionKind::NoMarkers { files } => {
+                for f in files {
+                    let hits = self.markers(f);
+                    if let Some(first) = hits.first() {
+                        report
+                            .unmet
+                            .push(Unmet { reason: format!("`{f}` has {} unresolved marker(s), first `{}`", hits.len(), first.word) });
+                    }
+                }
+            }
+            CriterionKind::Recorded { name } => {
+                if !self.recorded(name, run) {
+                    report.unmet.push(Unmet { reason: format!("gate result `{name}` is not recorded as passed") });
+                }
+            }
+            CriterionKind::Manual => report.manual.push(c.label.clone()),
+            CriterionKind::Section { file, heading } => {
+                let wanted = heading.to_lowercase();
+                let found = self.file(file).is_some_and(|f| f.outline().headings.iter().any(|h| h.to_lowercase().starts_with(&wanted)));
+                if !found {
+                    report.unmet.push(Unmet { reason: format!("`{file}` has no `{heading}` section") });
+                }
+            }
+            CriterionKind::AnyTicked { file } => {
+                if !self.file(file).is_some_and(|f| f.outline().checklists.iter().any(|i| i.checked)) {
+                    report.unmet.push(Unmet { reason: format!("no item of `{file}` is ticked") });
+                }
+            }
+        }
     }
 
     /// `(unticked, total, first unticked item's text)` items of the checklist under `section` in `file`, or `None` when the

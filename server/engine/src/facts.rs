@@ -130,6 +130,8 @@ pub(crate) struct OutlineFacts {
     pub checklists: Vec<ChecklistItem>,
     /// `[id:name]` references (outside code blocks).
     pub id_refs: Vec<Named>,
+    /// Every heading's text, in order.
+    pub headings: Vec<String>,
 }
 
 /// Everything known about one file on its own.

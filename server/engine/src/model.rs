@@ -33,6 +33,9 @@ pub enum WorkflowSource {
     /// Seed 003's plan format: `workflow_id` and `phases: [{name, command, depends_on}]` in YAML
     /// or JSON.
     Plan,
+    /// A framework's definition (built in, or the project's own with `framework:`), instantiated
+    /// for one of its feature folders.
+    Framework,
 }
 
 /// A workflow: an ordered list of phases and/or a state machine.
@@ -60,6 +63,23 @@ pub struct Workflow {
     /// a workflow only while a state file runs it (docs/conventions.md, "When a file defines a
     /// workflow").
     pub recognised_by: Vec<Recognition>,
+    /// The framework this workflow belongs to (its id, [`crate::frameworks::FRAMEWORKS`]).
+    pub framework: Option<String>,
+    /// For a definition that is instantiated per folder (`instances: specs/*`): the globs of
+    /// those folders, project-relative, a leading `!` leaving folders out
+    /// (`!openspec/changes/archive`). Such a definition is not a workflow itself; each folder it
+    /// matches is one ([`Workflow::instance`]).
+    pub instances: Vec<String>,
+    /// For an instance: its folder, project-relative (`specs/001-photo-albums`). Deliverable and
+    /// criterion paths of the definition are relative to it.
+    pub instance: Option<String>,
+    /// Where a run stands is inferred from the artifacts (`run: inferred`) when no state file
+    /// runs the workflow: the last phase whose [`Phase::reached`] criteria hold.
+    pub run_inferred: bool,
+    /// Replacements made in a template when scaffolding (`"[FEATURE NAME]": "{title}"`); the
+    /// values may use `{instance}` (the instance folder's name), `{title}` (that name without its
+    /// number, in words) and `{date}` (today, `YYYY-MM-DD`).
+    pub template_values: Vec<(String, String)>,
     /// The slug of the name, and of each phase's id and title: computed once per file version by
     /// [`Workflow::index_keys`] so lookups do not slug on every comparison.
     pub(crate) keys: Keys,
@@ -68,6 +88,8 @@ pub struct Workflow {
 /// A convention that makes a document a workflow: something phasegate can check in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Recognition {
+    /// A feature folder of a framework (or of the project's own definition with `instances:`).
+    Framework,
     /// An explicit definition: a `*.workflow.yaml` file, front-matter `phases:`/`states:`, or a
     /// seed 003 plan.
     Definition,
@@ -92,6 +114,7 @@ impl Recognition {
             Recognition::Gate => "gate",
             Recognition::Deliverables => "deliverables",
             Recognition::StateMachine => "state machine",
+            Recognition::Framework => "framework",
         }
     }
 }
@@ -105,6 +128,27 @@ pub(crate) struct Keys {
 }
 
 impl Workflow {
+    /// A workflow with nothing in it yet.
+    pub(crate) fn new(name: String, name_range: TextRange, source: WorkflowSource) -> Workflow {
+        Workflow {
+            name,
+            name_range,
+            explicit_name: false,
+            source,
+            phases: Vec::new(),
+            state_machine: None,
+            deliverables: Vec::new(),
+            templates: Vec::new(),
+            recognised_by: Vec::new(),
+            framework: None,
+            instances: Vec::new(),
+            instance: None,
+            run_inferred: false,
+            template_values: Vec::new(),
+            keys: Keys::default(),
+        }
+    }
+
     /// Computes [`Workflow::keys`]; extraction calls it once the workflow is complete.
     pub(crate) fn index_keys(&mut self) {
         self.keys = Keys {
@@ -166,6 +210,10 @@ pub struct Phase {
     pub gate: Gate,
     /// Phases this one depends on (definitions and plans).
     pub depends_on: Vec<Named>,
+    /// What shows that a run has reached this phase, for runs inferred from artifacts
+    /// ([`Workflow::run_inferred`]); empty: its required deliverables exist (a phase without any
+    /// is never reached on its own).
+    pub reached: Vec<Criterion>,
 }
 
 /// A file a phase or workflow must produce.
@@ -269,6 +317,18 @@ pub enum CriterionKind {
     /// A criterion in prose (seed 000's "Success Criteria: Design review approved"): shown, not
     /// checked.
     Manual,
+    /// A heading whose text starts with `heading` (case-insensitive) is in `file`.
+    Section {
+        /// Workspace-relative path.
+        file: String,
+        /// The heading's text, or its start.
+        heading: String,
+    },
+    /// At least one `- [x]` item is ticked in `file`.
+    AnyTicked {
+        /// Workspace-relative path.
+        file: String,
+    },
 }
 
 /// A state machine (seed 002's `States:`/`Transitions:` lists, seed 004's arrow diagram).

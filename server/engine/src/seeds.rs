@@ -43,6 +43,8 @@ pub(crate) fn outline(ws: &Workspace) -> String {
                         CriterionKind::NoMarkers { files } => format!("no-markers {files:?}"),
                         CriterionKind::Recorded { name } => format!("recorded {name}"),
                         CriterionKind::Manual => "manual".to_string(),
+                        CriterionKind::Section { file, heading } => format!("section {file}#{heading}"),
+                        CriterionKind::AnyTicked { file } => format!("any-ticked {file}"),
                     };
                     let _ = writeln!(out, "    gate {kind}: {}", c.label);
                 }
@@ -156,7 +158,7 @@ mod truncation {
                 }
                 for status in ws.status() {
                     let _ = ws.advance(&status.name, None, None, now);
-                    let _ = ws.scaffold(&status.name, None, None);
+                    let _ = ws.scaffold(&status.name, None, None, "2026-01-01T00:00:00Z");
                     let _ = ws.start(&status.name);
                 }
                 cut += step;

@@ -71,8 +71,11 @@ impl Summary {
 #[derive(Clone, Debug, Default)]
 pub struct Workspace {
     pub(crate) files: BTreeMap<String, Arc<FileFacts>>,
-    /// Reporting settings.
+    /// Reporting settings. After changing [`Config::frameworks`], call
+    /// [`Workspace::frameworks_changed`].
     pub config: Config,
+    /// The framework instances (feature folders), computed on first use after a change.
+    instances: std::sync::OnceLock<Vec<crate::frameworks::instances::Instance>>,
 }
 
 impl Workspace {
@@ -87,6 +90,19 @@ impl Workspace {
     pub fn set_file(&mut self, path: &str, input: FileInput) {
         let facts = FileFacts::new(path, input);
         self.files.insert(path.to_string(), Arc::new(facts));
+        self.frameworks_changed();
+    }
+
+    /// Forgets what was derived from the set of files and the framework settings (the framework
+    /// instances); the engine calls it on every change of files, the host after changing
+    /// [`Config::frameworks`].
+    pub fn frameworks_changed(&mut self) {
+        self.instances = std::sync::OnceLock::new();
+    }
+
+    /// The framework instances (one workflow per feature folder), computed once per change.
+    pub(crate) fn instances(&self) -> &[crate::frameworks::instances::Instance] {
+        self.instances.get_or_init(|| crate::frameworks::instances::instances(self))
     }
 
     /// Adds or replaces many files at once, computing their facts on all available cores. Same
@@ -108,10 +124,12 @@ impl Workspace {
         for f in facts {
             self.files.insert(f.path.clone(), Arc::new(f));
         }
+        self.frameworks_changed();
     }
 
     /// Removes the file at `path`; returns whether it was there.
     pub fn remove_file(&mut self, path: &str) -> bool {
+        self.frameworks_changed();
         self.files.remove(path).is_some()
     }
 
@@ -124,6 +142,7 @@ impl Workspace {
         for k in &doomed {
             self.files.remove(k);
         }
+        self.frameworks_changed();
         doomed.len()
     }
 

@@ -220,7 +220,7 @@ impl Backend {
             let change = match name {
                 "phasegate.advance" => project.ws.advance(&workflow, state, arg("to").as_deref(), &now),
                 "phasegate.start" => project.ws.start(&workflow),
-                "phasegate.scaffold" => project.ws.scaffold(&workflow, state, arg("phase").as_deref()),
+                "phasegate.scaffold" => project.ws.scaffold(&workflow, state, arg("phase").as_deref(), &now),
                 other => return Err(format!("unknown command `{other}`")),
             }
             .map_err(|r| r.to_string())?;

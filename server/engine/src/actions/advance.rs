@@ -14,6 +14,9 @@ impl<'a> Context<'a> {
         let w = self.workflow_index(name)?;
         let wf = self.workflows[w].wf;
         let Some(run) = self.pick_run(name, state_path)? else {
+            if let Some(inferred) = self.inferred_of(w) {
+                return self.advance_inferred(w, &inferred.position, now);
+            }
             return Err(refuse(format!("workflow `{}` has no state file yet; start it first", wf.name)));
         };
         let current = run.run.current.as_ref().map(|c| c.name.clone()).unwrap_or_default();
@@ -75,6 +78,51 @@ impl<'a> Context<'a> {
             None => format!("completed `{}` in `{}`", wf.name, run.file.path),
         };
         Ok(WorkspaceChange { changes: vec![FileChange::Edit { path: run.file.path.clone(), edits }], summary })
+    }
+
+    /// Advances a run inferred from its artifacts: the next phase's artifacts are created (the
+    /// same change as scaffolding it), once the gates out of the current phase, and of any
+    /// phase without artifacts on the way, are met.
+    fn advance_inferred(&self, w: usize, position: &Position, now: &str) -> Result<WorkspaceChange, Refusal> {
+        let wf = self.workflows[w].wf;
+        let from = match position {
+            Position::Done => return Err(refuse(format!("`{}` is already complete", wf.name))),
+            Position::Phase(i) => Some(*i),
+            _ => None,
+        };
+        let start = from.map_or(0, |i| i + 1);
+        let mut skipped = Vec::new();
+        let Some(target) = (start..wf.phases.len()).find(|&j| !self.creations(wf, &wf.phases[j], &mut skipped, now).is_empty()) else {
+            let after = from.and_then(|i| wf.phases.get(i + 1)).map_or("nothing".to_string(), |p| format!("`{}`", p.id));
+            return Err(refuse(format!(
+                "`{}` is at `{}`; the next phase ({after}) has no artifact to create",
+                wf.name,
+                from.map_or("the start", |i| wf.phases[i].id.as_str())
+            )));
+        };
+        // The gates to pass: the current phase's and those of phases without artifacts between.
+        let mut unmet = Vec::new();
+        if let Some(i) = from {
+            for phase in &wf.phases[i..target] {
+                unmet.extend(self.evaluate_gate(phase, None).unmet.into_iter().map(|u| u.reason));
+            }
+        }
+        if !unmet.is_empty() {
+            return Err(Refusal {
+                message: format!("`{}` cannot move on to `{}`: a gate on the way is not met", wf.name, wf.phases[target].id),
+                unmet,
+            });
+        }
+        let changes = self.creations(wf, &wf.phases[target], &mut skipped, now);
+        let created: Vec<String> = changes.iter().map(|c| format!("`{}`", c.path())).collect();
+        let summary = format!(
+            "advanced `{}` from `{}` to `{}`: created {}",
+            wf.name,
+            from.map_or("the start", |i| wf.phases[i].id.as_str()),
+            wf.phases[target].id,
+            created.join(", ")
+        );
+        Ok(WorkspaceChange { changes, summary })
     }
 
     pub(super) fn start(&self, name: &str) -> Result<WorkspaceChange, Refusal> {

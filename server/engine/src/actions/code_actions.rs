@@ -47,7 +47,7 @@ impl Workspace {
                 for d in phase.deliverables.iter().filter(|d| d.range.intersects(range)) {
                     let mut skipped = Vec::new();
                     let one = Phase { deliverables: vec![d.clone()], ..phase.clone() };
-                    for change in ctx.creations(w.wf, &one, &mut skipped) {
+                    for change in ctx.creations(w.wf, &one, &mut skipped, now) {
                         out.push(Action {
                             title: format!("Create `{}`", change.path()),
                             kind: ActionKind::QuickFix,
@@ -61,22 +61,28 @@ impl Workspace {
             }
         }
         // Workflow actions for the workflows this file belongs to.
-        let names: Vec<String> = {
-            let mut v: Vec<String> = ctx.workflows.iter().filter(|w| w.file.path == path).map(|w| w.wf.name.clone()).collect();
-            for r in ctx.runs.iter().filter(|r| r.file.path == path) {
-                if let Some(w) = ctx.workflow_of(r) {
-                    v.push(w.wf.name.clone());
-                }
-            }
-            v.dedup();
-            v
-        };
-        for name in names {
-            let Ok(w) = ctx.workflow_index(&name) else { continue };
+        for w in ctx.workflows_at(path, false) {
             let wf = ctx.workflows[w].wf;
+            let name = wf.name.clone();
+            if ctx.workflow_index(&name) != Ok(w) {
+                continue; // An ambiguous name: the actions could not say which workflow they act on.
+            }
             let mut runs: Vec<&RunRef<'_>> = ctx.runs_of(&name);
             if runs.iter().any(|r| r.file.path == path) {
                 runs.retain(|r| r.file.path == path);
+            }
+            if let Some(inferred) = ctx.inferred_of(w) {
+                // A run inferred from the artifacts: advancing creates the next phase's artifacts.
+                let next = match inferred.position {
+                    Position::Phase(i) => wf.phases.get(i + 1).map(|p| p.id.clone()),
+                    Position::NotStarted => wf.phases.first().map(|p| p.id.clone()),
+                    _ => None,
+                };
+                if let Some(next) = next {
+                    out.push(advance_action(format!("Advance {name} to {next}"), &name, ctx.advance(&name, None, None, now)));
+                }
+                push_scaffold(&ctx, &mut out, wf, None, "", now);
+                continue;
             }
             if runs.is_empty()
                 && let Ok(change) = ctx.start(&name)
@@ -102,40 +108,37 @@ impl Workspace {
                         (None, Position::Phase(_)) => format!("Complete {}{suffix}", wf.name),
                         (None, _) => continue,
                     };
-                    let action = match ctx.advance(&name, state, target.as_deref(), now) {
-                        Ok(change) => Action {
-                            title,
-                            kind: ActionKind::Advance,
-                            change: Some(change),
-                            disabled: None,
-                            fixes: None,
-                            workflow: Some(wf.name.clone()),
-                        },
-                        Err(r) => Action {
-                            title,
-                            kind: ActionKind::Advance,
-                            change: None,
-                            disabled: Some(r.to_string()),
-                            fixes: None,
-                            workflow: Some(wf.name.clone()),
-                        },
-                    };
-                    out.push(action);
+                    out.push(advance_action(title, &name, ctx.advance(&name, state, target.as_deref(), now)));
                 }
-                if let Ok((_, index)) = ctx.scaffold_phase(&name, state, None)
-                    && let Ok(change) = ctx.scaffold(&name, state, Some(&wf.phases[index].id))
-                {
-                    out.push(Action {
-                        title: format!("Scaffold deliverables for {}{suffix}", wf.phases[index].id),
-                        kind: ActionKind::Scaffold,
-                        change: Some(change),
-                        disabled: None,
-                        fixes: None,
-                        workflow: Some(wf.name.clone()),
-                    });
-                }
+                push_scaffold(&ctx, &mut out, wf, state, &suffix, now);
             }
         }
         out
+    }
+}
+
+/// An Advance action: enabled with its change, or disabled with the refusal's reasons.
+fn advance_action(title: String, workflow: &str, result: Result<WorkspaceChange, crate::actions::Refusal>) -> Action {
+    let (change, disabled) = match result {
+        Ok(change) => (Some(change), None),
+        Err(r) => (None, Some(r.to_string())),
+    };
+    Action { title, kind: ActionKind::Advance, change, disabled, fixes: None, workflow: Some(workflow.to_string()) }
+}
+
+/// The Scaffold action of a run (its current phase, or the next with artifacts), when there is
+/// anything to create.
+fn push_scaffold(ctx: &Context<'_>, out: &mut Vec<Action>, wf: &crate::model::Workflow, state: Option<&str>, suffix: &str, now: &str) {
+    if let Ok((_, index)) = ctx.scaffold_phase(&wf.name, state, None)
+        && let Ok(change) = ctx.scaffold(&wf.name, state, Some(&wf.phases[index].id), now)
+    {
+        out.push(Action {
+            title: format!("Scaffold deliverables for {}{suffix}", wf.phases[index].id),
+            kind: ActionKind::Scaffold,
+            change: Some(change),
+            disabled: None,
+            fixes: None,
+            workflow: Some(wf.name.clone()),
+        });
     }
 }

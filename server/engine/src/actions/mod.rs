@@ -152,9 +152,12 @@ pub struct WorkflowStatus {
     /// Number of phases.
     pub phase_count: usize,
     /// The conventions that make the document a workflow: `definition`, `phase headings`,
-    /// `gate`, `deliverables`, `state machine`, and `state file` when the entry is a run
-    /// (docs/conventions.md, "When a file defines a workflow").
+    /// `gate`, `deliverables`, `state machine`, `framework` for a framework's feature folder, and
+    /// `state file` or `artifacts` when the entry is a run recorded in a state file or inferred
+    /// from the artifacts (docs/conventions.md, "When a file defines a workflow").
     pub recognised_by: Vec<String>,
+    /// The framework's id (`speckit`, ...), for a framework's feature folder.
+    pub framework: Option<String>,
     /// The next phase or state(s), comma-separated when a state machine allows several.
     pub next: Option<String>,
     /// The gate of every phase up to and including the current one.
@@ -230,6 +233,50 @@ impl<'a> Context<'a> {
                 ))),
             },
         }
+    }
+
+    /// The run inferred from the artifacts of workflow `w`, when no state file runs it.
+    pub(super) fn inferred_of(&self, w: usize) -> Option<&crate::analysis::InferredRun> {
+        self.inferred.iter().find(|r| r.workflow == w)
+    }
+
+    /// The workflows the file at `path` belongs to (indices into [`Context::workflows`]): those
+    /// it defines, the one its run names, the instance whose folder holds it, or those listing it
+    /// as a deliverable when `deliverables` is set.
+    pub(super) fn workflows_at(&self, path: &str, deliverables: bool) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let mut add = |w: usize| {
+            if !out.contains(&w) {
+                out.push(w);
+            }
+        };
+        for (w, wref) in self.workflows.iter().enumerate() {
+            let defines = match &wref.wf.instance {
+                Some(folder) => path.strip_prefix(folder.as_str()).is_some_and(|rest| rest.starts_with('/')),
+                None => wref.file.path == path,
+            };
+            if defines {
+                add(w);
+            }
+        }
+        for r in self.runs.iter().filter(|r| r.file.path == path) {
+            if let Some(w) = r.workflow {
+                add(w);
+            }
+        }
+        if deliverables {
+            for (w, wref) in self.workflows.iter().enumerate() {
+                let lists = wref.wf.phases.iter().flat_map(|p| &p.deliverables).any(|d| match &d.resolved {
+                    Ok(p) if p == path => true,
+                    Ok(_) => d.pattern.as_ref().is_some_and(|pat| pat.is_match(path)),
+                    Err(_) => false,
+                });
+                if lists {
+                    add(w);
+                }
+            }
+        }
+        out
     }
 
     /// The targets a run can move to next, and whether the move completes the workflow.

@@ -7,12 +7,12 @@ use crate::paths;
 use crate::workspace::Workspace;
 
 impl<'a> Context<'a> {
-    /// Starter content for deliverable `d` of `phase`.
-    pub(super) fn starter(&self, wf: &Workflow, phase: &Phase, d: &Deliverable, path: &str) -> String {
+    /// Starter content for deliverable `d` of `phase`; `now` (RFC 3339) gives `{date}`.
+    pub(super) fn starter(&self, wf: &Workflow, phase: &Phase, d: &Deliverable, path: &str, now: &str) -> String {
         if let Some(t) = &d.template
             && let Some(text) = self.file(t).and_then(|f| f.text.as_deref())
         {
-            return text.to_string();
+            return fill_template(wf, text, now);
         }
         let name = paths::file_name(path);
         if let Some(t) = wf.templates.iter().find(|t| t.file_name.eq_ignore_ascii_case(name)) {
@@ -31,7 +31,7 @@ impl<'a> Context<'a> {
     }
 
     /// Creations for the missing, nameable deliverables of `phase`; `skipped` collects patterns.
-    pub(super) fn creations(&self, wf: &Workflow, phase: &Phase, skipped: &mut Vec<String>) -> Vec<FileChange> {
+    pub(super) fn creations(&self, wf: &Workflow, phase: &Phase, skipped: &mut Vec<String>, now: &str) -> Vec<FileChange> {
         let mut out = Vec::new();
         for d in phase.deliverables.iter().filter(|d| !d.optional) {
             if self.deliverable_status(d) != DeliverableStatus::Missing {
@@ -42,7 +42,7 @@ impl<'a> Context<'a> {
                 skipped.push(format!("`{}` holds a placeholder; create it under a real name", d.path));
                 continue;
             }
-            out.push(FileChange::Create { path: path.clone(), content: self.starter(wf, phase, d, path) });
+            out.push(FileChange::Create { path: path.clone(), content: self.starter(wf, phase, d, path, now) });
         }
         out
     }
@@ -62,8 +62,7 @@ impl<'a> Context<'a> {
                 Some(run) => match run.position {
                     Position::Phase(i) => {
                         // The current phase, or the next one when the current one is done.
-                        let mut skipped = Vec::new();
-                        if self.creations(wf, &wf.phases[i], &mut skipped).is_empty() && i + 1 < wf.phases.len() { i + 1 } else { i }
+                        self.current_or_next(wf, i)
                     }
                     Position::Done => {
                         return Err(refuse(format!(
@@ -71,24 +70,49 @@ impl<'a> Context<'a> {
                             wf.name, run.file.path
                         )));
                     }
-                    Position::State(_) | Position::Unknown => {
+                    Position::State(_) | Position::Unknown | Position::NotStarted => {
                         return Err(refuse(format!(
                             "the run in `{}` is not in a phase of `{}`; name one with --phase",
                             run.file.path, wf.name
                         )));
                     }
                 },
-                None => 0,
+                None => match self.inferred_of(w).map(|r| &r.position) {
+                    Some(Position::Phase(i)) => self.current_or_next(wf, *i),
+                    Some(Position::Done) => {
+                        return Err(refuse(format!(
+                            "`{}` is complete: nothing is left to scaffold (name a phase with --phase to create its missing deliverables anyway)",
+                            wf.name
+                        )));
+                    }
+                    _ => 0,
+                },
             },
         };
         Ok((w, index))
     }
 
-    pub(super) fn scaffold(&self, name: &str, state_path: Option<&str>, phase: Option<&str>) -> Result<WorkspaceChange, Refusal> {
+    /// Phase `i`, or the first later phase with deliverables to create when `i`'s are all
+    /// there (phases without deliverables in between are passed).
+    fn current_or_next(&self, wf: &Workflow, i: usize) -> usize {
+        let mut skipped = Vec::new();
+        if !self.creations(wf, &wf.phases[i], &mut skipped, "").is_empty() {
+            return i;
+        }
+        (i + 1..wf.phases.len()).find(|&j| !self.creations(wf, &wf.phases[j], &mut skipped, "").is_empty()).unwrap_or(i)
+    }
+
+    pub(super) fn scaffold(
+        &self,
+        name: &str,
+        state_path: Option<&str>,
+        phase: Option<&str>,
+        now: &str,
+    ) -> Result<WorkspaceChange, Refusal> {
         let (w, index) = self.scaffold_phase(name, state_path, phase)?;
         let wf = self.workflows[w].wf;
         let mut skipped = Vec::new();
-        let changes = self.creations(wf, &wf.phases[index], &mut skipped);
+        let changes = self.creations(wf, &wf.phases[index], &mut skipped, now);
         if changes.is_empty() {
             return Err(Refusal {
                 message: format!("nothing to scaffold: every nameable deliverable of phase `{}` exists", wf.phases[index].id),
@@ -101,6 +125,24 @@ impl<'a> Context<'a> {
     }
 }
 
+/// `text` (a template) with the definition's `template_values` replaced: each key by its value,
+/// whose `{instance}`, `{title}` and `{date}` are the instance folder's name, that name without its
+/// leading number in words, and the date of `now` (`YYYY-MM-DD`).
+fn fill_template(wf: &Workflow, text: &str, now: &str) -> String {
+    if wf.template_values.is_empty() {
+        return text.to_string();
+    }
+    let instance = wf.instance.as_deref().map_or(wf.name.as_str(), paths::file_name);
+    let title = title_of(instance.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_'));
+    let date = now.get(..10).unwrap_or(now);
+    let mut out = text.to_string();
+    for (key, value) in &wf.template_values {
+        let value = value.replace("{instance}", instance).replace("{title}", &title).replace("{date}", date);
+        out = out.replace(key.as_str(), &value);
+    }
+    out
+}
+
 impl Workspace {
     /// Creates the missing deliverables of phase `phase` of workflow `name` (default: the run's
     /// current phase, or the next one when the current phase's are all there; the first phase
@@ -108,7 +150,10 @@ impl Workspace {
     /// section, seed 001) or the definition's `template:`, else front matter linking the file to
     /// its workflow and phase and a heading. Deliverables with placeholders are listed in the
     /// refusal's `unmet` instead. Refused when nothing is missing.
-    pub fn scaffold(&self, name: &str, state_path: Option<&str>, phase: Option<&str>) -> Result<WorkspaceChange, Refusal> {
-        Context::new(self).scaffold(name, state_path, phase)
+    ///
+    /// A template's placeholders are filled from the definition's `template_values`, with the
+    /// date of `now` (RFC 3339, as [`Workspace::advance`] takes it).
+    pub fn scaffold(&self, name: &str, state_path: Option<&str>, phase: Option<&str>, now: &str) -> Result<WorkspaceChange, Refusal> {
+        Context::new(self).scaffold(name, state_path, phase, now)
     }
 }

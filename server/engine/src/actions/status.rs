@@ -1,16 +1,48 @@
 //! `status`: where each workflow (and each run of it) stands, gate by gate.
 
 use crate::actions::{GateStatus, WorkflowStatus};
-use crate::analysis::{Context, Position, RunRef};
+use crate::analysis::{Context, InferredRun, Position, RunRef};
 use crate::workspace::Workspace;
 
 impl<'a> Context<'a> {
+    /// The status of workflow `w` with the run inferred from its artifacts.
+    pub(super) fn status_inferred(&self, w: usize, run: &InferredRun) -> WorkflowStatus {
+        let wf = self.workflows[w].wf;
+        let mut st = self.status_of(w, None);
+        st.recognised_by.push("artifacts".to_string());
+        let upto = match run.position {
+            Position::Phase(i) => {
+                st.status = "in-progress".into();
+                st.current = Some(wf.phases[i].id.clone());
+                st.current_index = Some(i + 1);
+                st.next = wf.phases.get(i + 1).map(|p| p.id.clone());
+                i + 1
+            }
+            Position::Done => {
+                st.status = "completed".into();
+                wf.phases.len()
+            }
+            _ => 0,
+        };
+        for phase in &wf.phases[..upto] {
+            let report = self.evaluate_gate(phase, None);
+            st.gates.push(GateStatus {
+                phase: phase.id.clone(),
+                met: report.met(),
+                unmet: report.unmet.into_iter().map(|u| u.reason).collect(),
+                manual: report.manual,
+            });
+        }
+        st
+    }
+
     pub(super) fn status_of(&self, w: usize, run: Option<&RunRef<'_>>) -> WorkflowStatus {
         let wref = &self.workflows[w];
         let wf = wref.wf;
         let mut st = WorkflowStatus {
             name: wf.name.clone(),
-            path: wref.file.path.clone(),
+            path: wf.instance.clone().unwrap_or_else(|| wref.file.path.clone()),
+            framework: wf.framework.clone(),
             state_path: run.map(|r| r.file.path.clone()),
             status: "not-started".into(),
             current: None,
@@ -37,7 +69,7 @@ impl<'a> Context<'a> {
                 st.status = "in-progress".into();
                 0
             }
-            Position::Unknown => {
+            Position::Unknown | Position::NotStarted => {
                 st.status = "unknown".into();
                 0
             }
@@ -65,7 +97,9 @@ impl Workspace {
         let mut out = Vec::new();
         for w in 0..ctx.workflows.len() {
             let runs: Vec<&RunRef<'_>> = ctx.runs.iter().filter(|r| r.workflow == Some(w)).collect();
-            if runs.is_empty() {
+            if let Some(inferred) = ctx.inferred_of(w) {
+                out.push(ctx.status_inferred(w, inferred));
+            } else if runs.is_empty() {
                 out.push(ctx.status_of(w, None));
             }
             for r in runs {
@@ -76,34 +110,9 @@ impl Workspace {
     }
 
     /// The names of the workflows the file at `path` belongs to: those it defines, the one its
-    /// run names, or those listing it as a deliverable.
+    /// run names, the feature folder holding it, or those listing it as a deliverable.
     pub fn workflows_of_file(&self, path: &str) -> Vec<String> {
         let ctx = Context::new(self);
-        let mut out: Vec<String> = Vec::new();
-        let mut add = |name: &str| {
-            if !out.iter().any(|n| n == name) {
-                out.push(name.to_string());
-            }
-        };
-        for w in ctx.workflows.iter().filter(|w| w.file.path == path) {
-            add(&w.wf.name);
-        }
-        for r in ctx.runs.iter().filter(|r| r.file.path == path) {
-            match ctx.workflow_of(r) {
-                Some(w) => add(&w.wf.name),
-                None => add(&r.run.workflow.name),
-            }
-        }
-        for w in &ctx.workflows {
-            let lists = w.wf.phases.iter().flat_map(|p| &p.deliverables).any(|d| match &d.resolved {
-                Ok(p) if p == path => true,
-                Ok(_) => d.pattern.as_ref().is_some_and(|pat| pat.is_match(path)),
-                Err(_) => false,
-            });
-            if lists {
-                add(&w.wf.name);
-            }
-        }
-        out
+        ctx.workflows_at(path, true).into_iter().map(|w| ctx.workflows[w].wf.name.clone()).collect()
     }
 }

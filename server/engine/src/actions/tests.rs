@@ -169,10 +169,10 @@ fn advance_our_format_written_as_json() {
 fn scaffold_uses_templates_and_never_touches_patterns() {
     let spec = format!("{DOC}//- docs/req.md\n# R\n//- run.state.yaml\nworkflow: demo\ncurrent: design\n");
     let ws = workspace(&spec.replace("`docs/design.md`", "`docs/ARCHITECTURE.md`"));
-    let change = ws.scaffold("demo", None, None).unwrap_or_else(|r| panic!("{r}"));
+    let change = ws.scaffold("demo", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
     assert_eq!(change.changes, vec![FileChange::Create { path: "docs/ARCHITECTURE.md".into(), content: "# Architecture\n".into() }]);
     let ws = workspace(&spec);
-    let change = ws.scaffold("demo", None, Some("design")).unwrap_or_else(|r| panic!("{r}"));
+    let change = ws.scaffold("demo", None, Some("design"), NOW).unwrap_or_else(|r| panic!("{r}"));
     expect_test::expect![[r#"
         [
             Create {
@@ -182,7 +182,7 @@ fn scaffold_uses_templates_and_never_touches_patterns() {
         ]
     "#]]
     .assert_debug_eq(&change.changes);
-    assert!(ws.scaffold("demo", None, Some("requirements")).is_err(), "docs/req.md exists");
+    assert!(ws.scaffold("demo", None, Some("requirements"), NOW).is_err(), "docs/req.md exists");
 }
 
 #[test]

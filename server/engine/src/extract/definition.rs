@@ -12,17 +12,30 @@ use crate::syntax::tree::{NodeId, SyntaxError, Tree};
 /// Keys of a definition mapping (`*.workflow.yaml`, front matter with `phases:`, seed 003 plans).
 /// `grammars/workflow.schema.json` declares exactly these (a test checks it).
 #[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
-pub(crate) const DEFINITION_KEYS: &[&str] =
-    &["name", "workflow", "workflow_id", "phases", "deliverables", "states", "transitions", "forbidden"];
+pub(crate) const DEFINITION_KEYS: &[&str] = &[
+    "name",
+    "workflow",
+    "workflow_id",
+    "phases",
+    "deliverables",
+    "states",
+    "transitions",
+    "forbidden",
+    "framework",
+    "instances",
+    "run",
+    "template_values",
+];
 /// Keys of a phase mapping. `command` (seed 003) is accepted as data and never run.
 #[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
-pub(crate) const PHASE_KEYS: &[&str] = &["id", "name", "title", "number", "deliverables", "complete", "depends_on", "gate", "command"];
+pub(crate) const PHASE_KEYS: &[&str] =
+    &["id", "name", "title", "number", "deliverables", "complete", "depends_on", "gate", "reached", "command"];
 /// Keys of a deliverable mapping.
 #[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
 pub(crate) const DELIVERABLE_KEYS: &[&str] = &["path", "template", "optional", "complete"];
 /// Keys of a gate criterion mapping (besides the plain string `deliverables`).
 #[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
-pub(crate) const CRITERION_KEYS: &[&str] = &["checklist", "no_markers", "recorded", "manual"];
+pub(crate) const CRITERION_KEYS: &[&str] = &["checklist", "no_markers", "recorded", "manual", "section", "any_ticked"];
 /// Keys of a transition mapping (besides the `a -> b` string form).
 #[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
 pub(crate) const TRANSITION_KEYS: &[&str] = &["from", "to", "trigger"];
@@ -47,18 +60,42 @@ pub(crate) fn read_workflow(facts: &mut FileFacts, t: &Tree, root: NodeId, stem:
         Some(n) => (t.str(n).unwrap_or_default().trim().to_string(), t.range(n)),
         None => (stem.trim_end_matches(".workflow").to_string(), t.range(root)),
     };
-    let mut wf = Workflow {
-        explicit_name: name_node.is_some(),
-        name,
-        name_range,
-        source,
-        phases: Vec::new(),
-        state_machine: None,
-        deliverables: Vec::new(),
-        templates: Vec::new(),
-        recognised_by: vec![Recognition::Definition],
-        keys: Default::default(),
-    };
+    let mut wf = Workflow::new(name, name_range, source);
+    wf.explicit_name = name_node.is_some();
+    wf.recognised_by = vec![Recognition::Definition];
+    wf.framework = t.get(root, "framework").and_then(|n| t.str(n)).map(|s| s.trim().to_string());
+    if let Some(n) = t.get(root, "instances") {
+        for (glob, range) in t.str_list(n) {
+            let bare = glob.trim().trim_start_matches('!');
+            if bare.is_empty() || bare.starts_with('/') || bare.split('/').any(|s| s == "..") || globset::Glob::new(bare).is_err() {
+                facts.syntax_errors.push(SyntaxError {
+                    range,
+                    message: "`instances` lists project-relative folder globs such as `specs/*` (`!` before one leaves its folders out)"
+                        .into(),
+                });
+                continue;
+            }
+            wf.instances.push(glob.trim().trim_end_matches('/').to_string());
+        }
+    }
+    if let Some(n) = t.get(root, "run") {
+        match t.str(n).map(str::trim) {
+            Some("inferred") => wf.run_inferred = true,
+            Some("state-file") => {}
+            _ => push_error(facts, t, n, "`run` is `inferred` (from the artifacts) or `state-file`".into()),
+        }
+    }
+    if let Some(v) = t.get(root, "template_values") {
+        for &(k, val) in t.entries(v) {
+            if let (Some(k), Some(val)) = (t.str(k), t.str(val)) {
+                wf.template_values.push((k.to_string(), val.to_string()));
+            }
+        }
+    }
+    // In a definition instantiated per folder, deliverable and criterion paths are relative to
+    // the instance folder (resolved against the root here, rebased per instance); templates are
+    // project-relative.
+    let path = if wf.instances.is_empty() { path } else { String::new() };
     if let Some(phases) = t.get(root, "phases") {
         if !t.is_seq(phases) {
             push_error(facts, t, phases, "`phases` must be a list of phases".into());
@@ -92,6 +129,7 @@ fn read_phase(facts: &mut FileFacts, t: &Tree, item: NodeId, doc_path: &str) -> 
             deliverables: Vec::new(),
             gate: Gate::default(),
             depends_on: Vec::new(),
+            reached: Vec::new(),
         });
     }
     if !t.is_map(item) {
@@ -124,6 +162,10 @@ fn read_phase(facts: &mut FileFacts, t: &Tree, item: NodeId, doc_path: &str) -> 
         gate.range = Some(t.range(g));
         read_gate(facts, t, g, doc_path, &mut gate);
     }
+    let mut reached = Gate::default();
+    if let Some(r) = t.get(item, "reached") {
+        read_gate(facts, t, r, doc_path, &mut reached);
+    }
     Some(Phase {
         id: if raw_id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
             raw_id.clone()
@@ -136,6 +178,7 @@ fn read_phase(facts: &mut FileFacts, t: &Tree, item: NodeId, doc_path: &str) -> 
         deliverables,
         gate,
         depends_on,
+        reached: reached.criteria,
     })
 }
 
@@ -185,6 +228,12 @@ fn read_gate(facts: &mut FileFacts, t: &Tree, g: NodeId, doc_path: &str, gate: &
                 Some(CriterionKind::NoMarkers { files })
             }
             "recorded" => t.str(v).map(|s| CriterionKind::Recorded { name: s.trim().to_string() }),
+            "section" => t.str(v).and_then(|s| {
+                let (file, heading) = s.split_once('#')?;
+                let file = if file.is_empty() { Ok(doc_path.to_string()) } else { paths::resolve(doc_path, file) };
+                Some(CriterionKind::Section { file: file.ok()?, heading: heading.trim().to_string() })
+            }),
+            "any_ticked" => t.str(v).and_then(|s| paths::resolve(doc_path, s).ok()).map(|file| CriterionKind::AnyTicked { file }),
             "manual" => t.str(v).map(|_| CriterionKind::Manual),
             _ => None,
         };
@@ -194,7 +243,9 @@ fn read_gate(facts: &mut FileFacts, t: &Tree, g: NodeId, doc_path: &str, gate: &
                 facts,
                 t,
                 c,
-                format!("unknown or malformed gate criterion `{key}`; expected checklist, no_markers, recorded or manual"),
+                format!(
+                    "unknown or malformed gate criterion `{key}`; expected checklist, no_markers, recorded, manual, section (`file#heading`) or any_ticked"
+                ),
             ),
         }
     }

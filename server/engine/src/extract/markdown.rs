@@ -338,7 +338,8 @@ pub(crate) fn outline_facts(text: &str, conflicts: &[crate::syntax::conflict::Co
 fn facts_of_outline(text: &str, blocks: &[Block]) -> OutlineFacts {
     let code_blocks: Vec<TextRange> = blocks.iter().filter(|b| matches!(b.kind, BlockKind::Code { .. })).map(|b| b.range).collect();
     let id_refs = id_refs(text, &code_blocks);
-    OutlineFacts { checklists: collect_checklists(blocks), id_refs, code_blocks }
+    let headings = blocks.iter().filter(|b| matches!(b.kind, BlockKind::Heading { .. })).map(|b| b.text.trim().to_string()).collect();
+    OutlineFacts { checklists: collect_checklists(blocks), id_refs, code_blocks, headings }
 }
 
 /// Reads one Markdown file's text (`view`: merge conflicts already masked) into `facts`.
@@ -561,18 +562,8 @@ fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
 
 /// The Markdown conventions proper: phases, deliverables, gates, checklists, state machines.
 fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
-    let mut wf = Workflow {
-        name: String::new(),
-        name_range: TextRange::default(),
-        explicit_name: false,
-        source: WorkflowSource::MarkdownConventions,
-        phases: Vec::new(),
-        state_machine: None,
-        deliverables: Vec::new(),
-        templates: collect_templates(blocks),
-        recognised_by: Vec::new(),
-        keys: Default::default(),
-    };
+    let mut wf = Workflow::new(String::new(), TextRange::default(), WorkflowSource::MarkdownConventions);
+    wf.templates = collect_templates(blocks);
     let phase_list = phase_headings(blocks);
     let mut phase_at = phase_list.iter().peekable();
     // The phase whose section we are in, and the heading level that opened it.
@@ -614,6 +605,7 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
                         deliverables: Vec::new(),
                         gate: crate::model::Gate::default(),
                         depends_on: Vec::new(),
+                        reached: Vec::new(),
                     });
                     current = Some((wf.phases.len() - 1, *level));
                     workflow_outputs = false;

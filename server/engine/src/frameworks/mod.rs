@@ -2,7 +2,16 @@
 //! whose presence switches it on (and marks a folder as a project, docs/projects.md).
 //!
 //! A framework is switched on in a workspace when one of its markers is there, unless the
-//! project's `phasegate.toml` (or the host's settings) switch it off.
+//! project's `phasegate.toml` (or the host's settings) switch it off. Its workflow is a definition
+//! in phasegate's own format (docs/formats.md), built into the binary, instantiated once per
+//! feature folder (`instances`).
+
+pub(crate) mod instances;
+
+use std::sync::LazyLock;
+
+use crate::facts::{FileFacts, FileInput};
+use crate::model::Workflow;
 
 /// One framework.
 #[derive(Debug)]
@@ -14,21 +23,47 @@ pub struct Framework {
     /// Project-relative paths whose presence switches the framework on: a folder (any file
     /// under it counts) or a file.
     pub markers: &'static [&'static str],
+    /// The built-in definition (YAML in the format of docs/formats.md), when the framework has
+    /// per-feature workflows.
+    pub definition: Option<&'static str>,
 }
 
 /// Every framework, in documentation order.
 pub static FRAMEWORKS: &[Framework] = &[
     // Spec Kit: `specify init` creates `.specify/` (memory, scripts, templates).
-    Framework { id: "speckit", name: "Spec Kit", markers: &[".specify"] },
+    Framework { id: "speckit", name: "Spec Kit", markers: &[".specify"], definition: None },
     // Kiro: the IDE keeps specs and steering under `.kiro/`.
-    Framework { id: "kiro", name: "Kiro", markers: &[".kiro"] },
+    Framework { id: "kiro", name: "Kiro", markers: &[".kiro"], definition: None },
     // OpenSpec: `openspec init` creates `openspec/` with `specs/` and `changes/`.
-    Framework { id: "openspec", name: "OpenSpec", markers: &["openspec/specs", "openspec/changes", "openspec/project.md"] },
+    Framework {
+        id: "openspec",
+        name: "OpenSpec",
+        markers: &["openspec/specs", "openspec/changes", "openspec/project.md"],
+        definition: None,
+    },
     // BMAD Method: the installer writes `_bmad/` (v6) or `.bmad-core/` (v4).
-    Framework { id: "bmad", name: "BMAD Method", markers: &["_bmad", ".bmad-core"] },
+    Framework { id: "bmad", name: "BMAD Method", markers: &["_bmad", ".bmad-core"], definition: None },
     // The `.ops/build` spec-driven layout of seed 002.
-    Framework { id: "ops-build", name: ".ops/build SDD", markers: &[".ops/build"] },
+    Framework { id: "ops-build", name: ".ops/build SDD", markers: &[".ops/build"], definition: None },
 ];
+
+/// Each framework's built-in definition, parsed once (index as in [`FRAMEWORKS`]).
+static BUILTIN: LazyLock<Vec<Option<Workflow>>> = LazyLock::new(|| {
+    FRAMEWORKS
+        .iter()
+        .map(|f| {
+            let text = f.definition?;
+            let facts = FileFacts::new(&format!("{}.workflow.yaml", f.id), FileInput::Text(text.to_string()));
+            facts.workflows.into_iter().next()
+        })
+        .collect()
+});
+
+/// The built-in definition of `framework`, if it has one.
+pub(crate) fn builtin(framework: &Framework) -> Option<&'static Workflow> {
+    let i = FRAMEWORKS.iter().position(|f| std::ptr::eq(f, framework))?;
+    BUILTIN.get(i)?.as_ref()
+}
 
 /// The framework with id `id`.
 pub fn by_id(id: &str) -> Option<&'static Framework> {
@@ -63,6 +98,19 @@ pub fn project_root_of_marker_path(path: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every built-in definition parses without a problem and is instantiated per folder.
+    #[test]
+    fn builtin_definitions_are_valid() {
+        for f in FRAMEWORKS {
+            let Some(text) = f.definition else { continue };
+            let facts = FileFacts::new(&format!("{}.workflow.yaml", f.id), FileInput::Text(text.to_string()));
+            assert!(facts.syntax_errors.is_empty(), "{}: {:?}", f.id, facts.syntax_errors);
+            let wf = builtin(f).unwrap_or_else(|| panic!("{}: no workflow", f.id));
+            assert!(!wf.instances.is_empty(), "{}: not instantiated per folder", f.id);
+            assert_eq!(wf.framework.as_deref(), Some(f.id));
+        }
+    }
 
     #[test]
     fn marker_paths() {
