@@ -281,6 +281,7 @@ describe("grammars/workflow.schema.json", () => {
       malformed.map((c) => c.label).sort(),
       [
         "examples/demo/.ops/build/v1/checkout/checks.yaml",
+        "tests/fixtures/diagnostics/syntax-error/err/.claude/agents/migration-reviewer.md (front matter)",
         "tests/fixtures/diagnostics/syntax-error/err/.work/clients.json",
         "tests/fixtures/diagnostics/syntax-error/err/api-deprecation.state.yaml",
         "tests/fixtures/diagnostics/syntax-error/err/docs/workflow.md (front matter)",
