@@ -20,9 +20,13 @@ fn file_names_and_values_cannot_forge_output() {
     let tmp = temp();
     let root = tmp.path();
     let name = format!("x\n{FORGED}.state.yaml");
-    std::fs::write(root.join(&name), "workflow: \u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}evil\u{85}\ncurrent: a\n").unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(root.join("wf.md"), "---\nname: real\n---\n## Phase 1: A \u{1b}[31mred\n**Deliverables**:\n- `docs/\u{1b}[1mx.md`\n\n## Phase 2: B\n")
+    std::fs::write(root.join(&name), "workflow: \u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}evil\u{85}\ncurrent: a\n")
         .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        root.join("wf.md"),
+        "---\nname: real\n---\n## Phase 1: A \u{1b}[31mred\n**Deliverables**:\n- `docs/\u{1b}[1mx.md`\n\n## Phase 2: B\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(root.join("run.state.yaml"), "workflow: real\ncurrent: b\n").unwrap_or_else(|e| panic!("{e}"));
 
     // Human: escaped, so no line starts with the forged command and no escape sequence remains.

@@ -16,7 +16,8 @@ use std::io;
 /// Whether `c` is written escaped: a control character (C0, DEL, C1), U+2028, U+2029, or a
 /// bidirectional formatting character (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
 pub(crate) fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `s` with every [`is_unsafe`] character escaped for a human reader.

@@ -115,6 +115,8 @@ pub(crate) struct Context<'a> {
     /// Runs inferred from artifacts: framework instances (and instanced definitions with `run:
     /// inferred`) that no state file runs.
     pub inferred: Vec<InferredRun>,
+    /// The frameworks on in this workspace ([`Workspace::frameworks`]).
+    pub frameworks: Vec<&'static crate::frameworks::Framework>,
     /// Whether any memory-map file defines `[id:...]` names.
     pub memory_ids: HashMap<&'a str, ()>,
     pub has_memory_map: bool,
@@ -162,7 +164,16 @@ impl<'a> Context<'a> {
             by_name.entry(instance.wf.keys.name.clone()).or_default().push(workflows.len());
             workflows.push(WorkflowRef { file, wf: &instance.wf });
         }
-        let mut ctx = Context { ws, workflows, by_name, runs: Vec::new(), inferred: Vec::new(), memory_ids, has_memory_map };
+        let mut ctx = Context {
+            ws,
+            workflows,
+            by_name,
+            runs: Vec::new(),
+            inferred: Vec::new(),
+            frameworks: ws.frameworks(),
+            memory_ids,
+            has_memory_map,
+        };
         for file in ws.files.values() {
             for run in &file.runs {
                 let workflow = match ctx.by_name.get(&name_key(&run.workflow.name)) {

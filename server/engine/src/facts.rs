@@ -153,7 +153,7 @@ pub(crate) struct FileFacts {
     pub runs: Vec<Run>,
 
     pub tasks: Vec<Task>,
-    pub requirements: Vec<Named>,
+    pub requirements: Vec<crate::model::Requirement>,
     /// `[id:name]` definitions, in memory-map files (`*memory-map*.md`).
     pub memory_ids: Vec<Named>,
     /// Gate results recorded in a checks file (seed 002's `checks.yaml`).

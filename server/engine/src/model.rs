@@ -429,15 +429,38 @@ pub struct Progress {
     pub percentage: Option<(f64, TextRange)>,
 }
 
-/// A task (`T1: ...` list item or heading in a tasks file).
+/// A task (`T1: ...` list item or heading in a tasks file; `- [ ] T001 [P] [US1] ...` in Spec
+/// Kit's).
 #[derive(Clone, Debug)]
 pub struct Task {
     /// Its id (`T1`, `T001`, `TASK-3`).
     pub id: Named,
+    /// Its checkbox: `Some(true)` ticked, `Some(false)` open, `None` without one (a heading or a
+    /// plain bullet).
+    pub checked: Option<bool>,
+    /// Its text after the id and labels.
+    pub title: String,
+    /// Bracketed labels right after the id (`[P]`, `[US1]`), without the brackets.
+    pub labels: Vec<Named>,
+    /// The heading it is under (`Phase 3: User Story 1 - Browse albums`), if any.
+    pub section: Option<String>,
     /// `implements:` pointers as written (`checkout/R1`).
     pub implements: Vec<Named>,
     /// `depends_on:` ids.
     pub depends_on: Vec<Named>,
+    /// The task's first line (the list item's or heading's).
+    pub range: TextRange,
+}
+
+/// A requirement (`R1: ...`, `**FR-001**: System MUST ...`) of a spec.
+#[derive(Clone, Debug)]
+pub struct Requirement {
+    /// Its id.
+    pub id: Named,
+    /// Its text after the id.
+    pub text: String,
+    /// The line declaring it.
+    pub range: TextRange,
 }
 
 /// Turns a title into an id: lowercase ASCII letters and digits, other runs of characters become

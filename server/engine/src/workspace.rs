@@ -214,6 +214,7 @@ impl Workspace {
     pub fn frameworks(&self) -> Vec<&'static crate::frameworks::Framework> {
         crate::frameworks::FRAMEWORKS
             .iter()
+            .copied()
             .filter(|f| {
                 let setting =
                     self.config.frameworks.get(f.id).or_else(|| self.project_config().and_then(|c| c.frameworks.get(f.id))).copied();
@@ -227,7 +228,11 @@ impl Workspace {
     /// then `phasegate.toml`).
     pub fn diagnostics(&self) -> BTreeMap<String, Vec<Diagnostic>> {
         let ctx = crate::analysis::Context::new(self);
-        let mut all: Vec<Diagnostic> = self.files.values().flat_map(|f| f.local.iter().cloned()).collect();
+        // A framework's findings count only where it is on.
+        let off: Vec<&str> =
+            crate::frameworks::FRAMEWORKS.iter().filter(|f| !ctx.frameworks.iter().any(|on| on.id == f.id)).map(|f| f.id).collect();
+        let on = |d: &Diagnostic| d.code.rule().framework.is_none_or(|f| !off.contains(&f));
+        let mut all: Vec<Diagnostic> = self.files.values().flat_map(|f| f.local.iter().filter(|d| on(d)).cloned()).collect();
         all.extend(crate::diagnostics::collect(&ctx));
         let mut out: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for mut d in all.drain(..) {

@@ -43,7 +43,7 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
         }
     }
     report_duplicates(out, path, "task", file.tasks.iter().map(|t| (t.id.name.clone(), t.id.name.as_str(), t.id.range)));
-    report_duplicates(out, path, "requirement", file.requirements.iter().map(|r| (r.name.clone(), r.name.as_str(), r.range)));
+    report_duplicates(out, path, "requirement", file.requirements.iter().map(|r| (r.id.name.clone(), r.id.name.as_str(), r.id.range)));
 }
 
 /// Across files: a state file naming a workflow that several documents define. Two documents

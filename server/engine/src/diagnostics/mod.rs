@@ -55,7 +55,7 @@ impl Severity {
 }
 
 /// A diagnostic's stable code: the kebab-case name of the problem, one per [`Rule`] of the
-/// registry ([`RULES`]). Compared and hashed by name.
+/// registry ([`rules`]). Compared and hashed by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Code(&'static str);
 
@@ -101,9 +101,9 @@ impl Code {
         Code(name)
     }
 
-    /// Every code, in documentation order (the order of [`RULES`]).
+    /// Every code, in documentation order (the order of [`rules`]).
     pub fn all() -> impl Iterator<Item = Code> {
-        RULES.iter().map(|r| r.doc.code)
+        rules().map(|r| r.doc.code)
     }
 
     /// The code's kebab-case name.
@@ -113,12 +113,12 @@ impl Code {
 
     /// The registered code named `name`, if any.
     pub fn parse(name: &str) -> Option<Code> {
-        RULES.iter().find(|r| r.doc.code.0 == name).map(|r| r.doc.code)
+        rules().find(|r| r.doc.code.0 == name).map(|r| r.doc.code)
     }
 
     /// The code's rule in the registry.
     pub fn rule(self) -> &'static Rule {
-        RULES.iter().find(|r| r.doc.code == self).unwrap_or(&RULES[0])
+        rules().find(|r| r.doc.code == self).unwrap_or(&GENERIC_RULES[0])
     }
 
     /// The code's documentation entry.
@@ -166,10 +166,16 @@ impl Rule {
     }
 }
 
-/// The registry: every rule, generic ones first, then each framework's, in documentation order.
-/// `docs/diagnostics.md`, the VS Code extension's `phasegate.severity` setting and the test code
-/// lists are generated from it (tests below).
-pub static RULES: &[Rule] = &[
+/// The registry: every rule, the generic conventions' first, then each framework's (its
+/// [`crate::frameworks::Framework::rules`]), in documentation order. `docs/diagnostics.md`, the
+/// VS Code extension's `phasegate.severity` setting and the test code lists are generated from it
+/// (tests below).
+pub fn rules() -> impl Iterator<Item = &'static Rule> {
+    GENERIC_RULES.iter().chain(crate::frameworks::FRAMEWORKS.iter().flat_map(|f| f.rules.iter()))
+}
+
+/// The generic conventions' rules (docs/conventions.md).
+pub static GENERIC_RULES: &[Rule] = &[
     Rule::generic(deliverables::DOC),
     Rule::generic(gates::DOC_UNMET),
     Rule::generic(gates::DOC_DANGLING),
@@ -237,6 +243,11 @@ pub(crate) fn collect_file(file: &FileFacts) -> Vec<Diagnostic> {
     references::check_file(file, &mut out);
     cycles::check_file(file, &mut out);
     duplicates::check_file(file, &mut out);
+    // Every framework's per-file checks: whether a framework is on is known only across files,
+    // so [`crate::Workspace::diagnostics`] drops the findings of those that are off.
+    for f in crate::frameworks::FRAMEWORKS {
+        (f.check_file)(file, &mut out);
+    }
     out
 }
 
@@ -251,6 +262,9 @@ pub(crate) fn collect(ctx: &Context<'_>) -> Vec<Diagnostic> {
     state_consistency::check(ctx, &mut out);
     references::check(ctx, &mut out);
     duplicates::check(ctx, &mut out);
+    for f in &ctx.frameworks {
+        (f.check)(ctx, &mut out);
+    }
     out
 }
 
@@ -263,11 +277,11 @@ pub fn render_docs() -> String {
          A framework's rules run only in projects where that framework is on (docs/projects.md).\n\n| code | group | default severity |\n|---|---|---|\n",
     );
     let group = |r: &Rule| r.framework.and_then(crate::frameworks::by_id).map_or("generic", |f| f.name);
-    for r in RULES {
+    for r in rules() {
         s.push_str(&format!("| [`{0}`](#{0}) | {1} | {2} |\n", r.doc.code.as_str(), group(r), r.doc.severity.as_str()));
     }
     let mut last_group = "";
-    for r in RULES {
+    for r in rules() {
         let g = group(r);
         if g != last_group {
             s.push_str(&format!("\n## {}\n", if g == "generic" { "Generic conventions" } else { g }));
@@ -349,7 +363,7 @@ mod tests {
     fn every_code_is_registered_once_in_kebab_case() {
         for code in super::Code::all() {
             let name = code.as_str();
-            assert_eq!(super::RULES.iter().filter(|r| r.doc.code == code).count(), 1, "{name}");
+            assert_eq!(super::rules().filter(|r| r.doc.code == code).count(), 1, "{name}");
             assert_eq!(super::Code::parse(name), Some(code));
             assert!(
                 !name.is_empty()
@@ -357,7 +371,7 @@ mod tests {
                 "{name}"
             );
         }
-        for r in super::RULES {
+        for r in super::rules() {
             assert!(r.framework.is_none_or(|f| crate::frameworks::by_id(f).is_some()), "{}: unknown framework", r.doc.code.as_str());
             assert!(!r.source.is_empty() && !r.doc.when.is_empty() && !r.doc.fix.is_empty(), "{}", r.doc.code.as_str());
         }
@@ -371,7 +385,7 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let mut json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
         let mut properties = serde_json::Map::new();
-        for r in super::RULES {
+        for r in super::rules() {
             properties.insert(
                 r.doc.code.as_str().to_string(),
                 serde_json::json!({

@@ -145,13 +145,13 @@ fn implements_problem(ctx: &Context<'_>, folder: &str, pointer: &str) -> Option<
         return Some(format!("there is no `{}`", join("specs.md")));
     };
     let file = ctx.file(&spec)?;
-    if file.requirements.iter().any(|r| r.name == requirement) {
+    if file.requirements.iter().any(|r| r.id.name == requirement) {
         return None;
     }
     let mut ids: Vec<&str> = Vec::new();
     for r in &file.requirements {
-        if !ids.contains(&r.name.as_str()) {
-            ids.push(r.name.as_str());
+        if !ids.contains(&r.id.name.as_str()) {
+            ids.push(r.id.name.as_str());
         }
     }
     Some(format!(

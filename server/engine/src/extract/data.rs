@@ -30,6 +30,24 @@ pub(crate) const GATE_RESULT_KEYS: &[&str] = &["result", "status", "passed"];
 #[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
 pub(crate) const CHECKS_KEYS: &[&str] = &["gates"];
 
+/// A reader of YAML or JSON files of a framework (`sprint-status.yaml`, `checks.yaml`, ...):
+/// which files it reads, and what it extracts from their parsed tree. Runs after the generic
+/// classification (docs/formats.md) on every file it applies to that parses.
+pub(crate) struct DataRecogniser {
+    /// A short name.
+    pub name: &'static str,
+    /// Whether it reads the file at this project-relative path.
+    pub applies: fn(&str) -> bool,
+    /// Reads the parsed file (root node `root`) into its facts.
+    pub extract: fn(&mut FileFacts, &Tree, NodeId),
+}
+
+impl std::fmt::Debug for DataRecogniser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DataRecogniser({})", self.name)
+    }
+}
+
 /// Reads a YAML or JSON file's text (`view`: merge conflicts already masked) into `facts`.
 pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     let parsed = match facts.kind {
@@ -48,6 +66,10 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
         }
     };
     let Some(root) = t.root else { return };
+    let path = facts.path.clone();
+    for r in crate::frameworks::FRAMEWORKS.iter().flat_map(|f| f.data.iter()).filter(|r| (r.applies)(&path)) {
+        (r.extract)(facts, &t, root);
+    }
     if !t.is_map(root) {
         return;
     }
@@ -77,6 +99,9 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
 /// reporting): by name (`*.state.*`, `*.workflow.*`, `checks.*`), or by the top-level keys of a
 /// state file, definition or plan found in its text.
 pub(crate) fn owned(path: &str, text: &str) -> bool {
+    if crate::frameworks::FRAMEWORKS.iter().flat_map(|f| f.data.iter()).any(|r| (r.applies)(path)) {
+        return true;
+    }
     let name = paths::file_name(path).to_ascii_lowercase();
     let by_name =
         [".state.yaml", ".state.yml", ".state.json", ".workflow.yaml", ".workflow.yml", ".workflow.json"].iter().any(|s| name.ends_with(s))

@@ -5,13 +5,13 @@
 use crate::extract::{definition, locate, parse_arrow};
 use crate::facts::{ChecklistItem, FileFacts, OutlineFacts};
 use crate::model::{
-    Criterion, CriterionKind, Deliverable, Named, Phase, Recognition, StateMachine, Task, Template, Transition, Workflow, WorkflowSource,
-    slug,
+    Criterion, CriterionKind, Deliverable, Named, Phase, Recognition, Requirement, StateMachine, Task, Template, Transition, Workflow,
+    WorkflowSource, slug,
 };
 use crate::paths;
 use crate::syntax::frontmatter;
 use crate::syntax::markdown::{Block, BlockKind, outline};
-use crate::syntax::tree;
+use crate::syntax::tree::{self, Tree};
 use crate::text::TextRange;
 
 /// Keywords that open a phase heading (`Phase 2.5: Integration`), compared case-insensitively.
@@ -370,56 +370,141 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
         }
     };
     let text: &str = &md_text;
-    let name_lower = paths::file_name(&path).to_ascii_lowercase();
-    let memory_map = name_lower.contains("memory-map") || name_lower.contains("memory_map");
-    let by_name = memory_map || name_lower.contains("task") || name_lower.contains("spec") || name_lower.contains("requirement");
-    let front_definition = front_tree.as_ref().and_then(|t| t.root).is_some_and(|root| {
-        let t = front_tree.as_ref().map(|t| (t.get(root, "phases"), t.get(root, "states")));
-        matches!(t, Some((Some(_), _) | (_, Some(_))))
-    });
-    if !by_name && !front_definition && !could_declare_workflow(text) {
-        // A plain doc or deliverable: its outline facts are read on first use.
+    let front = front_tree.as_ref();
+    // The recognisers that read this file: by its path, then by their cheap text test. None: a
+    // plain doc or deliverable, whose outline facts are read on first use.
+    let readers: Vec<&Recogniser> =
+        super::markdown_recognisers().filter(|r| (r.applies)(&path) && r.prefilter.is_none_or(|test| test(text, front))).collect();
+    if readers.is_empty() {
         return;
     }
     let blocks = outline(text);
-    let mut outline_facts = facts_of_outline(text, &blocks);
-    if memory_map {
-        facts.memory_ids = std::mem::take(&mut outline_facts.id_refs);
+    let _ = facts.outline.set(facts_of_outline(text, &blocks));
+    let superseded: Vec<&str> = readers.iter().flat_map(|r| r.replaces.iter().copied()).collect();
+    let input = MarkdownInput { path: &path, view, text, blocks: &blocks, front };
+    for r in readers.iter().filter(|r| !superseded.contains(&r.name)) {
+        (r.extract)(facts, &input);
     }
-    let _ = facts.outline.set(outline_facts);
-    if name_lower.contains("task") {
-        facts.tasks = collect_tasks(text, &blocks);
-    }
-    if name_lower.contains("spec") || name_lower.contains("requirement") {
-        facts.requirements = blocks
-            .iter()
-            .filter(|b| matches!(b.kind, BlockKind::Item { .. } | BlockKind::Heading { .. }))
-            .filter_map(|b| {
-                let id = requirement_id(&b.text)?;
-                let range = locate(view, b.range, id, 0)?;
-                Some(Named::new(id, range))
-            })
-            .collect();
-    }
+}
 
-    // An explicit definition in front matter wins over conventions.
-    let front_name = front_tree.as_ref().and_then(|t| {
+/// What a Markdown recogniser reads: the file's path and text (merge conflicts masked, front
+/// matter blanked byte for byte), its outline and its parsed front matter.
+pub(crate) struct MarkdownInput<'a> {
+    /// Project-relative path.
+    pub path: &'a str,
+    /// The text with merge conflicts masked, front matter kept.
+    pub view: &'a str,
+    /// The text with front matter blanked (offsets unchanged).
+    pub text: &'a str,
+    /// The outline of `text`.
+    pub blocks: &'a [Block],
+    /// The front matter, when it parsed.
+    pub front: Option<&'a Tree>,
+}
+
+/// A recogniser of Markdown files: which files it reads, a cheap test of the text that must pass
+/// before the outline is built, and what it extracts. The generic conventions' recognisers are
+/// listed here ([`GENERIC`]); each framework lists its own ([`crate::frameworks::Framework`]).
+/// The outline is built only for a file some recogniser reads.
+pub(crate) struct Recogniser {
+    /// A short name, unique (other recognisers name it in [`Recogniser::replaces`]).
+    pub name: &'static str,
+    /// Whether it reads the file at this project-relative path.
+    pub applies: fn(&str) -> bool,
+    /// A test on the text (front matter blanked) and the front matter; `None`: every file it
+    /// applies to.
+    pub prefilter: Option<fn(&str, Option<&Tree>) -> bool>,
+    /// Recognisers it supersedes on the files it reads (a framework's task reader replaces the
+    /// generic `tasks`).
+    pub replaces: &'static [&'static str],
+    /// Reads the file into its facts.
+    pub extract: fn(&mut FileFacts, &MarkdownInput<'_>),
+}
+
+fn file_name_lower(path: &str) -> String {
+    paths::file_name(path).to_ascii_lowercase()
+}
+
+fn is_memory_map(path: &str) -> bool {
+    let n = file_name_lower(path);
+    n.contains("memory-map") || n.contains("memory_map")
+}
+
+fn has_front_definition(front: Option<&Tree>) -> bool {
+    front.and_then(|t| Some((t, t.root?))).is_some_and(|(t, root)| t.get(root, "phases").is_some() || t.get(root, "states").is_some())
+}
+
+impl std::fmt::Debug for Recogniser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Recogniser({})", self.name)
+    }
+}
+
+/// The generic conventions' recognisers (docs/conventions.md), in the order they run.
+pub(crate) static GENERIC: &[Recogniser] = &[
+    // `[id:name]` definitions of a memory map (seed 000).
+    Recogniser {
+        name: "memory-map",
+        applies: is_memory_map,
+        prefilter: None,
+        replaces: &[],
+        extract: |facts, input| {
+            facts.memory_ids = id_refs(input.text, &facts.outline().code_blocks);
+        },
+    },
+    // Tasks (`T1: ...`, `- [ ] T001 ...`, `### T5: ...`) in files named like tasks.
+    Recogniser {
+        name: "tasks",
+        applies: |path| file_name_lower(path).contains("task"),
+        prefilter: None,
+        replaces: &[],
+        extract: |facts, input| facts.tasks = collect_tasks(input.text, input.blocks),
+    },
+    // Requirements (`R1: ...`, `**FR-001**: ...`) in files named like specs or requirements.
+    Recogniser {
+        name: "requirements",
+        applies: |path| {
+            let n = file_name_lower(path);
+            n.contains("spec") || n.contains("requirement")
+        },
+        prefilter: None,
+        replaces: &[],
+        extract: |facts, input| facts.requirements = collect_requirements(input.view, input.blocks),
+    },
+    // An explicit definition in front matter (`phases:` or `states:`); it wins over conventions.
+    Recogniser {
+        name: "front-matter-definition",
+        applies: |_| true,
+        prefilter: Some(|_, front| has_front_definition(front)),
+        replaces: &[],
+        extract: |facts, input| {
+            let Some((t, root)) = input.front.and_then(|t| Some((t, t.root?))) else { return };
+            let templates = collect_templates(input.blocks);
+            if let Some(mut wf) = definition::read_workflow(facts, t, root, paths::file_stem(input.path)) {
+                wf.templates = templates;
+                facts.workflows.push(wf);
+            }
+        },
+    },
+    // The Markdown conventions: phase headings, deliverables, gates, checklists, state machines.
+    Recogniser {
+        name: "conventions",
+        applies: |_| true,
+        prefilter: Some(|text, front| !has_front_definition(front) && could_declare_workflow(text)),
+        replaces: &[],
+        extract: read_conventions,
+    },
+];
+
+/// The Markdown conventions of one file, as a workflow when they declare one.
+fn read_conventions(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
+    let (path, text, blocks) = (input.path, input.text, input.blocks);
+    let front_name = input.front.and_then(|t| {
         let root = t.root?;
         let n = t.get(root, "name")?;
         Some(Named::new(t.str(n)?.trim(), t.range(n)))
     });
-    let stem = paths::file_stem(&path).to_string();
-    if let Some(t) = &front_tree
-        && let Some(root) = t.root
-        && (t.get(root, "phases").is_some() || t.get(root, "states").is_some())
-    {
-        let templates = collect_templates(&blocks);
-        if let Some(mut wf) = definition::read_workflow(facts, t, root, &stem) {
-            wf.templates = templates;
-            facts.workflows.push(wf);
-        }
-        return;
-    }
+    let stem = paths::file_stem(path).to_string();
     // Most Markdown files (plain docs, deliverables) declare no workflow: skip the conventions
     // unless a phase heading or a state machine could be there.
     let could_be_workflow = blocks.iter().any(|b| match &b.kind {
@@ -431,7 +516,7 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     if !could_be_workflow {
         return;
     }
-    let mut wf = conventions(&path, text, &blocks);
+    let mut wf = conventions(path, text, blocks);
     if wf.phases.is_empty() && wf.state_machine.as_ref().is_none_or(|sm| sm.transitions.is_empty()) {
         return;
     }
@@ -444,6 +529,21 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
         _ => wf.name = stem,
     }
     facts.workflows.push(wf);
+}
+
+/// Requirements: list items and headings starting with an id and a colon (`R1: ...`,
+/// `**FR-001**: System MUST ...`), with the rest of the line as their text.
+fn collect_requirements(view: &str, blocks: &[Block]) -> Vec<Requirement> {
+    blocks
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::Item { .. } | BlockKind::Heading { .. }))
+        .filter_map(|b| {
+            let id = requirement_id(&b.text)?;
+            let range = locate(view, b.range, id, 0)?;
+            let text = b.text.split_once(':').map_or("", |(_, t)| t).trim().to_string();
+            Some(Requirement { id: Named::new(id, range), text, range: b.range })
+        })
+        .collect()
 }
 
 fn collect_checklists(blocks: &[Block]) -> Vec<ChecklistItem> {
@@ -503,6 +603,30 @@ fn declares_task(block: &Block, id: &str, plain_bullets_declare: bool) -> bool {
     }
 }
 
+/// The bracketed labels right after a task's id (`[P] [US1]`, ending at byte `id_end` of
+/// `text`), with their ranges, and the title after them.
+fn task_labels(text: &str, block: &Block, id_end: usize) -> (Vec<Named>, String) {
+    let line_end = block.range.end.min(text.len());
+    let mut at = id_end.min(line_end);
+    let mut labels = Vec::new();
+    loop {
+        let rest = &text[at..line_end];
+        let skipped = rest.len() - rest.trim_start().len();
+        let rest = rest.trim_start();
+        let Some(inner) = rest.strip_prefix('[') else { break };
+        let Some(close) = inner.find(']') else { break };
+        let label = &inner[..close];
+        if label.is_empty() || label.contains(char::is_whitespace) || label.contains('[') {
+            break;
+        }
+        let start = at + skipped + 1;
+        labels.push(Named::new(label, TextRange::new(start, start + label.len())));
+        at = start + close + 1;
+    }
+    let title = text[at..line_end].trim_start_matches([':', ' ', '\t', '-', '—']).trim().to_string();
+    (labels, title)
+}
+
 fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
     let mut tasks: Vec<Task> = Vec::new();
     let plain_bullets_declare = !blocks
@@ -510,7 +634,12 @@ fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
         .any(|b| matches!(b.kind, BlockKind::Heading { .. } | BlockKind::Item { checked: Some(_), .. }) && task_id(&b.text).is_some());
     // (depth or heading level marker, index in tasks) of the open task.
     let mut open: Option<(bool, usize, usize)> = None;
+    // The heading the blocks are under.
+    let mut section: Option<String> = None;
     for b in blocks {
+        if matches!(b.kind, BlockKind::Heading { .. }) && task_id(&b.text).is_none() {
+            section = Some(b.text.trim().to_string());
+        }
         let (is_heading, level) = match b.kind {
             BlockKind::Heading { level } => (true, level as usize),
             BlockKind::Item { depth, .. } => (false, depth),
@@ -524,7 +653,20 @@ fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
             && declares_task(b, id, plain_bullets_declare)
             && let Some(range) = locate(text, b.range, id, 0)
         {
-            tasks.push(Task { id: Named::new(id, range), implements: Vec::new(), depends_on: Vec::new() });
+            let (labels, title) = task_labels(text, b, range.end);
+            tasks.push(Task {
+                id: Named::new(id, range),
+                checked: match b.kind {
+                    BlockKind::Item { checked, .. } => checked,
+                    _ => None,
+                },
+                title,
+                labels,
+                section: section.clone(),
+                implements: Vec::new(),
+                depends_on: Vec::new(),
+                range: b.range,
+            });
             open = Some((is_heading, level, tasks.len() - 1));
         } else if let Some((open_heading, open_level, _)) = open {
             let closes = if is_heading { !open_heading || level <= open_level } else { !open_heading && level <= open_level };

@@ -7,6 +7,16 @@ pub(crate) mod markdown;
 
 use crate::text::TextRange;
 
+pub(crate) use data::DataRecogniser;
+#[allow(unused_imports, reason = "for the frameworks' recognisers")]
+pub(crate) use markdown::{MarkdownInput, Recogniser};
+
+/// Every Markdown recogniser: the generic conventions', then each framework's (in registry
+/// order). A file's outline is built only when one of them reads it.
+pub(crate) fn markdown_recognisers() -> impl Iterator<Item = &'static Recogniser> {
+    markdown::GENERIC.iter().chain(crate::frameworks::FRAMEWORKS.iter().flat_map(|f| f.markdown.iter()))
+}
+
 /// The range of the first `needle` in `text[within]` at or after byte `from`, if any.
 pub(crate) fn locate(text: &str, within: TextRange, needle: &str, from: usize) -> Option<TextRange> {
     let start = from.max(within.start).min(text.len());

@@ -6,7 +6,12 @@
 //! in phasegate's own format (docs/formats.md), built into the binary, instantiated once per
 //! feature folder (`instances`).
 
+pub(crate) mod bmad;
 pub(crate) mod instances;
+pub(crate) mod kiro;
+pub(crate) mod openspec;
+pub(crate) mod ops_build;
+pub(crate) mod speckit;
 
 use std::sync::LazyLock;
 
@@ -26,26 +31,31 @@ pub struct Framework {
     /// The built-in definition (YAML in the format of docs/formats.md), when the framework has
     /// per-feature workflows.
     pub definition: Option<&'static str>,
+    /// Its readers of Markdown files (by path), run beside the generic conventions'.
+    pub(crate) markdown: &'static [crate::extract::Recogniser],
+    /// Its readers of YAML and JSON files (by path).
+    pub(crate) data: &'static [crate::extract::DataRecogniser],
+    /// Its rules, in documentation order (part of the registry, [`crate::diagnostics::rules`]).
+    pub rules: &'static [crate::diagnostics::Rule],
+    /// Its checks of one file on its own (run for every file, kept per file version; findings
+    /// are dropped where the framework is off).
+    pub(crate) check_file: fn(&crate::facts::FileFacts, &mut Vec<crate::diagnostics::Diagnostic>),
+    /// Its checks across files (run only where the framework is on).
+    pub(crate) check: fn(&crate::analysis::Context<'_>, &mut Vec<crate::diagnostics::Diagnostic>),
 }
 
-/// Every framework, in documentation order.
-pub static FRAMEWORKS: &[Framework] = &[
-    // Spec Kit: `specify init` creates `.specify/` (memory, scripts, templates).
-    Framework { id: "speckit", name: "Spec Kit", markers: &[".specify"], definition: None },
-    // Kiro: the IDE keeps specs and steering under `.kiro/`.
-    Framework { id: "kiro", name: "Kiro", markers: &[".kiro"], definition: None },
-    // OpenSpec: `openspec init` creates `openspec/` with `specs/` and `changes/`.
-    Framework {
-        id: "openspec",
-        name: "OpenSpec",
-        markers: &["openspec/specs", "openspec/changes", "openspec/project.md"],
-        definition: None,
-    },
-    // BMAD Method: the installer writes `_bmad/` (v6) or `.bmad-core/` (v4).
-    Framework { id: "bmad", name: "BMAD Method", markers: &["_bmad", ".bmad-core"], definition: None },
-    // The `.ops/build` spec-driven layout of seed 002.
-    Framework { id: "ops-build", name: ".ops/build SDD", markers: &[".ops/build"], definition: None },
-];
+impl Framework {
+    /// A check that finds nothing, for a framework without per-file or cross-file checks.
+    pub(crate) fn no_file_check(_: &crate::facts::FileFacts, _: &mut Vec<crate::diagnostics::Diagnostic>) {}
+
+    /// A check that finds nothing.
+    pub(crate) fn no_check(_: &crate::analysis::Context<'_>, _: &mut Vec<crate::diagnostics::Diagnostic>) {}
+}
+
+/// Every framework, in documentation order. A framework is a module of this folder: its
+/// [`Framework`] (id, markers, built-in definition, recognisers) and its rules.
+pub static FRAMEWORKS: &[&Framework] =
+    &[&speckit::FRAMEWORK, &kiro::FRAMEWORK, &openspec::FRAMEWORK, &bmad::FRAMEWORK, &ops_build::FRAMEWORK];
 
 /// Each framework's built-in definition, parsed once (index as in [`FRAMEWORKS`]).
 static BUILTIN: LazyLock<Vec<Option<Workflow>>> = LazyLock::new(|| {
@@ -61,13 +71,13 @@ static BUILTIN: LazyLock<Vec<Option<Workflow>>> = LazyLock::new(|| {
 
 /// The built-in definition of `framework`, if it has one.
 pub(crate) fn builtin(framework: &Framework) -> Option<&'static Workflow> {
-    let i = FRAMEWORKS.iter().position(|f| std::ptr::eq(f, framework))?;
+    let i = FRAMEWORKS.iter().position(|f| std::ptr::eq(*f, framework))?;
     BUILTIN.get(i)?.as_ref()
 }
 
 /// The framework with id `id`.
 pub fn by_id(id: &str) -> Option<&'static Framework> {
-    FRAMEWORKS.iter().find(|f| f.id == id)
+    FRAMEWORKS.iter().copied().find(|f| f.id == id)
 }
 
 /// Whether project-relative `path` is, or lies under, `marker`.

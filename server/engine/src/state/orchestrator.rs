@@ -8,7 +8,6 @@ use crate::syntax::tree::{NodeId, Tree};
 use crate::text::TextRange;
 
 /// Reads seed 000's state mapping `root`.
-
 pub(crate) fn read(t: &Tree, root: NodeId) -> Run {
     let workflow = t.get(root, "orchestrator_name").and_then(|n| named(t, n)).unwrap_or_else(|| Named::new("", t.range(root)));
     let item_name = |n: NodeId| named(t, n).or_else(|| t.get(n, "name").and_then(|x| named(t, x)));

@@ -9,7 +9,6 @@ use crate::syntax::tree::{self, NodeId, Tree};
 use crate::text::TextRange;
 
 /// Reads a state file's mapping `root`.
-
 pub(crate) fn read(t: &Tree, root: NodeId) -> Run {
     let workflow = t.get(root, "workflow").and_then(|n| named(t, n)).unwrap_or_else(|| Named::new("", t.range(root)));
     let history = t
