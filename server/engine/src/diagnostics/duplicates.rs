@@ -96,14 +96,16 @@ mod tests {
     /// declare no duplicate phase; a phase repeated under one parent still does.
     #[test]
     fn catalogues_reports_and_placeholder_headings_repeat_no_phase() {
-        let spec = "//- patterns.md\n# Migration patterns\n## Pattern 1: Rename a column\n### Phase 1: Expand\n### Phase 2: Migrate\n### Phase 3: Contract\n## Pattern 2: Split a table\n### Phase 1: Expand\n### Phase 2: Migrate\n### Phase 3: Contract\n//- report.md\n# Cost report\n## Rollout order\n### Phase 0: Quick wins\n### Phase 1: Larger changes\n## Rollout plan\n### Phase 0: Quick wins\nDetails.\n### Phase 1: Larger changes\nDetails.\n//- plan-template.md\n## Plan\n#### Phase 1: {Phase Name}\n#### Phase 2: {Phase Name}\n### Workflow 1: [Workflow Name]\n### Workflow 2: [Workflow Name]\n### Sub-Workflow 1: [SUB_WORKFLOW_NAME]\n### Sub-Workflow 2: [SUB_WORKFLOW_NAME]\n### Step 1: <name>\n### Step 2: <name>\n//- wf.md\n# Release\n## Phases\n### Phase 1: Build\n### Phase 2: Verify\n### Phase 3: Build\n";
+        let spec = "//- patterns.md\n# Migration patterns\n## Pattern 1: Rename a column\n### Phase 1: Expand\n### Phase 2: Migrate\n### Phase 3: Contract\n## Pattern 2: Split a table\n### Phase 1: Expand\n### Phase 2: Migrate\n### Phase 3: Contract\n//- report.md\n# Cost report\n## Rollout order\n### Phase 0: Quick wins\n### Phase 1: Larger changes\n## Rollout plan\n### Phase 0: Quick wins\nDetails.\n### Phase 1: Larger changes\nDetails.\n//- plan-template.md\n## Plan\n#### Phase 1: {Phase Name}\n#### Phase 2: {Phase Name}\n### Workflow 1: [Workflow Name]\n### Workflow 2: [Workflow Name]\n### Sub-Workflow 1: [SUB_WORKFLOW_NAME]\n### Sub-Workflow 2: [SUB_WORKFLOW_NAME]\n### Step 1: <name>\n### Step 2: <name>\n//- mockups.md\n## Phase 1: Screen Mockups (existing)\n## Phase 2: Screen Mockups (planned)\n//- wf.md\n# Release\n## Phases\n### Phase 1: Build\n### Phase 2: Verify\n### Phase 3: Build\n";
         expect![[r#"
             wf.md:5:1: error[duplicate-id]: phase `build` is declared twice
         "#]]
         .assert_eq(&check(spec, &["duplicate-id"]));
         let ws = crate::diagnostics::fixture::workspace(spec);
         let names: Vec<String> = ws.status().into_iter().map(|s| s.path).collect();
-        assert_eq!(names, ["wf.md"], "catalogues, reports and templates are no workflows");
+        assert_eq!(names, ["mockups.md", "wf.md"], "catalogues, reports and templates are no workflows");
+        let ids: Vec<&str> = ws.files["mockups.md"].workflows[0].phases.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["screen-mockups-existing", "screen-mockups-planned"]);
     }
 
     /// Issue 7, category 2: a distributable template and its installed copy (or vendored step
