@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every editor-side test that can run without a real VS Code:
-# npm ci, TypeScript (strict) + esbuild, Node unit and grammar tests, the JSON Schema
-# test, the Node protocol test against the real server, .vsix packaging and its check,
+# Runs every editor-side test: npm ci, TypeScript (strict) + esbuild, Node unit and grammar
+# tests, the JSON Schema test, the Node protocol test against the real server, .vsix packaging
+# and its check, the .vsix in a real VS Code (code-server, driven by chromium),
 # the headless Neovim tests (highlight queries, end-to-end LSP) and the headless
 # Emacs + eglot check. (The Rust test of the tree-sitter queries is
 # `cargo test -p phasegate-grammars`, part of `cargo test --workspace`.)
@@ -37,7 +37,8 @@ step() {
 
 vscode="$editors/vscode"
 version="$(node -p "require('$vscode/package.json').version")"
-vsix="$vscode/phasegate-$version.vsix"
+vsix_target="$(node -p '({ "linux-x64": "linux-x64", "linux-arm64": "linux-arm64", "darwin-x64": "darwin-x64", "darwin-arm64": "darwin-arm64" })[process.platform + "-" + process.arch] ?? ""')"
+vsix="$vscode/phasegate-$version-$vsix_target.vsix"
 
 step "npm ci" npm ci --prefix "$vscode" --no-audit --no-fund
 step "compile: tsc --noEmit (strict) + esbuild" npm run --prefix "$vscode" compile
@@ -46,8 +47,12 @@ step "node tests: unit, settings drift, TextMate grammar" \
 step "node test: workflow.schema.json (strict 2020-12) against every example and fixture" \
   node --test "$vscode/out/test/schema.test.js"
 step "node protocol test against $PHASEGATE_BIN" node --test "$vscode/out/test/protocol.test.js"
-step "package .vsix (scripts/package.sh --strict)" bash "$vscode/scripts/package.sh" --strict "$PHASEGATE_BIN"
-step ".vsix holds the server binary" env PHASEGATE_VSIX="$vsix" node --test "$vscode/out/test/vsix.test.js"
+# From the repository root with a relative binary path: package.sh resolves it against the caller's folder.
+package_vsix() { (cd "$repo" && bash editors/vscode/scripts/package.sh --strict "$(realpath --relative-to="$repo" "$PHASEGATE_BIN")"); }
+step "package .vsix (scripts/package.sh --strict, relative binary path)" package_vsix
+step ".vsix holds the server binary, built for this platform" env PHASEGATE_VSIX="$vsix" node --test "$vscode/out/test/vsix.test.js"
+step "vscode: the .vsix in code-server 4.100.3, driven by chromium (screenshots in target/editor-artifacts/vscode)" \
+  bash "$vscode/test/codeserver/run.sh" "$vsix"
 step "neovim: highlight queries" bash "$editors/neovim/test/run.sh" highlights
 step "neovim: end-to-end LSP" bash "$editors/neovim/test/run.sh" e2e
 step "emacs: eglot diagnostics (headless)" bash "$editors/emacs/run.sh"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Headless Emacs + eglot check: installs Debian's emacs-nox and elpa-eglot when `emacs` is
-# missing (apt-get, as root), copies the editor test fixture to a temporary folder and runs
-# test.el there, which opens workflow.md with the eglot configuration of editors/README.md
-# and waits for phasegate's diagnostics in Flymake.
+# Headless Emacs + eglot end-to-end test: installs Debian's emacs-nox, elpa-eglot,
+# elpa-markdown-mode and elpa-yaml-mode when missing (apt-get, as root), copies the editor test
+# fixture to a temporary folder and runs test.el there, which evaluates the eglot configuration
+# of editors/README.md as written and checks diagnostics and code actions (see test.el).
 #
 #   PHASEGATE_BIN=/path/to/phasegate editors/emacs/run.sh
 #
@@ -19,22 +19,28 @@ if [[ ! -x "$PHASEGATE_BIN" ]]; then
   exit 1
 fi
 
-if ! command -v emacs >/dev/null 2>&1; then
-  echo "run.sh: emacs not found; installing Debian's emacs-nox and elpa-eglot with apt-get" >&2
+# Emacs with eglot, and the major modes the configuration hooks (Debian's packages).
+missing=()
+command -v emacs >/dev/null 2>&1 || missing+=(emacs-nox elpa-eglot)
+for package in elpa-markdown-mode elpa-yaml-mode; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [[ "${#missing[@]}" -gt 0 ]]; then
+  echo "run.sh: installing Debian's ${missing[*]} with apt-get" >&2
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "run.sh: no apt-get on this machine: install Emacs 28+ with eglot yourself" >&2
+    echo "run.sh: no apt-get on this machine: install Emacs 28+ with eglot, markdown-mode and yaml-mode yourself" >&2
     exit 1
   fi
   sudo=()
   if [[ "$(id -u)" -ne 0 ]]; then
     if command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
-      echo "run.sh: installing emacs-nox needs root (or sudo)" >&2
+      echo "run.sh: installing ${missing[*]} needs root (or sudo)" >&2
       exit 1
     fi
   fi
   if ! "${sudo[@]}" apt-get update -qq ||
-    ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot >&2; then
-    echo "run.sh: apt-get could not install emacs-nox and elpa-eglot (see above)" >&2
+    ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2; then
+    echo "run.sh: apt-get could not install ${missing[*]} (see above)" >&2
     exit 1
   fi
 fi
@@ -53,4 +59,4 @@ export HOME="$work/home"
 mkdir -p "$HOME"
 
 cd "$work/workspace"
-PATH="$work/bin:$PATH" timeout 120 emacs --batch -l "$here/test.el"
+PATH="$work/bin:$PATH" timeout 300 emacs --batch -l "$here/test.el" "$repo/editors/README.md"

@@ -24,6 +24,8 @@ pub(crate) struct Server {
     root: PathBuf,
     /// Edits the server asked the client to apply, as received.
     pub(crate) applied: Arc<Mutex<Vec<Value>>>,
+    /// Every request and notification from the server, in order (`request` drops what it skips).
+    seen: Arc<Mutex<Vec<Value>>>,
     /// The latest pushed diagnostics per URI, as an editor keeps them.
     latest: std::cell::RefCell<std::collections::HashMap<String, Vec<Value>>>,
 }
@@ -51,7 +53,8 @@ impl Server {
         let stdout = child.stdout.take().unwrap_or_else(|| panic!("stdout"));
         let (tx, rx) = channel();
         let applied = Arc::new(Mutex::new(Vec::new()));
-        let (reply_to, applied_log) = (stdin.clone(), applied.clone());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (reply_to, applied_log, seen_log) = (stdin.clone(), applied.clone(), seen.clone());
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
             loop {
@@ -77,6 +80,9 @@ impl Server {
                 if std::env::var("LSP_TRACE").is_ok() {
                     eprintln!("<< {}", msg.to_string().chars().take(160).collect::<String>());
                 }
+                if msg.get("method").is_some() {
+                    seen_log.lock().unwrap_or_else(|p| p.into_inner()).push(msg.clone());
+                }
                 // Answer the server's requests as an editor would.
                 if let (Some(id), Some(method)) = (msg.get("id"), msg.get("method").and_then(Value::as_str)) {
                     let result = match method {
@@ -84,6 +90,7 @@ impl Server {
                             applied_log.lock().unwrap_or_else(|p| p.into_inner()).push(msg["params"]["edit"].clone());
                             json!({ "applied": true })
                         }
+                        "window/showDocument" => json!({ "success": true }),
                         _ => Value::Null,
                     };
                     write_message(&reply_to, &json!({ "jsonrpc": "2.0", "id": id, "result": result }));
@@ -93,7 +100,27 @@ impl Server {
                 }
             }
         });
-        Server { child, stdin, messages: rx, next_id: 1, root: root.to_path_buf(), applied, latest: Default::default() }
+        Server { child, stdin, messages: rx, next_id: 1, root: root.to_path_buf(), applied, seen, latest: Default::default() }
+    }
+
+    /// The params of every `method` message the server sent, once one satisfies `pred` (waiting
+    /// for it: notifications may arrive after the response of the request that caused them).
+    fn seen_until(&self, method: &str, mut pred: impl FnMut(&Value) -> bool) -> Vec<Value> {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let all: Vec<Value> = self
+                .seen
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .iter()
+                .filter(|m| m["method"] == method)
+                .map(|m| m["params"].clone())
+                .collect();
+            if all.iter().any(&mut pred) || Instant::now() > deadline {
+                return all;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     pub(crate) fn notify(&self, method: &str, params: Value) {
@@ -292,7 +319,7 @@ fn push_diagnostics_edits_and_code_actions_in_utf16() {
     // Code actions at the state file: advance is disabled (gate unmet), scaffold is offered.
     let actions = server.request(
         "textDocument/codeAction",
-        json!({ "textDocument": { "uri": state_uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "context": { "diagnostics": [] } }),
+        json!({ "textDocument": { "uri": state_uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "context": { "diagnostics": [], "only": ["refactor", "source"] } }),
     );
     let list = actions["result"].as_array().cloned().unwrap_or_default();
     let advance = list.iter().find(|a| a["title"] == "Advance café-rollout to design").unwrap_or_else(|| panic!("{actions}"));
@@ -399,5 +426,144 @@ fn pull_diagnostics_in_utf8_commands_and_failures() {
     // Still alive and consistent after the panic.
     let again = server.request("textDocument/diagnostic", json!({ "textDocument": { "uri": doc_uri } }));
     assert_eq!(codes(again["result"]["items"].as_array().map(Vec::as_slice).unwrap_or(&[])), vec!["missing-deliverable"]);
+    server.shutdown();
+}
+
+/// What the server offers for the capabilities real clients send (issue 6 and 13): Neovim 0.11's
+/// defaults (pull without refresh, `create` without `documentChanges`, no `disabledSupport`),
+/// eglot 1.9's (`documentChanges`, no resource operations) and VS Code's unfiltered Ctrl+. menu.
+#[test]
+fn actions_and_diagnostics_degrade_for_what_the_client_lacks() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("docs/run.state.yaml"), "workflow: café-rollout\ncurrent: requirements\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut server = Server::start(dir.path(), &[("SOURCE_DATE_EPOCH", "1790000000")]);
+    // Neovim 0.11.4's make_client_capabilities(), the parts that matter here.
+    let caps = json!({
+        "textDocument": {
+            "diagnostic": { "dynamicRegistration": false },
+            "codeAction": { "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["", "quickfix", "refactor", "refactor.rewrite", "source"] } }, "resolveSupport": { "properties": ["edit", "command"] } }
+        },
+        "workspace": { "applyEdit": true, "workspaceEdit": { "resourceOperations": ["rename", "create", "delete"] } },
+        "window": { "showDocument": { "support": true } }
+    });
+    let init = server.initialize(caps);
+    // Pull without refresh support would miss the index and cross-file changes: pushed instead.
+    assert!(init["result"]["capabilities"].get("diagnosticProvider").is_none_or(Value::is_null), "{init}");
+    let state_uri = file_uri(&dir.path().join("docs/run.state.yaml"));
+    server.open("docs/run.state.yaml", "yaml", 1);
+    let pushed = server.diagnostics_for("docs/workflow.md", |d| !d.is_empty());
+    assert_eq!(codes(&pushed), vec!["missing-deliverable"], "diagnostics of a file never opened are pushed");
+
+    // The unfiltered menu (`gra`) at the `current:` line.
+    let at_current = json!({ "textDocument": { "uri": state_uri }, "range": { "start": { "line": 1, "character": 3 }, "end": { "line": 1, "character": 3 } }, "context": { "diagnostics": [] } });
+    let list = server.request("textDocument/codeAction", at_current.clone())["result"].as_array().cloned().unwrap_or_default();
+    let advance = list
+        .iter()
+        .find(|a| a["title"].as_str().is_some_and(|t| t.starts_with("Advance café-rollout to design")))
+        .unwrap_or_else(|| panic!("{list:?}"));
+    assert_eq!(advance["kind"], "quickfix", "{advance}");
+    assert!(
+        advance["title"]
+            .as_str()
+            .unwrap_or("")
+            .contains("not yet: the gate of phase `requirements` is not met: deliverable `docs/req.md` is missing"),
+        "{advance}"
+    );
+    assert!(advance.get("disabled").is_none_or(Value::is_null), "{advance}");
+    assert_eq!(advance["command"]["command"], "phasegate.explain", "{advance}");
+    let scaffold = list.iter().find(|a| a["title"] == "Scaffold deliverables for requirements").unwrap_or_else(|| panic!("{list:?}"));
+    assert_eq!(scaffold["kind"], "quickfix");
+    // `create` is declared, so the creation comes as documentChanges, then `phasegate.open`.
+    assert_eq!(scaffold["edit"]["documentChanges"][0]["kind"], "create", "{scaffold}");
+    assert_eq!(scaffold["command"]["command"], "phasegate.open", "{scaffold}");
+    // Elsewhere in the file the same actions keep their kinds.
+    let elsewhere = json!({ "textDocument": { "uri": state_uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "context": { "diagnostics": [] } });
+    let list = server.request("textDocument/codeAction", elsewhere)["result"].as_array().cloned().unwrap_or_default();
+    let kinds: Vec<(String, String)> = list
+        .iter()
+        .map(|a| (a["title"].as_str().unwrap_or("").chars().take(22).collect(), a["kind"].as_str().unwrap_or("").into()))
+        .collect();
+    assert!(kinds.contains(&("Advance café-rollout t".into(), "refactor.rewrite".into())), "{kinds:?}");
+    assert!(kinds.contains(&("Scaffold deliverables ".into(), "source".into())), "{kinds:?}");
+
+    // Choosing the blocked Advance shows the whole refusal.
+    let explain = server.request(
+        "workspace/executeCommand",
+        json!({ "command": "phasegate.explain", "arguments": advance["command"]["arguments"].clone() }),
+    );
+    assert_eq!(explain["result"]["applied"], false, "{explain}");
+    let shown = server.seen_until("window/showMessage", |m| m["message"].as_str().unwrap_or("").contains("- deliverable"));
+    assert!(shown.iter().any(|m| m["message"].as_str().unwrap_or("").contains("- deliverable `docs/req.md` is missing")), "{shown:?}");
+    // The open command says what was created and opens the file.
+    let open = server
+        .request("workspace/executeCommand", json!({ "command": "phasegate.open", "arguments": scaffold["command"]["arguments"].clone() }));
+    assert_eq!(open["result"]["applied"], true, "{open}");
+    let show = server.seen_until("window/showDocument", |_| true);
+    assert_eq!(show.last().map(|p| p["uri"].clone()), Some(json!(file_uri(&dir.path().join("docs/req.md")))), "{show:?}");
+    let told = server.seen_until("window/showMessage", |m| m["message"].as_str().unwrap_or("").contains("created"));
+    assert!(told.iter().any(|m| m["message"].as_str().unwrap_or("").contains("created `docs/req.md`")), "{told:?}");
+    server.shutdown();
+
+    // eglot 1.9: documentChanges, but no resource operations: the creation becomes a command the
+    // server carries out (a new file only, never an overwrite).
+    let mut server = Server::start(dir.path(), &[("SOURCE_DATE_EPOCH", "1790000000")]);
+    server.initialize(json!({
+        "workspace": { "applyEdit": true, "workspaceEdit": { "documentChanges": true } },
+        "textDocument": { "codeAction": { "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix", "refactor", "source"] } } } }
+    }));
+    server.open("docs/run.state.yaml", "yaml", 1);
+    server.diagnostics_for("docs/workflow.md", |d| !d.is_empty());
+    let list = server.request("textDocument/codeAction", at_current)["result"].as_array().cloned().unwrap_or_default();
+    let scaffold = list.iter().find(|a| a["title"] == "Scaffold deliverables for requirements").unwrap_or_else(|| panic!("{list:?}"));
+    assert!(scaffold.get("edit").is_none_or(Value::is_null), "{scaffold}");
+    assert_eq!(scaffold["command"]["command"], "phasegate.create", "{scaffold}");
+    let created = dir.path().join("docs/req.md");
+    assert!(!created.exists());
+    let run = server.request(
+        "workspace/executeCommand",
+        json!({ "command": "phasegate.create", "arguments": scaffold["command"]["arguments"].clone() }),
+    );
+    assert_eq!(run["result"]["applied"], true, "{run}");
+    assert!(std::fs::read_to_string(&created).unwrap_or_default().contains("phase: requirements"));
+    // The server knows the new file: the missing-deliverable diagnostic goes.
+    server.diagnostics_for("docs/workflow.md", |d| d.is_empty());
+    std::fs::write(&created, "mine\n").unwrap_or_else(|e| panic!("{e}"));
+    let again = server.request(
+        "workspace/executeCommand",
+        json!({ "command": "phasegate.create", "arguments": scaffold["command"]["arguments"].clone() }),
+    );
+    assert_eq!(again["result"]["applied"], false, "{again}");
+    assert!(again["result"]["message"].as_str().unwrap_or("").contains("exists"), "{again}");
+    assert_eq!(std::fs::read_to_string(&created).unwrap_or_default(), "mine\n");
+    server.shutdown();
+}
+
+/// `workspace/diagnostic` (VS Code's Problems panel): every file's diagnostics once indexed, none
+/// again while nothing changed, and only open files with `"diagnostics": "openFiles"`.
+#[test]
+fn workspace_diagnostics_list_every_file_and_follow_the_scope_setting() {
+    let dir = workspace();
+    let mut server = Server::start(dir.path(), &[]);
+    let init = server.initialize(json!({
+        "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+        "workspace": { "diagnostics": { "refreshSupport": true }, "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] } }
+    }));
+    assert_eq!(init["result"]["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"], true, "{init}");
+    // Asked at once: the answer waits for the start-up index, and no file was opened.
+    let first = server.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let items = first["result"]["items"].as_array().cloned().unwrap_or_default();
+    let state_uri = file_uri(&dir.path().join("docs/run.state.yaml"));
+    let state = items.iter().find(|i| i["uri"] == json!(state_uri)).unwrap_or_else(|| panic!("{first}"));
+    assert_eq!(codes(state["items"].as_array().map(Vec::as_slice).unwrap_or(&[])), vec!["unknown-state"]);
+    // Unchanged since: nothing to report.
+    let previous: Vec<Value> = items.iter().map(|i| json!({ "uri": i["uri"], "value": i["resultId"] })).collect();
+    let second = server.request("workspace/diagnostic", json!({ "previousResultIds": previous }));
+    assert_eq!(second["result"]["items"], json!([]), "{second}");
+    // Open files only: the state file's diagnostics are withdrawn (an empty report).
+    server.notify("workspace/didChangeConfiguration", json!({ "settings": { "phasegate": { "diagnostics": "openFiles" } } }));
+    let third = server.request("workspace/diagnostic", json!({ "previousResultIds": previous }));
+    let state = third["result"]["items"].as_array().and_then(|l| l.iter().find(|i| i["uri"] == json!(state_uri)).cloned());
+    assert_eq!(state.map(|s| s["items"].clone()), Some(json!([])), "{third}");
     server.shutdown();
 }

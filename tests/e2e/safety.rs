@@ -93,13 +93,14 @@ fn cli_scaffold_refuses_every_unsafe_target_with_exit_1_dry_run_included() {
     assert!(ws.root.join("notes/draft.md").is_file());
 }
 
-/// The code actions the server offers in `rel` at 0-based `line`.
+/// The code actions the server offers in `rel` at 0-based `line`, asked by kind (every kind), so
+/// that a client declaring `disabledSupport` gets refused actions as `disabled` (docs/lsp.md).
 fn actions_at(server: &mut Server, root: &Path, rel: &str, line: u32) -> Vec<Value> {
     let uri = file_uri(&root.join(rel));
     let at = json!({ "line": line, "character": 4 });
     let r = server.request(
         "textDocument/codeAction",
-        json!({ "textDocument": { "uri": uri }, "range": { "start": at, "end": at }, "context": { "diagnostics": [] } }),
+        json!({ "textDocument": { "uri": uri }, "range": { "start": at, "end": at }, "context": { "diagnostics": [], "only": ["quickfix", "refactor", "source"] } }),
     );
     r["result"].as_array().cloned().unwrap_or_default()
 }

@@ -35,8 +35,15 @@ return {
   -- Sent as initializationOptions: { severity = { [code] = level }, include = { glob }, exclude = { glob } }.
   -- vim.empty_dict() so that an empty table is sent as {} rather than [].
   init_options = vim.empty_dict(),
+  -- What Neovim 0.11 does but does not declare: it answers the refresh with the handler below,
+  -- and its vim.lsp.util.apply_workspace_edit applies `documentChanges` (it declares only the
+  -- resource operations). It shows no disabled code action, so `disabledSupport` stays unset and
+  -- a blocked "Advance" comes titled with its reason (docs/lsp.md, "Code actions").
   capabilities = {
-    workspace = { diagnostics = { refreshSupport = true } },
+    workspace = {
+      diagnostics = { refreshSupport = true },
+      workspaceEdit = { documentChanges = true, resourceOperations = { 'create', 'rename', 'delete' } },
+    },
   },
   handlers = {
     ['workspace/diagnostic/refresh'] = function(_, _, ctx)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Headless Neovim tests: the highlight queries (no server needed) and the
-# end-to-end LSP test against the real server.
+# Headless Neovim tests: the highlight queries (no server needed) and the end-to-end LSP
+# test against the real server, once per configuration our docs give (configs.lua copies
+# them verbatim; e2e.lua runs with that init.lua and Neovim's default capabilities).
 #
 #   PHASEGATE_BIN=/path/to/phasegate editors/neovim/test/run.sh [highlights|e2e]...
 #
@@ -44,13 +45,24 @@ run_e2e() {
     echo "run.sh: no server binary at $PHASEGATE_BIN (build it with 'cargo build --release' or set PHASEGATE_BIN)" >&2
     return 1
   fi
-  # lsp/phasegate.lua runs `phasegate lsp`: put the binary under test on PATH as `phasegate`.
-  mkdir -p "$work/bin"
+  # The configurations of README.md and editors/README.md, copied verbatim (configs.lua).
+  local configs
+  configs="$("$NVIM" --headless --clean -l "$here/configs.lua" "$repo" "$work/configs")" || return 1
+  # The docs say `phasegate` is on PATH and the clone is at ~/src/phasegate: make both true.
+  mkdir -p "$work/bin" "$work/home/src"
   ln -s "$(cd "$(dirname "$PHASEGATE_BIN")" && pwd)/$(basename "$PHASEGATE_BIN")" "$work/bin/phasegate"
-  cp -R "$fixture" "$work/workspace"
-  # A .git folder makes the workspace a project root (root_markers).
-  git -C "$work/workspace" init --quiet 2>/dev/null || mkdir -p "$work/workspace/.git"
-  PATH="$work/bin:$PATH" "$NVIM" --headless --clean -l "$here/e2e.lua" "$plugin_dir" "$work/workspace"
+  ln -s "$repo" "$work/home/src/phasegate"
+  local status=0 name
+  for name in $configs; do
+    rm -rf "$work/workspace"
+    cp -R "$fixture" "$work/workspace"
+    # A .git folder makes the workspace a project root (root_markers).
+    git -C "$work/workspace" init --quiet 2>/dev/null || mkdir -p "$work/workspace/.git"
+    echo "== neovim e2e: $name ($(wc -l <"$work/configs/$name/init.lua") lines of init.lua from the docs)" >&2
+    HOME="$work/home" PATH="$work/bin:$PATH" \
+      "$NVIM" --headless -u "$work/configs/$name/init.lua" -l "$here/e2e.lua" "$name" "$work/workspace" || status=1
+  done
+  return "$status"
 }
 
 status=0

@@ -13,10 +13,15 @@ export interface ServerSettings {
   severity?: Record<string, SeverityLevel>;
   include?: string[];
   exclude?: string[];
+  diagnostics?: DiagnosticsScope;
 }
 
+/** Which files get diagnostics: every file once the workspace is indexed, or the open ones. */
+export const DIAGNOSTICS_SCOPES = ["workspace", "openFiles"] as const;
+export type DiagnosticsScope = (typeof DIAGNOSTICS_SCOPES)[number];
+
 /** Keys of ServerSettings, each contributed as `phasegate.<key>` in package.json. */
-export const SERVER_SETTING_KEYS = ["severity", "include", "exclude"] as const;
+export const SERVER_SETTING_KEYS = ["severity", "include", "exclude", "diagnostics"] as const;
 
 /** Settings that only the extension reads (not sent to the server). */
 export const CLIENT_SETTING_KEYS = ["server.path", "trace.server"] as const;
@@ -52,5 +57,11 @@ export function buildInitializationOptions(read: SettingReader): ServerSettings 
   if (include.length > 0) options.include = include;
   const exclude = stringList(read("exclude"));
   if (exclude.length > 0) options.exclude = exclude;
+  const diagnostics = read("diagnostics");
+  // Sent unless unset: a change back to "workspace" must reach the server (settings notifications
+  // replace only the keys they hold).
+  if (typeof diagnostics === "string" && (DIAGNOSTICS_SCOPES as readonly string[]).includes(diagnostics)) {
+    options.diagnostics = diagnostics as DiagnosticsScope;
+  }
   return options;
 }

@@ -1,11 +1,11 @@
 // Extension entry point: finds the server, starts the language client,
 // and wires the palette commands, the status bar item and settings changes.
 
+import * as cp from "node:child_process";
 import * as vscode from "vscode";
 import {
   DidChangeConfigurationNotification,
   LanguageClient,
-  TransportKind,
   type LanguageClientOptions,
   type ServerOptions,
 } from "vscode-languageclient/node";
@@ -22,6 +22,7 @@ export const DOCUMENT_SELECTOR = [
 ];
 
 let client: LanguageClient | undefined;
+let serverProcess: cp.ChildProcess | undefined;
 let output: vscode.OutputChannel | undefined;
 let statusOutput: vscode.OutputChannel | undefined;
 let statusBar: WorkflowStatusBar | undefined;
@@ -52,10 +53,21 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   }
   channel.appendLine(`Using ${server.version} from ${server.path} (${server.source}).`);
 
-  const serverOptions: ServerOptions = {
-    command: server.path,
-    args: ["lsp"],
-    transport: TransportKind.stdio,
+  // The process is started here rather than by vscode-languageclient, whose own exit handler logs
+  // every exit, the normal one at shutdown included, as "[Error] Server process exited with code 0.".
+  const serverPath = server.path;
+  const serverOptions: ServerOptions = async () => {
+    const child = cp.spawn(serverPath, ["lsp"], { stdio: "pipe", windowsHide: true });
+    child.on("exit", (code, signal) => {
+      if (code === 0) {
+        channel.appendLine("phasegate: the server stopped.");
+      } else {
+        channel.appendLine(`phasegate: the server exited with ${signal ? `signal ${signal}` : `code ${code}`}.`);
+      }
+    });
+    child.on("error", (error) => channel.appendLine(`phasegate: the server could not run: ${error.message}`));
+    serverProcess = child;
+    return child;
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
@@ -75,13 +87,20 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
 
 async function stopClient(): Promise<void> {
   const running = client;
+  const process = serverProcess;
   client = undefined;
+  serverProcess = undefined;
   if (running) {
     try {
       await running.stop();
     } catch {
       // Already stopped or never started.
     }
+  }
+  // The server exits on `exit`; one that does not is ended after two seconds.
+  if (process && process.exitCode === null && process.signalCode === null) {
+    const timer = setTimeout(() => process.kill(), 2000);
+    process.once("exit", () => clearTimeout(timer));
   }
 }
 

@@ -1,6 +1,8 @@
-// Drives the real server binary over stdio the way the extension does:
-// same initializationOptions (imported from the extension source), pull
-// diagnostics, and the palette's workspace/executeCommand calls.
+// Drives the real server binary over stdio the way the extension does: the capabilities
+// VS Code's client really sends (recorded, test/vscode-client-capabilities.json), the same
+// initializationOptions (imported from the extension source), workspace and document pull
+// diagnostics, code actions as the Ctrl+., Refactor and Source menus ask for them, and the
+// palette's workspace/executeCommand calls.
 //
 // Server: $PHASEGATE_BIN, else ../../target/release/phasegate (skipped when that
 // default is absent; a $PHASEGATE_BIN that does not exist is a failure).
@@ -15,7 +17,7 @@ import { probeVersion } from "../src/bootstrap";
 import { buildInitializationOptions } from "../src/config";
 import { isStatusResult, statusBarText, type StatusResult } from "../src/status";
 import { TestClient, waitFor, withTimeout } from "./lspClient";
-import { copyFixture, serverBinary } from "./paths";
+import { copyFixture, extensionRoot, serverBinary } from "./paths";
 
 const binary = serverBinary();
 const skip = !binary.fromEnv && !fs.existsSync(binary.path) ? `no server binary at ${binary.path} (set PHASEGATE_BIN)` : false;
@@ -28,40 +30,13 @@ const userSettings: Record<string, unknown> = {
 };
 const initializationOptions = buildInitializationOptions((key) => userSettings[key]);
 
-/** The capabilities VS Code 1.82+ with vscode-languageclient 9 declares, reduced to what matters here. */
-const clientCapabilities = {
-  general: { positionEncodings: ["utf-16"] },
-  window: { workDoneProgress: true, showMessage: {} },
-  workspace: {
-    applyEdit: true,
-    configuration: true,
-    workspaceFolders: true,
-    executeCommand: { dynamicRegistration: true },
-    didChangeConfiguration: { dynamicRegistration: true },
-    didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
-    workspaceEdit: {
-      documentChanges: true,
-      resourceOperations: ["create", "rename", "delete"],
-      failureHandling: "textOnlyTransactional",
-    },
-    diagnostics: { refreshSupport: true },
-  },
-  textDocument: {
-    synchronization: { dynamicRegistration: true, didSave: true, willSave: true },
-    diagnostic: { dynamicRegistration: true, relatedDocumentSupport: false },
-    publishDiagnostics: { relatedInformation: true, versionSupport: false, codeDescriptionSupport: true, dataSupport: true },
-    codeAction: {
-      dynamicRegistration: true,
-      isPreferredSupport: true,
-      disabledSupport: true,
-      dataSupport: true,
-      resolveSupport: { properties: ["edit"] },
-      codeActionLiteralSupport: {
-        codeActionKind: { valueSet: ["", "quickfix", "refactor", "refactor.rewrite", "source"] },
-      },
-    },
-  },
-};
+/**
+ * The capabilities VS Code's client sends, recorded from vscode-languageclient 9.0.1 in
+ * code-server 4.100.3 (VS Code 1.100.3) by test/codeserver/drive.test.mjs, which checks on every
+ * run that the real client still sends exactly these.
+ */
+const clientCapabilities = JSON.parse(fs.readFileSync(path.join(extensionRoot, "test", "vscode-client-capabilities.json"), "utf8"))
+  .capabilities as Record<string, unknown>;
 
 describe("phasegate server over stdio", { skip, timeout: 120_000 }, () => {
   let workspace: string;
@@ -139,6 +114,20 @@ describe("phasegate server over stdio", { skip, timeout: 120_000 }, () => {
     const sync = capabilities.textDocumentSync;
     const change = typeof sync === "number" ? sync : sync?.change;
     assert.equal(change, 2, "incremental text sync");
+  });
+
+  it("reports every file through workspace/diagnostic before any is opened", async () => {
+    await setup();
+    assert.equal((initializeResult.capabilities.diagnosticProvider as { workspaceDiagnostics?: boolean }).workspaceDiagnostics, true);
+    const report = await withTimeout(
+      client.connection.sendRequest<{ items: { uri: string; kind: string; items: Diagnostic[] }[] }>("workspace/diagnostic", { previousResultIds: [] }),
+      20_000,
+      "workspace/diagnostic",
+    );
+    const workflow = report.items.find((item) => item.uri === uriOf("workflow.md"));
+    assert.ok(workflow, `workflow.md is reported: ${JSON.stringify(report)}`);
+    assert.ok(workflow.items.some((item) => item.code === "gate-dangling"), JSON.stringify(workflow.items));
+    assert.equal(client.documents.size, 0, "no document was opened");
   });
 
   it("reports diagnostics for the workflow doc, with the configured severity", async () => {
@@ -221,5 +210,43 @@ describe("phasegate server over stdio", { skip, timeout: 120_000 }, () => {
     assert.equal(result.applied, false);
     assert.match(result.message, /design\.md|Design reviewed/, "the message names an unmet criterion");
     assert.equal(client.documents.get(uri)!.text, before);
+  });
+
+  it("offers Advance and Scaffold in the Ctrl+. menu at the current: line, and under their kinds", async () => {
+    await setup();
+    const uri = uriOf("fixture-feature.state.yaml");
+    const line = client.documents.get(uri)!.text.split("\n").findIndex((l) => l.startsWith("current:"));
+    const at = { start: { line, character: 10 }, end: { line, character: 10 } };
+    type Action = { title: string; kind?: string; disabled?: { reason: string }; edit?: { documentChanges?: { kind?: string }[] }; command?: { command: string } };
+    const ask = (only?: string[]) =>
+      withTimeout(
+        client.connection.sendRequest<Action[]>("textDocument/codeAction", {
+          textDocument: { uri },
+          range: at,
+          context: { diagnostics: [], triggerKind: 1, ...(only ? { only } : {}) },
+        }),
+        10_000,
+        "textDocument/codeAction",
+      );
+    // Ctrl+.: no `only`. VS Code drops disabled and source actions from that menu.
+    const menu = await ask();
+    const advance = menu.find((a) => a.title.startsWith("Advance fixture-feature to implementation"));
+    assert.ok(advance, JSON.stringify(menu));
+    assert.equal(advance.kind, "quickfix");
+    assert.equal(advance.disabled, undefined);
+    assert.match(advance.title, /not yet: .*design/);
+    assert.equal(advance.command?.command, "phasegate.explain");
+    const scaffold = menu.find((a) => a.title === "Scaffold deliverables for design");
+    assert.ok(scaffold, JSON.stringify(menu));
+    assert.equal(scaffold.kind, "quickfix");
+    assert.equal(scaffold.edit?.documentChanges?.[0]?.kind, "create");
+    assert.equal(scaffold.command?.command, "phasegate.open", "opens the created file and says so");
+    // "Refactor..." and "Source Action...": the kinds, and the disabled Advance with its reason.
+    const refactor = await ask(["refactor"]);
+    const disabled = refactor.find((a) => a.title === "Advance fixture-feature to implementation");
+    assert.ok(disabled?.disabled?.reason.includes("docs/design.md"), JSON.stringify(refactor));
+    assert.equal(disabled?.kind, "refactor.rewrite");
+    const source = await ask(["source"]);
+    assert.deepEqual(source.map((a) => [a.title, a.kind]), [["Scaffold deliverables for design", "source"]]);
   });
 });

@@ -6,12 +6,28 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { it } from "node:test";
+import * as zlib from "node:zlib";
 import { extensionRoot, repoRoot } from "./paths";
 
 interface ZipEntry {
   name: string;
   /** Unix mode from the external attributes (0 when the zip was made elsewhere). */
   mode: number;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  compressedSize: number;
+  /** Offset of the entry's local header. */
+  localOffset: number;
+}
+
+/** The bytes of one entry (stored or deflated). */
+export function readZipEntry(file: string, entry: ZipEntry): Buffer {
+  const data = fs.readFileSync(file);
+  const at = entry.localOffset;
+  assert.equal(data.readUInt32LE(at), 0x04034b50, "local header signature");
+  const start = at + 30 + data.readUInt16LE(at + 26) + data.readUInt16LE(at + 28);
+  const raw = data.subarray(start, start + entry.compressedSize);
+  return entry.method === 8 ? zlib.inflateRawSync(raw) : Buffer.from(raw);
 }
 
 /** Lists a zip's entries from its central directory (no ZIP64: a .vsix is far smaller than 4 GiB). */
@@ -29,7 +45,13 @@ export function listZip(file: string): ZipEntry[] {
     const extraLength = data.readUInt16LE(offset + 30);
     const commentLength = data.readUInt16LE(offset + 32);
     const external = data.readUInt32LE(offset + 38);
-    entries.push({ name: data.toString("utf8", offset + 46, offset + 46 + nameLength), mode: external >>> 16 });
+    entries.push({
+      name: data.toString("utf8", offset + 46, offset + 46 + nameLength),
+      mode: external >>> 16,
+      method: data.readUInt16LE(offset + 10),
+      compressedSize: data.readUInt32LE(offset + 20),
+      localOffset: data.readUInt32LE(offset + 42),
+    });
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
@@ -67,5 +89,19 @@ it("the .vsix holds the extension, its assets and the server binary", { skip: vs
   for (const name of names) {
     assert.ok(!name.startsWith("extension/node_modules/"), `bundled extension ships node_modules: ${name}`);
     assert.ok(!name.startsWith("extension/src/") && !name.startsWith("extension/test/"), `ships sources: ${name}`);
+  }
+});
+
+it("the .vsix is built for one platform and named for it", { skip: vsix ? false : "no .vsix (run scripts/package.sh)" }, () => {
+  const name = path.basename(vsix!);
+  const match = /^phasegate-\d+\.\d+\.\d+-([a-z0-9]+-[a-z0-9]+)\.vsix$/.exec(name);
+  assert.ok(match, `${name} is named phasegate-<version>-<target>.vsix`);
+  const entries = listZip(vsix!);
+  const manifest = entries.find((entry) => entry.name === "extension.vsixmanifest");
+  assert.ok(manifest, "the .vsix has its manifest");
+  const text = readZipEntry(vsix!, manifest).toString("utf8");
+  assert.match(text, new RegExp(`TargetPlatform="${match[1]}"`), `the manifest declares ${match[1]}: ${text.slice(0, 600)}`);
+  if (process.platform === "linux" && process.arch === "x64" && process.env.PHASEGATE_VSIX) {
+    assert.equal(match[1], "linux-x64", "built here from this machine's binary");
   }
 });

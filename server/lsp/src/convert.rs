@@ -143,14 +143,14 @@ pub(crate) fn workspace_edit(
     let caps: ClientCaps = session.caps;
     let ws: &Workspace = &project.ws;
     let needs_create = change.changes.iter().any(|c| matches!(c, FileChange::Create { .. }));
-    if needs_create && !(caps.document_changes && caps.create_files) {
+    if needs_create && !caps.create_files {
         return Err(EditError::Unsupported);
     }
     let text_edits = |path: &str, edits: &[phasegate_engine::TextEdit]| -> Option<Vec<lsp::TextEdit>> {
         let index = ws.line_index(path)?;
         Some(edits.iter().map(|e| lsp::TextEdit::new(range(index, e.range, session.encoding), e.new_text.clone())).collect())
     };
-    if !caps.document_changes {
+    if !(caps.document_changes || caps.create_files) {
         let mut map: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
         for c in &change.changes {
             if let FileChange::Edit { path, edits } = c {
@@ -190,42 +190,141 @@ pub(crate) fn workspace_edit(
     Ok(lsp::WorkspaceEdit { changes: None, document_changes: Some(lsp::DocumentChanges::Operations(ops)), change_annotations: None })
 }
 
+/// The files a change creates, project-relative, in order.
+pub(crate) fn created_paths(change: &phasegate_engine::WorkspaceChange) -> Vec<String> {
+    change
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            FileChange::Create { path, .. } => Some(path.clone()),
+            FileChange::Edit { .. } => None,
+        })
+        .collect()
+}
+
+/// How a code action request wants actions shown (docs/lsp.md, "Code actions").
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Presentation {
+    /// The request names no kinds (`context.only` absent): the menu VS Code opens with Ctrl+.,
+    /// Neovim's `gra`, eglot's `eglot-code-actions`. VS Code leaves `source` actions and disabled
+    /// actions out of that menu, so anchored workflow actions come as `quickfix`, and a blocked
+    /// Advance as an enabled action that explains the refusal.
+    pub unfiltered: bool,
+    /// The request's range is on a gate diagnostic (`gate-unmet`, `missing-deliverable`): the
+    /// workflow actions are anchored here too.
+    pub on_gate_diagnostic: bool,
+}
+
+/// A short form of a refusal for a menu title: its first line, without a trailing colon, and the
+/// one unmet criterion or how many there are.
+fn short_reason(reason: &str) -> String {
+    let first = reason.lines().next().unwrap_or(reason).trim().trim_end_matches(':');
+    let criteria: Vec<&str> = reason.lines().filter_map(|l| l.trim_start().strip_prefix("- ")).collect();
+    match criteria.as_slice() {
+        [] => first.to_string(),
+        [one] => format!("{first}: {}", one.trim()),
+        many => format!("{first} ({} criteria unmet)", many.len()),
+    }
+}
+
 /// An engine action of `project` → a code action, with the client's diagnostics it fixes. `None`
-/// when the client cannot show or apply it.
-pub(crate) fn code_action(session: &Session, project: &Project, action: &Action, context: &[lsp::Diagnostic]) -> Option<lsp::CodeAction> {
-    let kind = match action.kind {
+/// only when the client could do nothing with it.
+///
+/// Degrades for what the client lacks: an action that cannot run (a blocked Advance, or a change
+/// the safety check refuses) is `disabled` with its reason where the client shows disabled actions
+/// in this menu (`codeAction.disabledSupport`, and a request asking for kinds: VS Code strips
+/// disabled actions from its Ctrl+. menu); elsewhere it is an enabled action titled with the
+/// reason whose command `phasegate.explain` shows the whole of it. A file creation the client
+/// cannot apply (no `create` resource operation) becomes the command `phasegate.create`, which
+/// the server carries out itself. Actions that create files carry `phasegate.open` after their
+/// edit, so the client says what was created and opens the first new file.
+pub(crate) fn code_action(
+    session: &Session,
+    project: &Project,
+    action: &Action,
+    context: &[lsp::Diagnostic],
+    how: Presentation,
+) -> Option<lsp::CodeAction> {
+    let anchored = action.anchored || how.on_gate_diagnostic;
+    let natural = match action.kind {
         ActionKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
         ActionKind::Advance | ActionKind::Start => lsp::CodeActionKind::REFACTOR_REWRITE,
         ActionKind::Scaffold => lsp::CodeActionKind::SOURCE,
     };
-    // An action whose change the safety check refuses is shown disabled with the reason (or not
-    // at all), never with its edit.
-    let (edit, refused) = match &action.change {
-        Some(change) => match workspace_edit(session, project, change) {
-            Ok(edit) => (Some(edit), None),
-            Err(EditError::Unsupported) => return None,
-            Err(EditError::Unsafe(reason)) => (None, Some(format!("refused: {reason}"))),
-        },
-        None => (None, None),
-    };
-    let disabled = match action.disabled.as_ref().or(refused.as_ref()) {
-        Some(reason) if session.caps.disabled_actions => Some(lsp::CodeActionDisabled { reason: reason.clone() }),
-        Some(_) => return None,
-        None => None,
-    };
+    let kind = if how.unfiltered && anchored { lsp::CodeActionKind::QUICKFIX } else { natural };
     let diagnostics: Vec<lsp::Diagnostic> = match action.fixes {
         Some(code) => context.iter().filter(|d| d.code == Some(lsp::NumberOrString::String(code.as_str().to_string()))).cloned().collect(),
         None => Vec::new(),
     };
-    Some(lsp::CodeAction {
+    let mut out = lsp::CodeAction {
         title: action.title.clone(),
         kind: Some(kind),
         diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
-        edit,
+        edit: None,
         command: None,
         is_preferred: (action.kind == ActionKind::QuickFix && action.fixes == Some(phasegate_engine::Code::MissingDeliverable))
             .then_some(true),
-        disabled,
+        disabled: None,
         data: None,
-    })
+    };
+    // An action whose change the safety check refuses is blocked like a disabled one, never
+    // offered with its edit.
+    let mut refused = None;
+    if action.disabled.is_none()
+        && let Some(change) = &action.change
+    {
+        match workspace_edit(session, project, change) {
+            Ok(edit) => {
+                let created = created_paths(change);
+                if let Some(first) = created.first() {
+                    out.command = Some(lsp::Command {
+                        title: "Open the created file".into(),
+                        command: "phasegate.open".into(),
+                        arguments: Some(vec![serde_json::json!({
+                            "uri": uri(&project.root, first)?.to_string(),
+                            "message": format!("{}: {}", action.title, change.summary),
+                        })]),
+                    });
+                }
+                out.edit = Some(edit);
+                return Some(out);
+            }
+            Err(EditError::Unsafe(reason)) => refused = Some(format!("refused: {reason}")),
+            Err(EditError::Unsupported) => {
+                // The client cannot create files through a WorkspaceEdit: the server creates them
+                // (new files only, after the same safety check) when the command runs. Only for
+                // pure creations.
+                let files: Vec<serde_json::Value> = change
+                    .changes
+                    .iter()
+                    .map(|c| match c {
+                        FileChange::Create { path, content } => Some(serde_json::json!({ "path": path, "content": content })),
+                        FileChange::Edit { .. } => None,
+                    })
+                    .collect::<Option<_>>()?;
+                out.command = Some(lsp::Command {
+                    title: action.title.clone(),
+                    command: "phasegate.create".into(),
+                    arguments: Some(vec![serde_json::json!({
+                        "project": uri(&project.root, "")?.to_string(),
+                        "files": files,
+                        "title": action.title,
+                    })]),
+                });
+                return Some(out);
+            }
+        }
+    }
+    let reason = action.disabled.as_ref().or(refused.as_ref())?;
+    if session.caps.disabled_actions && !how.unfiltered {
+        out.disabled = Some(lsp::CodeActionDisabled { reason: reason.clone() });
+    } else {
+        out.title = format!("{} — not yet: {}", action.title, short_reason(reason));
+        out.command = Some(lsp::Command {
+            title: out.title.clone(),
+            command: "phasegate.explain".into(),
+            arguments: Some(vec![serde_json::json!({ "message": format!("{}: {reason}", action.title) })]),
+        });
+    }
+    Some(out)
 }

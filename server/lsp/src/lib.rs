@@ -4,6 +4,7 @@
 //! the [`session::Session`], and converts out. See docs/lsp.md for the contract with editors.
 
 mod convert;
+mod create;
 mod server;
 mod session;
 

@@ -17,7 +17,21 @@ use crate::session::{ClientCaps, Document, Project, Session, Settings};
 use phasegate_host::{disk, project};
 
 /// The commands of docs/lsp.md.
-const COMMANDS: [&str; 4] = ["phasegate.advance", "phasegate.start", "phasegate.scaffold", "phasegate.status"];
+/// The last three are what code actions carry: `explain` (a refusal shown when chosen), `open`
+/// (after a creation: say what was created, open the first file) and `create` (file creation for
+/// clients that cannot apply it).
+const COMMANDS: [&str; 7] = [
+    "phasegate.advance",
+    "phasegate.start",
+    "phasegate.scaffold",
+    "phasegate.status",
+    "phasegate.explain",
+    "phasegate.open",
+    "phasegate.create",
+];
+
+/// Diagnostic codes on which the workflow actions (Advance, Scaffold) are offered as quick fixes.
+const GATE_CODES: [&str; 2] = ["gate-unmet", "missing-deliverable"];
 
 /// The server: a client handle and the session behind one lock.
 pub(crate) struct Backend {
@@ -27,6 +41,9 @@ pub(crate) struct Backend {
     /// `buffer_unordered`), and without it an older push could reach the client after a newer
     /// one and stay there (tokio's mutex is fair: pushes go out in the order they were computed).
     publishing: tokio::sync::Mutex<()>,
+    /// Becomes `true` once the start-up index is loaded; diagnostic pulls wait for it, so the
+    /// first pull (sent on open) already answers from the whole workspace.
+    ready: tokio::sync::watch::Sender<bool>,
 }
 
 fn internal(message: impl Into<String>) -> Error {
@@ -39,7 +56,12 @@ fn invalid(message: impl Into<String>) -> Error {
 
 impl Backend {
     pub(crate) fn new(client: Client) -> Backend {
-        Backend { client, session: Arc::new(Mutex::new(Session::new())), publishing: tokio::sync::Mutex::new(()) }
+        Backend {
+            client,
+            session: Arc::new(Mutex::new(Session::new())),
+            publishing: tokio::sync::Mutex::new(()),
+            ready: tokio::sync::watch::Sender::new(false),
+        }
     }
 
     /// Runs `f` on the session under the lock, catching panics (the lock is recovered if a
@@ -130,6 +152,7 @@ impl Backend {
             }
             Err(e) => format!("indexing failed: {e}"),
         };
+        self.ready.send_replace(true);
         if let Some(p) = progress {
             p.finish_with_message(message.clone()).await;
         }
@@ -155,9 +178,105 @@ impl Backend {
         }
     }
 
+    /// Waits (at most half a minute) until the start-up index is loaded.
+    async fn wait_for_index(&self) {
+        let mut ready = self.ready.subscribe();
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(30), ready.wait_for(|r| *r)).await;
+    }
+
+    /// Opens `uri` in the client (`window/showDocument`), when it can.
+    async fn show(&self, uri: lsp::Uri) {
+        if self.with(|s| s.caps.show_document).unwrap_or(false) {
+            let params = lsp::ShowDocumentParams { uri, external: Some(false), take_focus: Some(true), selection: None };
+            if let Err(e) = self.client.show_document(params).await {
+                self.client.log_message(lsp::MessageType::WARNING, format!("phasegate: cannot open the created file: {e}")).await;
+            }
+        }
+    }
+
+    /// Creates new files in the project at `root` for a client that cannot apply a file creation
+    /// (see `create.rs`), takes them into the project, analyses, publishes, and opens the first.
+    /// `notify`: also tell the user (the command came from a code action, whose result no client
+    /// shows).
+    async fn create_files(&self, root: &Path, title: &str, files: &[(String, String)], notify: bool) -> Value {
+        let known = self.with(|s| s.projects.iter().any(|p| p.root == root)).unwrap_or(false);
+        if !known {
+            return json!({ "applied": false, "message": format!("`{}` is not a project of this workspace", root.display()) });
+        }
+        let mut created = Vec::new();
+        let mut problems = Vec::new();
+        for (rel, content) in files {
+            match crate::create::create_new(root, rel, content) {
+                Ok(_) => created.push(rel.clone()),
+                Err(e) => problems.push(e),
+            }
+        }
+        let _ = self.with(|s| {
+            if let Some(p) = s.projects.iter_mut().find(|p| p.root == root) {
+                for rel in &created {
+                    if let Ok(input) = disk::read_input(&root.join(rel), rel) {
+                        p.ws.set_file(rel, input);
+                    }
+                }
+            }
+            s.analyze();
+        });
+        self.publish().await;
+        if let Some(uri) = created.first().and_then(|rel| convert::uri(root, rel)) {
+            self.show(uri).await;
+        }
+        let quoted: Vec<String> = created.iter().map(|p| format!("`{p}`")).collect();
+        let mut message = if quoted.is_empty() { "nothing was created".to_string() } else { format!("created {}", quoted.join(", ")) };
+        if !problems.is_empty() {
+            message = format!("{message}; {}", problems.join("; "));
+        }
+        if notify {
+            let level = if problems.is_empty() { lsp::MessageType::INFO } else { lsp::MessageType::WARNING };
+            self.client.show_message(level, format!("phasegate: {title}: {message}")).await;
+            message_before_response().await;
+        }
+        json!({ "applied": !created.is_empty() && problems.is_empty(), "message": message })
+    }
+
     /// Runs a command; returns its JSON result.
     async fn command(&self, name: &str, args: Value) -> Result<Value> {
         let arg = |k: &str| args.get(k).and_then(Value::as_str).map(str::to_string);
+        match name {
+            "phasegate.explain" => {
+                let message = arg("message").unwrap_or_else(|| "phasegate.explain needs a `message`".into());
+                self.client.show_message(lsp::MessageType::WARNING, format!("phasegate: {message}")).await;
+                message_before_response().await;
+                return Ok(json!({ "applied": false, "message": message }));
+            }
+            "phasegate.open" => {
+                let message = arg("message").unwrap_or_default();
+                if let Some(uri) = arg("uri").and_then(|u| u.parse::<lsp::Uri>().ok()) {
+                    self.show(uri).await;
+                }
+                if !message.is_empty() {
+                    self.client.show_message(lsp::MessageType::INFO, format!("phasegate: {message}")).await;
+                    message_before_response().await;
+                }
+                return Ok(json!({ "applied": true, "message": message }));
+            }
+            "phasegate.create" => {
+                let Some(root) = arg("project").and_then(|u| u.parse::<lsp::Uri>().ok()).and_then(|u| file_path(&u)) else {
+                    return Err(invalid("phasegate.create needs `project`, the project's URI"));
+                };
+                let files: Vec<(String, String)> = args
+                    .get("files")
+                    .and_then(Value::as_array)
+                    .map(|list| {
+                        list.iter()
+                            .filter_map(|f| Some((f.get("path")?.as_str()?.to_string(), f.get("content")?.as_str()?.to_string())))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let title = arg("title").unwrap_or_else(|| "phasegate".into());
+                return Ok(self.create_files(&root, &title, &files, true).await);
+            }
+            _ => {}
+        }
         let doc = arg("uri").and_then(|u| u.parse::<lsp::Uri>().ok()).and_then(|u| u.to_file_path().map(|p| p.into_owned()));
         if name == "phasegate.status" {
             return self
@@ -191,7 +310,7 @@ impl Backend {
                 .map_err(internal);
         }
         let now = phasegate_host::now();
-        let planned = self.with(|s| -> std::result::Result<lsp::WorkspaceEdit, String> {
+        let planned = self.with(|s| -> std::result::Result<Planned, String> {
             let located = doc.as_deref().and_then(|d| s.locate(d));
             let (i, workflow) = match (arg("workflow"), &located) {
                 (Some(w), Some((i, _))) => (*i, w),
@@ -224,22 +343,41 @@ impl Backend {
                 other => return Err(format!("unknown command `{other}`")),
             }
             .map_err(|r| r.to_string())?;
-            convert::workspace_edit(s, project, &change).map_err(|e| match e {
-                convert::EditError::Unsupported => {
-                    "the client cannot apply this edit (it needs documentChanges with file creation)".to_string()
-                }
-                convert::EditError::Unsafe(reason) => format!("refused: {reason}"),
-            })
+            let first_created = convert::created_paths(&change).first().and_then(|p| convert::uri(&project.root, p));
+            match convert::workspace_edit(s, project, &change) {
+                Ok(edit) => Ok(Planned::Edit { edit: Box::new(edit), done: change.summary.clone(), first_created }),
+                Err(convert::EditError::Unsafe(reason)) => Err(format!("refused: {reason}")),
+                Err(convert::EditError::Unsupported) => change
+                    .changes
+                    .iter()
+                    .map(|c| match c {
+                        phasegate_engine::FileChange::Create { path, content } => Some((path.clone(), content.clone())),
+                        phasegate_engine::FileChange::Edit { .. } => None,
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .map(|files| Planned::Create(project.root.clone(), files))
+                    .ok_or_else(|| "the client cannot apply this edit".to_string()),
+            }
         });
-        let edit = match planned {
-            Ok(Ok(edit)) => edit,
+        let planned = match planned {
+            Ok(Ok(p)) => p,
             Ok(Err(message)) => return Ok(json!({ "applied": false, "message": message })),
             Err(e) => return Err(internal(e)),
         };
-        match self.client.apply_edit(edit).await {
-            Ok(r) => Ok(
-                json!({ "applied": r.applied, "message": r.failure_reason.unwrap_or_else(|| if r.applied { "done".into() } else { "the client did not apply the edit".into() }) }),
-            ),
+        let (edit, done, first_created) = match planned {
+            Planned::Edit { edit, done, first_created } => (edit, done, first_created),
+            Planned::Create(root, files) => return Ok(self.create_files(&root, name, &files, false).await),
+        };
+        match self.client.apply_edit(*edit).await {
+            Ok(r) if r.applied => {
+                if let Some(uri) = first_created {
+                    self.show(uri).await;
+                }
+                Ok(json!({ "applied": true, "message": done }))
+            }
+            Ok(r) => {
+                Ok(json!({ "applied": false, "message": r.failure_reason.unwrap_or_else(|| "the client did not apply the edit".into()) }))
+            }
             Err(e) => Ok(json!({ "applied": false, "message": e.to_string() })),
         }
     }
@@ -291,14 +429,29 @@ fn load_projects(folders: &[PathBuf], open: &[PathBuf], filter: &disk::Filter) -
     (projects, errors)
 }
 
+/// A command's change, ready for the client: an edit to send (with what to say when it is applied
+/// and the first file it creates), or files the server creates itself in a project.
+enum Planned {
+    Edit { edit: Box<lsp::WorkspaceEdit>, done: String, first_created: Option<lsp::Uri> },
+    Create(PathBuf, Vec<(String, String)>),
+}
+
+/// Lets a `window/showMessage` just queued go out before the command's response. Emacs 28's
+/// jsonrpc stops reading at the response a synchronous request waits for, so a notification
+/// written after it in the same chunk is only read when the server next writes something.
+async fn message_before_response() {
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+}
+
 fn client_caps(c: &lsp::ClientCapabilities) -> ClientCaps {
     let td = c.text_document.as_ref();
     let ws = c.workspace.as_ref();
     let edit = ws.and_then(|w| w.workspace_edit.as_ref());
     let action = td.and_then(|t| t.code_action.as_ref());
+    let diagnostic_refresh = ws.and_then(|w| w.diagnostics.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false);
     ClientCaps {
-        pull_diagnostics: td.and_then(|t| t.diagnostic.as_ref()).is_some(),
-        diagnostic_refresh: ws.and_then(|w| w.diagnostics.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false),
+        pull_diagnostics: td.and_then(|t| t.diagnostic.as_ref()).is_some() && diagnostic_refresh,
+        diagnostic_refresh,
         work_done_progress: c.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
         watch_registration: ws.and_then(|w| w.did_change_watched_files.as_ref()).and_then(|d| d.dynamic_registration).unwrap_or(false),
         document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),
@@ -308,6 +461,7 @@ fn client_caps(c: &lsp::ClientCapabilities) -> ClientCaps {
         disabled_actions: action.and_then(|a| a.disabled_support).unwrap_or(false),
         code_action_literals: action.and_then(|a| a.code_action_literal_support.as_ref()).is_some(),
         create_truncates: false,
+        show_document: c.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|d| d.support),
     }
 }
 
@@ -393,7 +547,7 @@ impl LanguageServer for Backend {
                 lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
                     identifier: Some("phasegate".into()),
                     inter_file_dependencies: true,
-                    workspace_diagnostics: false,
+                    workspace_diagnostics: true,
                     ..Default::default()
                 })
             }),
@@ -585,6 +739,7 @@ impl LanguageServer for Backend {
 
     async fn diagnostic(&self, params: lsp::DocumentDiagnosticParams) -> Result<lsp::DocumentDiagnosticReportResult> {
         let path = file_path(&params.text_document.uri);
+        self.wait_for_index().await;
         let items = self
             .with(|s| {
                 let items: Vec<lsp::Diagnostic> = path
@@ -601,6 +756,53 @@ impl LanguageServer for Backend {
         })))
     }
 
+    async fn workspace_diagnostic(&self, params: lsp::WorkspaceDiagnosticParams) -> Result<lsp::WorkspaceDiagnosticReportResult> {
+        self.wait_for_index().await;
+        let previous: std::collections::HashMap<String, String> =
+            params.previous_result_ids.into_iter().map(|p| (p.uri.to_string(), p.value)).collect();
+        let items = self
+            .with(|s| {
+                let id = s.generation.to_string();
+                let mut items = Vec::new();
+                let mut reported = std::collections::HashSet::new();
+                let full = |uri: lsp::Uri, list: Vec<lsp::Diagnostic>, version: Option<i64>| {
+                    lsp::WorkspaceDocumentDiagnosticReport::Full(lsp::WorkspaceFullDocumentDiagnosticReport {
+                        uri,
+                        version,
+                        full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id: Some(id.clone()), items: list },
+                    })
+                };
+                for p in &s.projects {
+                    for (rel, list) in &p.diagnostics {
+                        let path = p.root.join(rel);
+                        let Some(uri) = lsp::Uri::from_file_path(&path) else { continue };
+                        let key = uri.to_string();
+                        if !s.in_scope(&path) || list.is_empty() {
+                            continue;
+                        }
+                        reported.insert(key.clone());
+                        if previous.get(&key) == Some(&id) {
+                            continue; // the client holds this very report
+                        }
+                        let version = s.open.get(&path).map(|d| i64::from(d.version));
+                        items.push(full(uri, list.iter().filter_map(|d| convert::diagnostic(s, p, d)).collect(), version));
+                    }
+                }
+                // Files the client holds diagnostics for that now have none (or are out of scope).
+                for (key, value) in &previous {
+                    if value != &id
+                        && !reported.contains(key)
+                        && let Ok(uri) = key.parse::<lsp::Uri>()
+                    {
+                        items.push(full(uri, Vec::new(), None));
+                    }
+                }
+                items
+            })
+            .map_err(internal)?;
+        Ok(lsp::WorkspaceDiagnosticReportResult::Report(lsp::WorkspaceDiagnosticReport { items }))
+    }
+
     async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
         let Some(path) = file_path(&params.text_document.uri) else { return Ok(None) };
         let now = phasegate_host::now();
@@ -611,11 +813,18 @@ impl LanguageServer for Backend {
                 let Some(index) = project.ws.line_index(&rel) else { return Vec::new() };
                 let range = convert::text_range(index, params.range, s.encoding);
                 let only = params.context.only.clone();
+                let how = convert::Presentation {
+                    unfiltered: only.is_none(),
+                    on_gate_diagnostic: params.context.diagnostics.iter().any(|d| {
+                        d.source.as_deref() == Some("phasegate")
+                            && matches!(&d.code, Some(lsp::NumberOrString::String(c)) if GATE_CODES.contains(&c.as_str()))
+                    }),
+                };
                 project
                     .ws
                     .code_actions(&rel, range, &now)
                     .iter()
-                    .filter_map(|a| convert::code_action(s, project, a, &params.context.diagnostics))
+                    .filter_map(|a| convert::code_action(s, project, a, &params.context.diagnostics, how))
                     .filter(|a| {
                         only.as_ref()
                             .is_none_or(|kinds| a.kind.as_ref().is_some_and(|k| kinds.iter().any(|o| k.as_str().starts_with(o.as_str()))))

@@ -19,6 +19,17 @@ pub(crate) struct Document {
     pub version: i32,
 }
 
+/// Which files get diagnostics (setting `diagnostics`, docs/lsp.md).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub(crate) enum DiagnosticsScope {
+    /// Every file of the workspace, once the start-up index is loaded (`"workspace"`).
+    #[default]
+    Workspace,
+    /// Only the documents open in the editor (`"openFiles"`).
+    OpenFiles,
+}
+
 /// Settings from `initializationOptions` or `workspace/didChangeConfiguration` (docs/lsp.md).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default)]
@@ -26,6 +37,7 @@ pub(crate) struct Settings {
     pub severity: HashMap<String, String>,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    pub diagnostics: DiagnosticsScope,
 }
 
 impl Settings {
@@ -58,6 +70,9 @@ impl Settings {
         if map.contains_key("exclude") {
             out.exclude = patch.exclude;
         }
+        if map.contains_key("diagnostics") {
+            out.diagnostics = patch.diagnostics;
+        }
         Ok(out)
     }
 
@@ -69,11 +84,18 @@ impl Settings {
 /// What the client can do, from `initialize`.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct ClientCaps {
+    /// Diagnostics are pulled: the client declares `textDocument.diagnostic` *and*
+    /// `workspace.diagnostics.refreshSupport`. A client that pulls but cannot be asked to pull
+    /// again (Neovim 0.11's defaults) would miss the start-up index and every cross-file change,
+    /// so it gets pushed diagnostics instead.
     pub pull_diagnostics: bool,
     pub diagnostic_refresh: bool,
     pub work_done_progress: bool,
     pub watch_registration: bool,
     pub document_changes: bool,
+    /// `workspace.workspaceEdit.resourceOperations` holds `create`. Resource operations exist only
+    /// inside `documentChanges`, so a client declaring them is sent `documentChanges` even when it
+    /// does not declare that flag (Neovim 0.11 declares `create` alone, and applies them).
     pub create_files: bool,
     pub disabled_actions: bool,
     pub code_action_literals: bool,
@@ -81,6 +103,8 @@ pub(crate) struct ClientCaps {
     /// false` instead of failing: Neovim (0.11's `runtime/lua/vim/lsp/util.lua`, `create_file`,
     /// opens the file with `io.open(fname, 'w')` unless `ignoreIfExists` is set).
     pub create_truncates: bool,
+    /// `window.showDocument.support`: the server can open a file it created.
+    pub show_document: bool,
 }
 
 /// One project (docs/projects.md): its root, its engine workspace and its diagnostics.
@@ -213,6 +237,11 @@ impl Session {
         self.generation += 1;
     }
 
+    /// Whether the diagnostics of absolute `path` are reported under the `diagnostics` setting.
+    pub(crate) fn in_scope(&self, path: &Path) -> bool {
+        self.settings.diagnostics == DiagnosticsScope::Workspace || self.open.contains_key(path)
+    }
+
     /// Hands an open document's current text to the engine.
     pub(crate) fn sync_document(&mut self, path: &Path) {
         let Some((i, rel)) = self.locate(path) else { return };
@@ -241,14 +270,18 @@ impl Session {
         for i in 0..self.projects.len() {
             let p = &self.projects[i];
             let mut changed = Vec::new();
+            let shown = |rel: &str| self.in_scope(&p.root.join(rel));
             for (path, list) in &p.diagnostics {
+                if !shown(path) {
+                    continue;
+                }
                 let items: Vec<lsp::Diagnostic> = list.iter().filter_map(|d| crate::convert::diagnostic(self, p, d)).collect();
                 if p.published.get(path) != Some(&items) {
                     changed.push((path.clone(), items));
                 }
             }
             for path in p.published.keys() {
-                if !p.diagnostics.contains_key(path) {
+                if !p.diagnostics.contains_key(path) || !shown(path) {
                     changed.push((path.clone(), Vec::new()));
                 }
             }

@@ -38,6 +38,7 @@ impl Workspace {
                     disabled: None,
                     fixes: Some(Code::MergeConflict),
                     workflow: None,
+                    anchored: true,
                 });
             }
         }
@@ -55,11 +56,21 @@ impl Workspace {
                             disabled: None,
                             fixes: Some(Code::MissingDeliverable),
                             workflow: Some(w.wf.name.clone()),
+                            anchored: true,
                         });
                     }
                 }
             }
         }
+        // Whether `range` touches the line holding `at` in this file.
+        let on_line_of = |at: TextRange| -> bool {
+            let Some(index) = file.line_index() else { return false };
+            index.line_range(index.line_of(at.start)).is_some_and(|line| line.intersects(range))
+        };
+        // Whether `range` is on the heading of phase `i` of the workflow, in its doc.
+        let on_heading = |w: usize, i: usize| -> bool {
+            ctx.workflows[w].file.path == path && ctx.workflows[w].wf.phases.get(i).is_some_and(|p| on_line_of(p.range))
+        };
         // Workflow actions for the workflows this file belongs to.
         for w in ctx.workflows_at(path, false) {
             let wf = ctx.workflows[w].wf;
@@ -78,10 +89,15 @@ impl Workspace {
                     Position::NotStarted => wf.phases.first().map(|p| p.id.clone()),
                     _ => None,
                 };
+                let anchored = match inferred.position {
+                    Position::Phase(i) => on_heading(w, i),
+                    Position::NotStarted => on_heading(w, 0),
+                    _ => false,
+                };
                 if let Some(next) = next {
-                    out.push(advance_action(format!("Advance {name} to {next}"), &name, ctx.advance(&name, None, None, now)));
+                    out.push(advance_action(format!("Advance {name} to {next}"), &name, ctx.advance(&name, None, None, now), anchored));
                 }
-                push_scaffold(&ctx, &mut out, wf, None, "", now);
+                push_scaffold(&ctx, &mut out, wf, None, "", now, anchored);
                 continue;
             }
             if runs.is_empty()
@@ -94,12 +110,15 @@ impl Workspace {
                     disabled: None,
                     fixes: None,
                     workflow: Some(wf.name.clone()),
+                    anchored: on_heading(w, 0),
                 });
             }
             let several = runs.len() > 1;
             for run in runs {
                 let state = Some(run.file.path.as_str());
                 let suffix = if several { format!(" ({})", run.file.path) } else { String::new() };
+                let anchored = (run.file.path == path && run.run.current.as_ref().is_some_and(|c| on_line_of(c.range)))
+                    || matches!(run.position, Position::Phase(i) if on_heading(w, i));
                 let steps = ctx.next_steps(wf, run);
                 let targets: Vec<Option<String>> = if steps.is_empty() { vec![None] } else { steps.into_iter().map(Some).collect() };
                 for target in targets {
@@ -108,9 +127,9 @@ impl Workspace {
                         (None, Position::Phase(_)) => format!("Complete {}{suffix}", wf.name),
                         (None, _) => continue,
                     };
-                    out.push(advance_action(title, &name, ctx.advance(&name, state, target.as_deref(), now)));
+                    out.push(advance_action(title, &name, ctx.advance(&name, state, target.as_deref(), now), anchored));
                 }
-                push_scaffold(&ctx, &mut out, wf, state, &suffix, now);
+                push_scaffold(&ctx, &mut out, wf, state, &suffix, now, anchored);
             }
         }
         out
@@ -118,17 +137,25 @@ impl Workspace {
 }
 
 /// An Advance action: enabled with its change, or disabled with the refusal's reasons.
-fn advance_action(title: String, workflow: &str, result: Result<WorkspaceChange, crate::actions::Refusal>) -> Action {
+fn advance_action(title: String, workflow: &str, result: Result<WorkspaceChange, crate::actions::Refusal>, anchored: bool) -> Action {
     let (change, disabled) = match result {
         Ok(change) => (Some(change), None),
         Err(r) => (None, Some(r.to_string())),
     };
-    Action { title, kind: ActionKind::Advance, change, disabled, fixes: None, workflow: Some(workflow.to_string()) }
+    Action { title, kind: ActionKind::Advance, change, disabled, fixes: None, workflow: Some(workflow.to_string()), anchored }
 }
 
 /// The Scaffold action of a run (its current phase, or the next with artifacts), when there is
 /// anything to create.
-fn push_scaffold(ctx: &Context<'_>, out: &mut Vec<Action>, wf: &crate::model::Workflow, state: Option<&str>, suffix: &str, now: &str) {
+fn push_scaffold(
+    ctx: &Context<'_>,
+    out: &mut Vec<Action>,
+    wf: &crate::model::Workflow,
+    state: Option<&str>,
+    suffix: &str,
+    now: &str,
+    anchored: bool,
+) {
     if let Ok((_, index)) = ctx.scaffold_phase(&wf.name, state, None)
         && let Ok(change) = ctx.scaffold(&wf.name, state, Some(&wf.phases[index].id), now)
     {
@@ -139,6 +166,7 @@ fn push_scaffold(ctx: &Context<'_>, out: &mut Vec<Action>, wf: &crate::model::Wo
             disabled: None,
             fixes: None,
             workflow: Some(wf.name.clone()),
+            anchored,
         });
     }
 }

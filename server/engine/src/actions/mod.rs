@@ -94,6 +94,11 @@ pub struct Action {
     pub fixes: Option<Code>,
     /// The workflow it acts on.
     pub workflow: Option<String>,
+    /// Whether the range asked about is the action's own place: for Advance, Complete and
+    /// Scaffold the line of the run's `current:` step (state file) or the current phase's heading
+    /// (workflow doc); for Start, the workflow's first phase heading; quick fixes are always at
+    /// their place. Editors show anchored actions first (LSP: as quick fixes).
+    pub anchored: bool,
 }
 
 /// Why an operation was refused.

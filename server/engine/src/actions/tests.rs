@@ -28,6 +28,27 @@ fn apply(ws: &mut Workspace, change: &WorkspaceChange) {
     }
 }
 
+/// Workflow actions are anchored at the run's `current:` line and the current phase's heading,
+/// nowhere else; quick fixes always are.
+#[test]
+fn workflow_actions_are_anchored_at_their_place() {
+    let mut ws = workspace(DOC);
+    ws.set_file("docs/demo.state.yaml", FileInput::Text("workflow: demo\ncurrent: requirements\n".into()));
+    let anchored = |path: &str, needle: &str| -> Vec<(String, bool)> {
+        let text = ws.text(path).unwrap_or_default();
+        let at = text.find(needle).unwrap_or_else(|| panic!("{needle} in {path}"));
+        ws.code_actions(path, TextRange::empty(at), NOW).into_iter().map(|a| (a.title, a.anchored)).collect()
+    };
+    let scaffold = ("Scaffold deliverables for requirements".to_string(), true);
+    let advance = ("Advance demo to design".to_string(), true);
+    assert_eq!(anchored("docs/demo.state.yaml", "requirements"), vec![advance.clone(), scaffold.clone()]);
+    assert_eq!(anchored("docs/wf.md", "Requirements"), vec![advance.clone(), scaffold.clone()]);
+    let elsewhere = anchored("docs/demo.state.yaml", "workflow");
+    assert!(elsewhere.iter().all(|(_, anchored)| !anchored), "{elsewhere:?}");
+    let fix = anchored("docs/wf.md", "docs/req.md");
+    assert!(fix.contains(&("Create `docs/req.md`".to_string(), true)), "{fix:?}");
+}
+
 #[test]
 fn start_then_advance_refused_then_allowed() {
     let mut ws = workspace(DOC);
