@@ -259,3 +259,40 @@ fn phasegate_toml_edits_reach_the_server() {
     server.diagnostics_for("shop.state.yaml", |d| d.is_empty());
     server.shutdown();
 }
+
+#[test]
+fn an_instanced_definition_runs_without_a_state_file() {
+    let tmp = temp();
+    let root = tmp.path();
+    write(root, "phasegate.toml", "");
+    write(
+        root,
+        "tools/feature.workflow.yaml",
+        "name: feature\ninstances: [\"features/*\"]\nrun: inferred\ntemplate_values:\n  \"[FEATURE]\": \"{title}\"\n  \"[DATE]\": \"{date}\"\nphases:\n  - id: brief\n    deliverables: [brief.md]\n    gate: [{no_markers: [brief.md]}]\n  - id: design\n    deliverables: [{path: design.md, template: tools/design-template.md}]\n",
+    );
+    write(root, "tools/design-template.md", "# Design: [FEATURE]\n\nDate: [DATE]\n");
+    write(root, "features/007-photo-albums/brief.md", "# Photo albums\n\nTBD: who shares?\n");
+    let status = phasegate(root, &["status"]);
+    assert!(status.stdout.contains("007-photo-albums (features/007-photo-albums; run inferred from its artifacts)"), "{}", status.stdout);
+    assert!(status.stdout.contains("current: brief (1/2), next: design"), "{}", status.stdout);
+    // The brief's gate fails (a marker): advance is refused with the reason.
+    let refused = phasegate(root, &["advance", "007-photo-albums"]);
+    assert_eq!(refused.code, 1, "{refused:#?}");
+    assert!(refused.stderr.contains("`features/007-photo-albums/brief.md` has 1 unresolved marker(s)"), "{}", refused.stderr);
+    write(root, "features/007-photo-albums/brief.md", "# Photo albums\n\nFamily members share albums.\n");
+    // Advancing creates the next phase's artifact from the project's template, filled in.
+    let advanced = phasegate(root, &["advance", "007-photo-albums"]);
+    assert_eq!(advanced.code, 0, "{advanced:#?}");
+    assert!(
+        advanced.stdout.contains("advanced `007-photo-albums` from `brief` to `design`: created `features/007-photo-albums/design.md`"),
+        "{}",
+        advanced.stdout
+    );
+    let design = std::fs::read_to_string(root.join("features/007-photo-albums/design.md")).unwrap_or_default();
+    assert_eq!(design, "# Design: Photo Albums\n\nDate: 2026-01-01\n");
+    let status = phasegate(root, &["status", "--format", "json"]);
+    let v: Value = serde_json::from_str(&status.stdout).unwrap_or_else(|e| panic!("{e}"));
+    // `design` is the last phase and its artifact now exists: the feature is complete.
+    assert_eq!(v["workflows"][0]["status"], "completed");
+    assert_eq!(v["workflows"][0]["recognisedBy"], json!(["framework", "artifacts"]));
+}

@@ -283,8 +283,15 @@ pub(crate) fn print_status(reports: &[Report], format: Format) {
 fn print_one_status(s: &WorkflowStatus) {
     // Every value comes from a document: escaped, so none can start a line of its own.
     let h = |v: &str| escape::human(v).into_owned();
-    let state = s.state_path.as_deref().map_or("no state file".to_string(), |p| format!("state: {}", h(p)));
-    outln!("{} ({}; {state})", h(&s.name), h(&s.path));
+    let inferred = s.recognised_by.iter().any(|r| r == "artifacts");
+    let state = match s.state_path.as_deref() {
+        Some(p) => format!("state: {}", h(p)),
+        None if inferred => "run inferred from its artifacts".to_string(),
+        None => "no state file".to_string(),
+    };
+    let framework =
+        s.framework.as_deref().and_then(phasegate_engine::frameworks::by_id).map_or(String::new(), |f| format!("{} feature, ", f.name));
+    outln!("{} ({framework}{}; {state})", h(&s.name), h(&s.path));
     outln!("  recognised by: {}", h(&s.recognised_by.join(", ")));
     match (&s.current, s.current_index) {
         (Some(c), Some(i)) => {
@@ -295,7 +302,7 @@ fn print_one_status(s: &WorkflowStatus) {
             "  {} ({} phases){}",
             s.status,
             s.phase_count,
-            if s.status == "not-started" { "; `phasegate start` creates a state file" } else { "" }
+            if s.status == "not-started" && !inferred { "; `phasegate start` creates a state file" } else { "" }
         ),
     }
     for g in &s.gates {
