@@ -204,7 +204,7 @@ fn sarif_result(uri: &str, d: &Diagnostic, start: (u32, u32), end: (u32, u32)) -
     let location = Location::builder()
         .physical_location(
             PhysicalLocation::builder()
-                .artifact_location(ArtifactLocation::builder().uri(escape::uri_path(uri)).build())
+                .artifact_location(ArtifactLocation::builder().uri(sarif_uri(uri)).build())
                 .region(region)
                 .build(),
         )
@@ -217,18 +217,44 @@ fn sarif_result(uri: &str, d: &Diagnostic, start: (u32, u32), end: (u32, u32)) -
         .build()
 }
 
+/// A shown path as a SARIF artifact URI: a relative reference (percent-encoded) for a path
+/// relative to the current folder, which code-scanning services resolve against the checkout; a
+/// `file:` URI for an absolute path (a relative reference may not start with `/`).
+fn sarif_uri(shown: &str) -> String {
+    match shown.strip_prefix('/') {
+        Some(rest) => format!("file:///{}", escape::uri_path(rest).trim_start_matches("./")),
+        None => escape::uri_path(shown),
+    }
+}
+
+/// Where the diagnostics reference lives, for `helpUri` and the tool's `informationUri`.
+const DOCS_URI: &str = "https://github.com/phasegate/phasegate/blob/main/docs/diagnostics.md";
+
 fn sarif_log(results: Vec<serde_sarif::sarif::Result>) -> String {
     use serde_sarif::sarif::{MultiformatMessageString, ReportingDescriptor, Run, Sarif, Tool, ToolComponent};
     let rules: Vec<ReportingDescriptor> = phasegate_engine::Code::all()
         .map(|c| {
+            let doc = c.doc();
+            let rule = c.rule();
+            // The first sentence of "when" is the short description; all of it the full one.
+            let short = doc.when.split(". ").next().unwrap_or(doc.when).trim_end_matches('.');
+            let help = format!("{}\n\nFix: {}\n\nSource: {}.", doc.when, doc.fix, rule.source);
+            let help_markdown = format!("{}\n\n**Fix**: {}\n\nSource: {}. [Reference]({DOCS_URI}#{})", doc.when, doc.fix, rule.source, c.as_str());
             ReportingDescriptor::builder()
                 .id(c.as_str().to_string())
-                .short_description(MultiformatMessageString::builder().text(c.doc().when.to_string()).build())
-                .help_uri(format!("https://github.com/phasegate/phasegate/blob/main/docs/diagnostics.md#{}", c.as_str()))
+                .short_description(MultiformatMessageString::builder().text(format!("{short}.")).build())
+                .full_description(MultiformatMessageString::builder().text(doc.when.to_string()).build())
+                .help(MultiformatMessageString::builder().text(help).markdown(help_markdown).build())
+                .help_uri(format!("{DOCS_URI}#{}", c.as_str()))
                 .build()
         })
         .collect();
-    let driver = ToolComponent::builder().name("phasegate".to_string()).version(env!("CARGO_PKG_VERSION").to_string()).rules(rules).build();
+    let driver = ToolComponent::builder()
+        .name("phasegate".to_string())
+        .version(env!("CARGO_PKG_VERSION").to_string())
+        .information_uri("https://github.com/phasegate/phasegate".to_string())
+        .rules(rules)
+        .build();
     let run = Run::builder().tool(Tool::builder().driver(driver).build()).results(results).column_kind(json!("utf16CodeUnits")).build();
     let log = Sarif::builder()
         .version(json!("2.1.0"))
