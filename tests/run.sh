@@ -3,7 +3,8 @@
 #   1. the Rust tests: engine units, the seeds snapshot, CLI and LSP end-to-end tests over the real
 #      binary, the tree-sitter query test (cargo test --workspace);
 #   2. the editor tests against the release binary: TypeScript compile, Node protocol test,
-#      JSON Schema validation, .vsix packaging, headless Neovim and Emacs (editors/test.sh).
+#      JSON Schema validation, .vsix packaging, headless Neovim and Emacs (editors/test.sh);
+#   3. the CI and pre-commit recipes of docs/ci.md (tests/integrations.sh).
 # Needs a Rust toolchain, Node.js 20 with npm, Python 3 with venv, and (for Emacs) apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,3 +17,6 @@ cargo build --release --locked
 
 echo "== editors"
 PHASEGATE_BIN="$PWD/target/release/phasegate" bash editors/test.sh
+
+echo "== CI and pre-commit recipes (docs/ci.md)"
+PHASEGATE_BIN="$PWD/target/release/phasegate" bash tests/integrations.sh
