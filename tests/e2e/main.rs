@@ -4,6 +4,7 @@
 mod cli;
 mod drift;
 mod forgery;
+mod limits;
 mod lsp;
 mod projects;
 mod safety;

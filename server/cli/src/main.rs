@@ -211,6 +211,10 @@ fn load_scoped(paths: &[PathBuf], settings: &Settings) -> Result<Vec<Scoped>, Fa
     let mut walked: Vec<PathBuf> = Vec::new();
     for p in paths {
         exists(p)?;
+        // Only regular files and folders: a FIFO or device is never opened (it could block).
+        if !(p.is_file() || p.is_dir()) {
+            return Err(Fatal(format!("{}: not a regular file or folder; phasegate reads only regular files", p.display())));
+        }
         let abs = std::path::absolute(p).map_err(|e| Fatal(format!("{}: {e}", p.display())))?;
         let root = project::root_for(&abs);
         if !walked.contains(&root) {
@@ -315,9 +319,13 @@ fn finish(
         Ok(c) => c,
         Err(refusal) => {
             // One line per unmet criterion; each value escaped on its own line.
-            errln!("phasegate: refused: {}", escape::human(&refusal.message));
-            for u in &refusal.unmet {
-                errln!("  - {}", escape::human(u));
+            // One line per unmet criterion (at most `Refusal`'s display count); each value
+            // escaped on its own line.
+            let shown = refusal.to_string();
+            let mut lines = shown.split('\n');
+            errln!("phasegate: refused: {}", escape::human(lines.next().unwrap_or("")));
+            for line in lines {
+                errln!("{}", escape::human(line));
             }
             return Ok(ExitCode::from(1));
         }

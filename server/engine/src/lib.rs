@@ -22,7 +22,7 @@ mod workspace;
 
 pub use actions::{Action, ActionKind, FileChange, GateStatus, Refusal, TextEdit, WorkflowStatus, WorkspaceChange};
 pub use config::{CONFIG_FILE, ProjectConfig};
-pub use diagnostics::{Code, Diagnostic, Related, Severity};
+pub use diagnostics::{Code, Diagnostic, MAX_PER_CODE, Related, Severity};
 pub use facts::{BOM, FileInput, MAX_TEXT_BYTES, wants_content};
 pub use text::{LineIndex, Position, PositionEncoding, TextRange};
 pub use workspace::{Config, Summary, Workspace};

@@ -246,6 +246,7 @@ impl Workspace {
         for list in out.values_mut() {
             list.sort_by(|a, b| (a.range, a.code.as_str(), &a.message).cmp(&(b.range, b.code.as_str(), &b.message)));
             list.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
+            crate::diagnostics::cap(list);
         }
         out
     }

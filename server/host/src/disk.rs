@@ -36,24 +36,46 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// Opens the regular file at `path` for reading, with its metadata. Anything else (a FIFO, a
+/// socket, a device, a folder) is refused without blocking: the path is checked first, and the
+/// open itself does not wait for a writer (`O_NONBLOCK`, which changes nothing for a regular
+/// file), in case a FIFO was put in its place meanwhile. `Err` with the reason.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
+    let failed = |e: std::io::Error| format!("{}: {e}", path.display());
+    let not_regular = || format!("{}: not a regular file; phasegate reads only regular files", path.display());
+    if !std::fs::metadata(path).map_err(failed)?.is_file() {
+        return Err(not_regular());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(failed)?;
+    let meta = file.metadata().map_err(failed)?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    Ok((file, meta))
+}
+
 /// Reads one file as the engine wants it: content for Markdown/YAML/JSON up to the size limit,
-/// the size otherwise. `Err` with the IO error's text when it cannot be read.
+/// the size otherwise. Only regular files are read ([`open_regular`]). `Err` with the IO error's
+/// text when it cannot be read.
 pub fn read_input(path: &Path, rel: &str) -> Result<FileInput, String> {
     use std::io::Read;
     let failed = |e: std::io::Error| format!("{}: {e}", path.display());
     if !wants_content(rel) {
         let meta = std::fs::metadata(path).map_err(failed)?;
         if !meta.is_file() {
-            return Err(format!("{}: not a regular file", path.display()));
+            return Err(format!("{}: not a regular file; phasegate reads only regular files", path.display()));
         }
         return Ok(FileInput::Meta { len: meta.len() });
     }
-    // One open, then the size from the open file: no second path lookup.
-    let mut file = std::fs::File::open(path).map_err(failed)?;
-    let meta = file.metadata().map_err(failed)?;
-    if !meta.is_file() {
-        return Err(format!("{}: not a regular file", path.display()));
-    }
+    // One open, then the size from the open file.
+    let (mut file, meta) = open_regular(path)?;
     if meta.len() > MAX_TEXT_BYTES as u64 {
         return Ok(FileInput::Oversized { len: meta.len() });
     }

@@ -154,7 +154,8 @@ pub fn load_one(root: &Path, filter: &Filter) -> (Project, Vec<String>) {
 fn load_files(project_root: &Path, mut files: Vec<(String, PathBuf)>) -> (Workspace, Vec<String>) {
     let mut errors = Vec::new();
     if let Some((_, abs)) = files.iter().find(|(rel, _)| rel == CONFIG_FILE)
-        && let Ok(text) = std::fs::read_to_string(abs)
+        && let Ok(phasegate_engine::FileInput::Bytes(bytes)) = disk::read_input(abs, CONFIG_FILE)
+        && let Ok(text) = String::from_utf8(bytes)
     {
         let (config, _) = phasegate_engine::config::parse(&text);
         let include = globs(project_root, &config.include, &mut errors);

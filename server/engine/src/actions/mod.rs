@@ -113,8 +113,13 @@ pub struct Refusal {
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)?;
-        for u in &self.unmet {
+        // At most `MAX_LISTED` criteria, then how many more: a gate with 500,000 unmet criteria
+        // is no reason for a 500,000-line refusal (or code-action reason).
+        for u in self.unmet.iter().take(crate::diagnostics::MAX_LISTED) {
             write!(f, "\n  - {u}")?;
+        }
+        if self.unmet.len() > crate::diagnostics::MAX_LISTED {
+            write!(f, "\n  - ... and {} more", self.unmet.len() - crate::diagnostics::MAX_LISTED)?;
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::analysis::{Context, name_key};
-use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::diagnostics::{Code, Diagnostic, Doc, Severity, listing};
 use crate::facts::FileFacts;
 use crate::model::Named;
 use crate::text::TextRange;
@@ -38,7 +38,8 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
         report_duplicates(out, path, "phase", wf.phases.iter().map(|p| (p.id.clone(), p.id.as_str(), p.range)));
         if let Some(sm) = &wf.state_machine {
             // Only explicitly listed states: states implied by transitions repeat by nature.
-            let listed: Vec<&Named> = sm.states.iter().filter(|s| !sm.transitions.iter().any(|t| t.range == s.range)).collect();
+            let implied: std::collections::HashSet<crate::text::TextRange> = sm.transitions.iter().map(|t| t.range).collect();
+            let listed: Vec<&Named> = sm.states.iter().filter(|s| !implied.contains(&s.range)).collect();
             report_duplicates(out, path, "state", listed.into_iter().map(|s| (s.name.to_ascii_lowercase(), s.name.as_str(), s.range)));
         }
     }
@@ -59,10 +60,10 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             &run.file.path,
             run.run.workflow.range,
             format!(
-                "workflow name `{}` is defined by {} documents (`{}`), so this state file cannot tell which it runs: give them distinct front matter `name:`",
+                "workflow name `{}` is defined by {} documents ({}), so this state file cannot tell which it runs: give them distinct front matter `name:`",
                 run.run.workflow.name,
                 paths.len(),
-                paths.join("`, `")
+                listing(paths.iter().map(|p| format!("`{p}`")), ", ")
             ),
         );
         for &i in list {

@@ -2,7 +2,7 @@
 //! gate points at nothing).
 
 use crate::analysis::Context;
-use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::diagnostics::{Code, Diagnostic, Doc, Severity, listing};
 use crate::facts::FileFacts;
 use crate::model::CriterionKind;
 
@@ -23,6 +23,8 @@ pub(crate) const DOC_DANGLING: Doc = Doc {
 /// Per file: `→ Proceed to Phase N` names a phase of the same workflow.
 pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
     for wf in &file.workflows {
+        // Listed once per workflow, not once per dangling gate.
+        let numbers = std::cell::OnceCell::new();
         for phase in &wf.phases {
             let Some(target) = &phase.gate.proceeds_to else { continue };
             let lower = target.name.to_ascii_lowercase();
@@ -30,18 +32,13 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .any(|k| lower.strip_prefix(k).is_some_and(|n| n.trim().chars().next().is_some_and(|c| c.is_ascii_digit() || c == '-')));
             if numbered && wf.phase_index(&target.name).is_none() {
-                let known: Vec<String> = wf.phases.iter().filter_map(|p| p.number.clone()).collect();
+                let known = numbers.get_or_init(|| listing(wf.phases.iter().filter_map(|p| p.number.as_deref()), ", "));
                 out.push(Diagnostic::new(
                     Code::GateDangling,
                     Severity::Error,
                     &file.path,
                     target.range,
-                    format!(
-                        "the gate of phase `{}` proceeds to `{}`, which does not exist (phases: {})",
-                        phase.id,
-                        target.name,
-                        known.join(", ")
-                    ),
+                    format!("the gate of phase `{}` proceeds to `{}`, which does not exist (phases: {})", phase.id, target.name, known),
                 ));
             }
         }
@@ -59,7 +56,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if report.met() {
                 continue;
             }
-            let reasons: Vec<&str> = report.unmet.iter().map(|u| u.reason.as_str()).collect();
+            let reasons = listing(report.unmet.iter().map(|u| u.reason.as_str()), "; ");
             let gate_at = phase.gate.range.unwrap_or(phase.range);
             out.push(
                 Diagnostic::new(
@@ -67,7 +64,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     Severity::Error,
                     &run.file.path,
                     run.anchor(),
-                    format!("the run is past the gate of phase `{}`, which is not met: {}", phase.id, reasons.join("; ")),
+                    format!("the run is past the gate of phase `{}`, which is not met: {}", phase.id, reasons),
                 )
                 .with_related(&wref.file.path, gate_at, format!("gate of phase `{}`", phase.id)),
             );

@@ -219,11 +219,91 @@ pub struct Diagnostic {
     pub message: String,
     /// Other places involved (the gate a state file is past, the first of two duplicate ids).
     pub related: Vec<Related>,
+    /// For the diagnostic that summarises those of its code in its file beyond
+    /// [`MAX_PER_CODE`]: how many it stands for; 0 for every other diagnostic.
+    pub omitted: usize,
+}
+
+/// The most diagnostics of one code one file reports; the rest are summarised in one more
+/// diagnostic ([`Diagnostic::omitted`]), so no input makes the output, the editor's problem list
+/// or the server's memory grow without bound.
+pub const MAX_PER_CODE: usize = 100;
+
+/// The most items a message lists (phases, states, unmet criteria); the rest are counted.
+pub(crate) const MAX_LISTED: usize = 10;
+
+/// `items` joined with `sep`, at most [`MAX_LISTED`] of them, then `... and N more` when some
+/// were left out. A message per item that listed every item would make output quadratic.
+pub(crate) fn listing<T: AsRef<str>>(items: impl IntoIterator<Item = T>, sep: &str) -> String {
+    let mut out = String::new();
+    let mut more = 0usize;
+    for (i, item) in items.into_iter().enumerate() {
+        if i < MAX_LISTED {
+            if i > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(item.as_ref());
+        } else {
+            more += 1;
+        }
+    }
+    if more > 0 {
+        out.push_str(&format!("{sep}... and {more} more"));
+    }
+    out
+}
+
+/// The first [`MAX_LISTED`] of `total` items (given by `first`), joined with `sep`, then
+/// `... and N more`: [`listing`] for a list whose length is known, without walking all of it.
+pub(crate) fn listing_of<T: AsRef<str>>(first: impl IntoIterator<Item = T>, total: usize, sep: &str) -> String {
+    let mut out = listing(first.into_iter().take(MAX_LISTED), sep);
+    if total > MAX_LISTED {
+        out.push_str(&format!("{sep}... and {} more", total - MAX_LISTED));
+    }
+    out
+}
+
+/// Keeps at most [`MAX_PER_CODE`] diagnostics of each code in `list` (one file's, sorted by
+/// range): the first ones, and one more per code standing for the rest, at the first left out,
+/// with the highest severity among them. Summaries already in `list` are merged into the new
+/// ones. Linear (after the sort).
+pub(crate) fn cap(list: &mut Vec<Diagnostic>) {
+    let mut kept: std::collections::HashMap<Code, usize> = std::collections::HashMap::new();
+    // Per code: (count left out, highest severity, first range left out, path).
+    let mut left: std::collections::BTreeMap<Code, (usize, Severity, TextRange, String)> = std::collections::BTreeMap::new();
+    let mut any_summary = false;
+    list.retain(|d| {
+        let n = kept.entry(d.code).or_insert(0);
+        if d.omitted == 0 && *n < MAX_PER_CODE {
+            *n += 1;
+            return true;
+        }
+        any_summary |= d.omitted > 0;
+        let count = d.omitted.max(1);
+        let e = left.entry(d.code).or_insert((0, d.severity, d.range, d.path.clone()));
+        e.0 += count;
+        e.1 = e.1.min(d.severity);
+        if d.range < e.2 {
+            e.2 = d.range;
+        }
+        false
+    });
+    if left.is_empty() && !any_summary {
+        return;
+    }
+    for (code, (count, severity, range, path)) in left {
+        let message = format!(
+            "{count} more `{code}` diagnostic(s) in this file are not shown: phasegate reports at most {MAX_PER_CODE} of one code per file",
+            code = code.as_str()
+        );
+        list.push(Diagnostic { omitted: count, ..Diagnostic::new(code, severity, &path, range, message) });
+    }
+    list.sort_by(|a, b| (a.range, a.code.as_str(), &a.message).cmp(&(b.range, b.code.as_str(), &b.message)));
 }
 
 impl Diagnostic {
     pub(crate) fn new(code: Code, severity: Severity, path: &str, range: TextRange, message: String) -> Diagnostic {
-        Diagnostic { code, severity, path: path.to_string(), range, message, related: Vec::new() }
+        Diagnostic { code, severity, path: path.to_string(), range, message, related: Vec::new(), omitted: 0 }
     }
 
     pub(crate) fn with_related(mut self, path: &str, range: TextRange, message: impl Into<String>) -> Diagnostic {
@@ -248,6 +328,9 @@ pub(crate) fn collect_file(file: &FileFacts) -> Vec<Diagnostic> {
     for f in crate::frameworks::FRAMEWORKS {
         (f.check_file)(file, &mut out);
     }
+    // One file's diagnostics: capped now, so the cached list stays small.
+    out.sort_by(|a, b| (a.range, a.code.as_str(), &a.message).cmp(&(b.range, b.code.as_str(), &b.message)));
+    cap(&mut out);
     out
 }
 
@@ -353,6 +436,41 @@ pub(crate) mod fixture {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn cap_keeps_the_first_and_merges_earlier_summaries() {
+        let at = |i: usize| TextRange::new(i * 10, i * 10 + 5);
+        let d = |i: usize, severity: Severity| Diagnostic::new(Code::DuplicateId, severity, "a.md", at(i), format!("d{i}"));
+        // A file's own 130 (capped when its facts were computed), then 30 more from the
+        // cross-file checks, one of them an error among warnings, and one of another code.
+        let mut local: Vec<Diagnostic> = (0..130).map(|i| d(i, Severity::Warning)).collect();
+        cap(&mut local);
+        assert_eq!(local.len(), 101);
+        assert_eq!(local.iter().filter(|d| d.omitted > 0).map(|d| (d.omitted, d.range)).collect::<Vec<_>>(), vec![(30, at(100))]);
+        let mut all = local;
+        all.extend((130..160).map(|i| d(i, if i == 150 { Severity::Error } else { Severity::Warning })));
+        all.push(Diagnostic::new(Code::GateDangling, Severity::Error, "a.md", at(5), "other".into()));
+        all.sort_by(|a, b| (a.range, a.code.as_str(), &a.message).cmp(&(b.range, b.code.as_str(), &b.message)));
+        cap(&mut all);
+        assert_eq!(all.len(), 102);
+        let summary = all.iter().find(|d| d.omitted > 0).unwrap_or_else(|| panic!("a summary"));
+        assert_eq!((summary.omitted, summary.severity, summary.range), (60, Severity::Error, at(100)));
+        assert!(summary.message.starts_with("60 more `duplicate-id` diagnostic(s) in this file are not shown"), "{}", summary.message);
+        // Under the cap nothing changes.
+        let mut few: Vec<Diagnostic> = (0..5).map(|i| d(i, Severity::Warning)).collect();
+        let before = few.clone();
+        cap(&mut few);
+        assert_eq!(few, before);
+    }
+
+    #[test]
+    fn listing_counts_what_it_leaves_out() {
+        assert_eq!(listing(["a", "b"], ", "), "a, b");
+        assert_eq!(listing((0..12).map(|i| i.to_string()), ", "), "0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ... and 2 more");
+        assert_eq!(listing(Vec::<String>::new(), ", "), "");
+    }
+
     #[test]
     fn docs() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnostics.md");

@@ -1,7 +1,9 @@
 //! Diagnostic: `dangling-reference`.
 
 use crate::analysis::Context;
-use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostics::{Code, Diagnostic, Doc, Severity, listing_of};
 use crate::facts::FileFacts;
 use crate::paths;
 
@@ -56,30 +58,27 @@ const SPEC_FILES: [&str; 3] = ["specs.md", "spec.md", "requirements.md"];
 /// Per file: `depends_on` of phases and tasks name phases and tasks of the same file.
 pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
     for wf in &file.workflows {
+        // Listed once per workflow, not once per dangling reference.
+        let phase_ids = std::cell::OnceCell::new();
         for p in &wf.phases {
             for d in &p.depends_on {
                 if wf.phase_index(&d.name).is_none() {
-                    let ids: Vec<&str> = wf.phases.iter().map(|p| p.id.as_str()).collect();
+                    let ids = phase_ids.get_or_init(|| listing_of(wf.phases.iter().map(|p| format!("`{}`", p.id)), wf.phases.len(), ", "));
                     out.push(Diagnostic::new(
                         Code::DanglingReference,
                         Severity::Error,
                         &file.path,
                         d.range,
-                        format!(
-                            "phase `{}` depends on `{}`, which is not a phase of `{}` (phases: `{}`)",
-                            p.id,
-                            d.name,
-                            wf.name,
-                            ids.join("`, `")
-                        ),
+                        format!("phase `{}` depends on `{}`, which is not a phase of `{}` (phases: {})", p.id, d.name, wf.name, ids),
                     ));
                 }
             }
         }
     }
+    let task_ids: std::collections::HashSet<&str> = file.tasks.iter().map(|t| t.id.name.as_str()).collect();
     for task in &file.tasks {
         for d in &task.depends_on {
-            if !file.tasks.iter().any(|t| t.id.name == d.name) {
+            if !task_ids.contains(d.name.as_str()) {
                 out.push(Diagnostic::new(
                     Code::DanglingReference,
                     Severity::Error,
@@ -94,11 +93,12 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
 
 /// Across files: `implements:` pointers and `[id:]` references.
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut specs: HashMap<String, Option<Spec<'_>>> = HashMap::new();
     for file in ctx.ws.files.values().filter(|f| !f.tasks.is_empty() || (ctx.has_memory_map && !f.outline().id_refs.is_empty())) {
         let folder = paths::parent(&file.path);
         for task in &file.tasks {
             for imp in &task.implements {
-                if let Some(problem) = implements_problem(ctx, folder, &imp.name) {
+                if let Some(problem) = implements_problem(ctx, &mut specs, folder, &imp.name) {
                     out.push(Diagnostic::new(
                         Code::DanglingReference,
                         Severity::Error,
@@ -125,8 +125,29 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A spec file's requirement ids, indexed once per analysis (a tasks file with thousands of
+/// `implements:` pointers would otherwise scan the spec file once per pointer).
+struct Spec<'a> {
+    ids: HashSet<&'a str>,
+    /// What a message says the file lists.
+    listed: String,
+}
+
+impl<'a> Spec<'a> {
+    fn new(file: &'a FileFacts) -> Spec<'a> {
+        let mut ids = HashSet::new();
+        let unique: Vec<&str> = file.requirements.iter().map(|r| r.id.name.as_str()).filter(|r| ids.insert(*r)).collect();
+        let listed = if unique.is_empty() {
+            "it lists none as `- R1: ...`".to_string()
+        } else {
+            format!("it lists {}", listing_of(unique.iter().map(|i| format!("`{i}`")), unique.len(), ", "))
+        };
+        Spec { ids, listed }
+    }
+}
+
 /// Why `pointer` (`checkout/R1` or `R1`) from a tasks file in `folder` resolves to nothing.
-fn implements_problem(ctx: &Context<'_>, folder: &str, pointer: &str) -> Option<String> {
+fn implements_problem<'a>(ctx: &Context<'a>, specs: &mut HashMap<String, Option<Spec<'a>>>, folder: &str, pointer: &str) -> Option<String> {
     let (feature, requirement) = match pointer.rsplit_once('/') {
         Some((f, r)) => (Some(f.trim()), r.trim()),
         None => (None, pointer.trim()),
@@ -144,20 +165,11 @@ fn implements_problem(ctx: &Context<'_>, folder: &str, pointer: &str) -> Option<
     let Some(spec) = spec else {
         return Some(format!("there is no `{}`", join("specs.md")));
     };
-    let file = ctx.file(&spec)?;
-    if file.requirements.iter().any(|r| r.id.name == requirement) {
+    let index = specs.entry(spec.clone()).or_insert_with(|| ctx.file(&spec).map(Spec::new)).as_ref()?;
+    if index.ids.contains(requirement) {
         return None;
     }
-    let mut ids: Vec<&str> = Vec::new();
-    for r in &file.requirements {
-        if !ids.contains(&r.id.name.as_str()) {
-            ids.push(r.id.name.as_str());
-        }
-    }
-    Some(format!(
-        "`{spec}` has no requirement `{requirement}` ({})",
-        if ids.is_empty() { "it lists none as `- R1: ...`".to_string() } else { format!("it lists `{}`", ids.join("`, `")) }
-    ))
+    Some(format!("`{spec}` has no requirement `{requirement}` ({})", index.listed))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Diagnostic: `unknown-state`.
 
 use crate::analysis::{Context, name_key};
-use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use crate::diagnostics::{Code, Diagnostic, Doc, Severity, listing};
 use crate::model::{Named, Workflow};
 
 pub(crate) const DOC: Doc = Doc {
@@ -16,23 +16,29 @@ fn known(wf: &Workflow) -> String {
     if let Some(sm) = &wf.state_machine {
         names.extend(sm.states.iter().map(|s| s.name.as_str()));
     }
-    format!("`{}`", names.join("`, `"))
+    listing(names.iter().map(|n| format!("`{n}`")), ", ")
 }
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // Lists in messages are made once, not once per state file or name (which would make many
+    // state files, or a long history, quadratic).
+    let workflow_names = std::cell::OnceCell::new();
+    let mut declared: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
     for run in &ctx.runs {
         let path = &run.file.path;
         let Some(w) = ctx.workflow_of(run) else {
             let key = name_key(&run.run.workflow.name);
             if ctx.by_name.get(&key).is_none_or(|l| l.is_empty()) {
-                let mut names: Vec<&str> = ctx.workflows.iter().map(|w| w.wf.name.as_str()).collect();
-                names.sort_unstable();
-                names.dedup();
-                let hint = if names.is_empty() {
-                    "no workflow is defined in the workspace".to_string()
-                } else {
-                    format!("known workflows: `{}`", names.join("`, `"))
-                };
+                let hint = workflow_names.get_or_init(|| {
+                    let mut names: Vec<&str> = ctx.workflows.iter().map(|w| w.wf.name.as_str()).collect();
+                    names.sort_unstable();
+                    names.dedup();
+                    if names.is_empty() {
+                        "no workflow is defined in the workspace".to_string()
+                    } else {
+                        format!("known workflows: {}", listing(names.iter().map(|n| format!("`{n}`")), ", "))
+                    }
+                });
                 out.push(Diagnostic::new(
                     Code::UnknownState,
                     Severity::Error,
@@ -62,7 +68,12 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         Severity::Error,
                         path,
                         n.range,
-                        format!("{role} `{}` is not a phase or state of workflow `{}`; it declares {}", n.name, wf.name, known(wf)),
+                        format!(
+                            "{role} `{}` is not a phase or state of workflow `{}`; it declares {}",
+                            n.name,
+                            wf.name,
+                            declared.entry(run.workflow.unwrap_or(usize::MAX)).or_insert_with(|| known(wf))
+                        ),
                     )
                     .with_related(&w.file.path, wf.name_range, "the workflow"),
                 );

@@ -1,7 +1,9 @@
 //! Diagnostic: `invalid-transition`.
 
 use crate::analysis::{Context, Position};
-use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostics::{Code, Diagnostic, Doc, Severity, listing, listing_of};
 use crate::model::{StateFormat, Workflow};
 use crate::text::TextRange;
 
@@ -12,14 +14,65 @@ pub(crate) const DOC: Doc = Doc {
     fix: "Record the skipped phases, or correct the state file; the message names the allowed next steps.",
 };
 
+/// A state machine's transitions by state (ASCII-lowercased), built once per workflow per
+/// analysis, so each history entry is judged in `O(1)` instead of a scan of every transition.
+#[derive(Default)]
+struct Machine<'a> {
+    /// Targets forbidden from any state.
+    forbidden_any: HashSet<String>,
+    /// `(from, to)` pairs forbidden.
+    forbidden: HashSet<(String, String)>,
+    /// Targets allowed from any state, and per source state.
+    allowed_any: Vec<&'a str>,
+    allowed: HashMap<String, Vec<&'a str>>,
+    /// The same as sets, for lookups.
+    allowed_any_set: HashSet<String>,
+    allowed_pairs: HashSet<(String, String)>,
+    /// What the message lists as allowed from a state, made once per state.
+    options: HashMap<String, String>,
+}
+
+impl<'a> Machine<'a> {
+    fn new(wf: &'a Workflow) -> Machine<'a> {
+        let mut m = Machine::default();
+        let Some(sm) = &wf.state_machine else { return m };
+        for t in &sm.forbidden {
+            let to = t.to.to_ascii_lowercase();
+            match &t.from {
+                None => {
+                    m.forbidden_any.insert(to);
+                }
+                Some(f) => {
+                    m.forbidden.insert((f.to_ascii_lowercase(), to));
+                }
+            }
+        }
+        for t in &sm.transitions {
+            let to = t.to.to_ascii_lowercase();
+            match &t.from {
+                None => {
+                    m.allowed_any.push(&t.to);
+                    m.allowed_any_set.insert(to);
+                }
+                Some(f) => {
+                    let f = f.to_ascii_lowercase();
+                    m.allowed.entry(f.clone()).or_default().push(&t.to);
+                    m.allowed_pairs.insert((f, to));
+                }
+            }
+        }
+        m
+    }
+}
+
 /// Why going `from` → `to` is not allowed, if it is not.
-fn transition_problem(wf: &Workflow, from: &str, to: &str) -> Option<String> {
+fn transition_problem(wf: &Workflow, machine: &mut Machine<'_>, from: &str, to: &str) -> Option<String> {
     if let (Some(a), Some(b)) = (wf.phase_index(from), wf.phase_index(to)) {
         if b > a + 1 {
-            let skipped: Vec<&str> = wf.phases[a + 1..b].iter().map(|p| p.id.as_str()).collect();
+            let skipped = listing_of(wf.phases[a + 1..b].iter().map(|p| format!("`{}`", p.id)), b - a - 1, ", ");
             return Some(format!(
-                "`{from}` → `{to}` skips phase(s) `{}`; the next phase after `{}` is `{}`",
-                skipped.join("`, `"),
+                "`{from}` → `{to}` skips phase(s) {}; the next phase after `{}` is `{}`",
+                skipped,
                 wf.phases[a].id,
                 wf.phases[a + 1].id
             ));
@@ -27,31 +80,38 @@ fn transition_problem(wf: &Workflow, from: &str, to: &str) -> Option<String> {
         return None;
     }
     let sm = wf.state_machine.as_ref()?;
-    let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-    if sm.forbidden.iter().any(|t| t.from.as_deref().is_none_or(|f| eq(f, from)) && eq(&t.to, to)) {
+    let (from_l, to_l) = (from.to_ascii_lowercase(), to.to_ascii_lowercase());
+    if machine.forbidden_any.contains(&to_l) || machine.forbidden.contains(&(from_l.clone(), to_l.clone())) {
         return Some(format!("`{from}` → `{to}` is listed as an invalid transition"));
     }
     if sm.transitions.is_empty() || !wf.state_exists(from) || !wf.state_exists(to) {
         return None;
     }
-    let allowed = |t: &&crate::model::Transition| t.from.as_deref().is_none_or(|f| eq(f, from));
-    if sm.transitions.iter().filter(allowed).any(|t| eq(&t.to, to)) {
+    if machine.allowed_any_set.contains(&to_l) || machine.allowed_pairs.contains(&(from_l.clone(), to_l)) {
         return None;
     }
-    let options: Vec<&str> = sm.transitions.iter().filter(allowed).map(|t| t.to.as_str()).collect();
-    Some(format!(
-        "`{from}` → `{to}` is not an allowed transition; from `{from}` the workflow allows {}",
-        if options.is_empty() { "nothing".to_string() } else { format!("`{}`", options.join("`, `")) }
-    ))
+    let Machine { allowed_any, allowed, options, .. } = machine;
+    let listed = options.entry(from_l.clone()).or_insert_with(|| {
+        let own = allowed.get(&from_l).map_or(&[][..], Vec::as_slice);
+        let total = own.len() + allowed_any.len();
+        if total == 0 {
+            "nothing".to_string()
+        } else {
+            listing_of(own.iter().chain(allowed_any.iter()).map(|o| format!("`{o}`")), total, ", ")
+        }
+    });
+    Some(format!("`{from}` → `{to}` is not an allowed transition; from `{from}` the workflow allows {listed}"))
 }
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut machines: HashMap<usize, Machine<'_>> = HashMap::new();
     for run in &ctx.runs {
         let Some(w) = ctx.workflow_of(run) else { continue };
         let wf = w.wf;
+        let machine = machines.entry(run.workflow.unwrap_or(usize::MAX)).or_insert_with(|| Machine::new(wf));
         for e in &run.run.history {
             let Some(from) = &e.from else { continue };
-            if let Some(problem) = transition_problem(wf, &from.name, &e.to.name) {
+            if let Some(problem) = transition_problem(wf, machine, &from.name, &e.to.name) {
                 out.push(Diagnostic::new(
                     Code::InvalidTransition,
                     Severity::Error,
@@ -66,10 +126,11 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && let Position::Phase(current) = run.position
             && let Some(cur) = &run.run.current
         {
-            let skipped: Vec<&str> = wf.phases[..current]
+            let completed: std::collections::HashSet<usize> = run.run.completed.iter().filter_map(|c| wf.phase_index(&c.name)).collect();
+            let skipped: Vec<String> = wf.phases[..current]
                 .iter()
-                .filter(|p| !run.run.completed.iter().any(|c| wf.phase_index(&c.name) == wf.phase_index(&p.id)))
-                .map(|p| p.id.as_str())
+                .filter(|p| !wf.phase_index(&p.id).is_some_and(|k| completed.contains(&k)))
+                .map(|p| format!("`{}`", p.id))
                 .collect();
             if !skipped.is_empty() {
                 out.push(Diagnostic::new(
@@ -77,7 +138,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     Severity::Error,
                     &run.file.path,
                     cur.range,
-                    format!("`{}` is running, but `{}` was never completed: the run skipped it", cur.name, skipped.join("`, `")),
+                    format!("`{}` is running, but {} was never completed: the run skipped it", cur.name, listing(&skipped, ", ")),
                 ));
             }
         }

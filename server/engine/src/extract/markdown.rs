@@ -949,9 +949,10 @@ fn conventions(path: &str, text: &str, blocks: &[Block]) -> Workflow {
     if !sm.states.is_empty() || !sm.transitions.is_empty() {
         // States used by transitions but not listed are declared implicitly.
         let mut implied: Vec<Named> = Vec::new();
+        let mut known: std::collections::HashSet<String> = sm.states.iter().map(|n| n.name.to_ascii_lowercase()).collect();
         for t in sm.transitions.iter().chain(&sm.forbidden) {
             for s in t.from.iter().chain(std::iter::once(&t.to)) {
-                if !sm.states.iter().chain(&implied).any(|n| n.name.eq_ignore_ascii_case(s)) {
+                if known.insert(s.to_ascii_lowercase()) {
                     implied.push(Named::new(s.clone(), t.range));
                 }
             }
