@@ -203,10 +203,7 @@ fn sarif_result(uri: &str, d: &Diagnostic, start: (u32, u32), end: (u32, u32)) -
         .build();
     let location = Location::builder()
         .physical_location(
-            PhysicalLocation::builder()
-                .artifact_location(ArtifactLocation::builder().uri(sarif_uri(uri)).build())
-                .region(region)
-                .build(),
+            PhysicalLocation::builder().artifact_location(ArtifactLocation::builder().uri(sarif_uri(uri)).build()).region(region).build(),
         )
         .build();
     SarifResult::builder()
@@ -239,7 +236,8 @@ fn sarif_log(results: Vec<serde_sarif::sarif::Result>) -> String {
             // The first sentence of "when" is the short description; all of it the full one.
             let short = doc.when.split(". ").next().unwrap_or(doc.when).trim_end_matches('.');
             let help = format!("{}\n\nFix: {}\n\nSource: {}.", doc.when, doc.fix, rule.source);
-            let help_markdown = format!("{}\n\n**Fix**: {}\n\nSource: {}. [Reference]({DOCS_URI}#{})", doc.when, doc.fix, rule.source, c.as_str());
+            let help_markdown =
+                format!("{}\n\n**Fix**: {}\n\nSource: {}. [Reference]({DOCS_URI}#{})", doc.when, doc.fix, rule.source, c.as_str());
             ReportingDescriptor::builder()
                 .id(c.as_str().to_string())
                 .short_description(MultiformatMessageString::builder().text(format!("{short}.")).build())

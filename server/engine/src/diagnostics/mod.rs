@@ -63,35 +63,35 @@ pub struct Code(&'static str);
 #[allow(non_upper_case_globals)]
 impl Code {
     /// `missing-deliverable`
-    pub const MissingDeliverable: Code = Code("missing-deliverable");
+    pub const MissingDeliverable: Code = Code::new("missing-deliverable");
     /// `gate-unmet`
-    pub const GateUnmet: Code = Code("gate-unmet");
+    pub const GateUnmet: Code = Code::new("gate-unmet");
     /// `gate-dangling`
-    pub const GateDangling: Code = Code("gate-dangling");
+    pub const GateDangling: Code = Code::new("gate-dangling");
     /// `invalid-transition`
-    pub const InvalidTransition: Code = Code("invalid-transition");
+    pub const InvalidTransition: Code = Code::new("invalid-transition");
     /// `unknown-state`
-    pub const UnknownState: Code = Code("unknown-state");
+    pub const UnknownState: Code = Code::new("unknown-state");
     /// `dangling-reference`
-    pub const DanglingReference: Code = Code("dangling-reference");
+    pub const DanglingReference: Code = Code::new("dangling-reference");
     /// `dependency-cycle`
-    pub const DependencyCycle: Code = Code("dependency-cycle");
+    pub const DependencyCycle: Code = Code::new("dependency-cycle");
     /// `duplicate-id`
-    pub const DuplicateId: Code = Code("duplicate-id");
+    pub const DuplicateId: Code = Code::new("duplicate-id");
     /// `unresolved-marker`
-    pub const UnresolvedMarker: Code = Code("unresolved-marker");
+    pub const UnresolvedMarker: Code = Code::new("unresolved-marker");
     /// `merge-conflict`
-    pub const MergeConflict: Code = Code("merge-conflict");
+    pub const MergeConflict: Code = Code::new("merge-conflict");
     /// `inconsistent-state`
-    pub const InconsistentState: Code = Code("inconsistent-state");
+    pub const InconsistentState: Code = Code::new("inconsistent-state");
     /// `syntax-error`
-    pub const SyntaxError: Code = Code("syntax-error");
+    pub const SyntaxError: Code = Code::new("syntax-error");
     /// `deliverable-outside-workspace`
-    pub const DeliverableOutsideWorkspace: Code = Code("deliverable-outside-workspace");
+    pub const DeliverableOutsideWorkspace: Code = Code::new("deliverable-outside-workspace");
     /// `file-skipped`
-    pub const FileSkipped: Code = Code("file-skipped");
+    pub const FileSkipped: Code = Code::new("file-skipped");
     /// `invalid-config`
-    pub const InvalidConfig: Code = Code("invalid-config");
+    pub const InvalidConfig: Code = Code::new("invalid-config");
 }
 
 impl Code {

@@ -29,7 +29,7 @@ pub(crate) const DOC_CONFIG: Doc = Doc {
 pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
     if let Some((_, problems)) = &file.config {
         for p in problems {
-            out.push(Diagnostic::new(Code::InvalidConfig, Severity::Error, &file.path, p.range, format!("phasegate.toml: {}", p.message)));
+            out.push(Code::InvalidConfig.rule().at(&file.path, p.range, format!("phasegate.toml: {}", p.message)));
         }
     }
     {
