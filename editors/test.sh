@@ -25,13 +25,14 @@ step() {
   local name="$1"
   shift
   echo "== $name"
+  local started=$SECONDS
   if "$@"; then
     passed=$((passed + 1))
-    echo "== ok: $name"
+    echo "== ok: $name ($((SECONDS - started)) s)"
   else
     failed=$((failed + 1))
     failed_steps+=("$name")
-    echo "== FAILED: $name"
+    echo "== FAILED: $name ($((SECONDS - started)) s)"
   fi
 }
 

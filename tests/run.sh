@@ -3,9 +3,10 @@
 #   1. the Rust tests: engine units, the seeds snapshot, CLI and LSP end-to-end tests over the real
 #      binary, the tree-sitter query test (cargo test --workspace);
 #   2. the editor tests against the release binary: TypeScript compile, Node protocol test,
-#      JSON Schema validation, .vsix packaging, headless Neovim and Emacs (editors/test.sh);
+#      JSON Schema validation, .vsix packaging, the .vsix in code-server driven by chromium,
+#      headless Neovim and Emacs (editors/test.sh);
 #   3. the CI and pre-commit recipes of docs/ci.md (tests/integrations.sh).
-# Needs a Rust toolchain, Node.js 20 with npm, Python 3 with venv, and (for Emacs) apt-get.
+# Needs a Rust toolchain, Node.js 20 with npm, Python 3 with venv, and apt-get (Emacs, chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

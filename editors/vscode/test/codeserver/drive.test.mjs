@@ -425,7 +425,7 @@ describe("the .vsix in code-server (trusted workspace)", { timeout: 10 * TIMEOUT
     await until("DEPENDENCIES.md opened", async () => (await s.activeTab()) === "DEPENDENCIES.md");
   });
 
-  it("runs the palette commands: status, scaffold, restart", async () => {
+  it("runs the palette commands: status, scaffold, advance, restart", async () => {
     await s.open("checkout-feature.state.yaml");
     await s.command("phasegate: Show Workflow Status");
     const status = await until("the status output", async () => {
@@ -442,6 +442,12 @@ describe("the .vsix in code-server (trusted workspace)", { timeout: 10 * TIMEOUT
     await until("RELEASE-NOTES.md on disk", () => fs.existsSync(notes));
     await until("RELEASE-NOTES.md opened", async () => (await s.activeTab()) === "RELEASE-NOTES.md");
     await until("the scaffold message", async () => (await s.notifications()).includes("created `.work/checkout/RELEASE-NOTES.md`"));
+    // Advance Workflow is refused while the implementation gate fails, and says why.
+    const state = fs.readFileSync(path.join(s.folder, "checkout-feature.state.yaml"), "utf8");
+    await s.open("checkout-feature.state.yaml");
+    await s.command("phasegate: Advance Workflow");
+    await until("the refusal", async () => /phasegate: .*gate of phase `implementation` is not met/.test(await s.notifications()));
+    assert.equal(fs.readFileSync(path.join(s.folder, "checkout-feature.state.yaml"), "utf8"), state, "the state file is unchanged");
     const before = (s.extensionLog().match(/Using phasegate/g) ?? []).length;
     await s.command("phasegate: Restart Server");
     await until("the restarted server", () => (s.extensionLog().match(/Using phasegate/g) ?? []).length > before);

@@ -83,5 +83,5 @@ tar -czf "$rg_cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$tm
   npm ci --no-audit --no-fund --loglevel=error >&2
 )
 touch "$prefix/.installed"
-log "installed: code-server $(XDG_CONFIG_HOME="$tmp" XDG_DATA_HOME="$tmp" "$prefix/node_modules/.bin/code-server" --version | head -n 1)"
+log "installed: code-server $(XDG_CONFIG_HOME="$tmp" XDG_DATA_HOME="$tmp" "$prefix/node_modules/.bin/code-server" --version | grep -E "^[0-9]" | head -n 1)"
 echo "$prefix"
