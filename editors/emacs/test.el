@@ -217,6 +217,21 @@ Returns every title offered."
                                                                      (string-search "docs/design.md" (nth 3 d))))
                                                     (phasegate-test-diagnostics phasegate-workflow)))))))
 
+(phasegate-test-check
+ "\"Start\" is offered on the first phase once the run has no state file, and creates it"
+ (lambda ()
+   (let ((state (expand-file-name "fixture-feature.state.yaml" default-directory)))
+     (delete-file state)
+     (with-current-buffer phasegate-state (set-buffer-modified-p nil))
+     (kill-buffer phasegate-state)        ; didClose: the server reads the disk again, finds no file
+     (phasegate-test-goto phasegate-workflow "^## Phase 1")
+     (phasegate-test-choose "Start fixture-feature")
+     (phasegate-test-wait "the new state file on disk" (lambda () (file-exists-p state)))
+     (unless (string-search "current: requirements" (with-temp-buffer (insert-file-contents state) (buffer-string)))
+       (error "The new state file does not start at requirements"))
+     (phasegate-test-wait "the message saying what was created"
+                          (lambda () (phasegate-test-told "created `fixture-feature.state.yaml`"))))))
+
 (princ (format "emacs eglot: %d passed, %d failed\n" phasegate-test-passed phasegate-test-failed))
 (ignore-errors (with-current-buffer phasegate-workflow (eglot-shutdown (eglot-current-server))))
 (kill-emacs (if (= phasegate-test-failed 0) 0 1))

@@ -240,13 +240,39 @@ check('diagnostics follow the scaffold', function()
   end)
 end)
 
+check('"Start" is offered on the first phase once the run has no state file, and creates it', function()
+  vim.api.nvim_set_current_buf(workflow_buf)
+  assert(os.remove(state_path))
+  vim.cmd('bwipeout! ' .. state_buf) -- didClose: the server reads the disk again, and finds no file
+  cursor_on(workflow_buf, '^## Phase 1')
+  choose('Start fixture-feature')
+  local bufnr = wait_for('a buffer for the new state file', function()
+    local b = vim.fn.bufnr(state_path)
+    return b > 0 and vim.api.nvim_buf_is_loaded(b) and table.concat(lines(b), '\n'):find('current: requirements', 1, true) and b
+  end)
+  wait_for('the message saying what was created', function()
+    return told('created `fixture-feature.state.yaml`')
+  end)
+  vim.api.nvim_buf_call(bufnr, function()
+    vim.cmd.write() -- a new file is a buffer until written; advancing edits the file on disk
+  end)
+  state_buf = bufnr
+end)
+
 if plugin then
   check(':PhasegateStatus, :PhasegateAdvance and :PhasegateScaffold', function()
     vim.api.nvim_set_current_buf(state_buf)
     vim.cmd('PhasegateStatus')
     wait_for(':PhasegateStatus output', function()
-      return told('current: design (2/3)')
+      return told('current: requirements (1/3)')
     end)
+    vim.cmd('PhasegateAdvance')
+    wait_for(':PhasegateAdvance applied', function()
+      return told('advanced `fixture-feature` from `requirements` to `design`')
+    end)
+    assert(vim.iter(lines(state_buf)):any(function(l)
+      return l:match('^current:%s*design%s*$') ~= nil
+    end), 'the state file buffer is at design')
     vim.cmd('PhasegateAdvance')
     wait_for(':PhasegateAdvance refused', function()
       return told('Design reviewed by a second person')
