@@ -197,7 +197,7 @@ impl<'a> Context<'a> {
     /// [reached](Context::reached); done when that is the last phase and its gate is met.
     pub(crate) fn infer(&self, wf: &Workflow) -> Position {
         let Some(i) = (0..wf.phases.len()).rev().find(|&i| self.reached(&wf.phases[i])) else { return Position::NotStarted };
-        if i + 1 == wf.phases.len() && self.evaluate_gate(&wf.phases[i], None).met() { Position::Done } else { Position::Phase(i) }
+        if i + 1 == wf.phases.len() && self.evaluate_gate(wf, &wf.phases[i], None).met() { Position::Done } else { Position::Phase(i) }
     }
 
     /// The file at `path`.
@@ -249,13 +249,14 @@ impl<'a> Context<'a> {
         find_markers(file.text(), &file.outline().code_blocks)
     }
 
-    /// Evaluates the gate out of `phase` for `run` (which supplies recorded
-    /// gate results).
-    pub(crate) fn evaluate_gate(&self, phase: &Phase, run: Option<&RunRef<'_>>) -> GateReport {
+    /// Evaluates the gate out of `phase` of `wf` for `run` (which supplies recorded gate
+    /// results). A framework's instances also meet its own criteria ([`crate::frameworks::gate`]).
+    pub(crate) fn evaluate_gate(&self, wf: &Workflow, phase: &Phase, run: Option<&RunRef<'_>>) -> GateReport {
         let mut report = GateReport::default();
         for c in &phase.gate.criteria {
             self.evaluate(c, phase, run, &mut report);
         }
+        crate::frameworks::gate(self, wf, phase, &mut report);
         for d in phase.deliverables.iter().filter(|d| d.require_complete) {
             if let DeliverableStatus::Present(p) = self.deliverable_status(d) {
                 let hits = self.markers(&p);

@@ -153,6 +153,9 @@ pub(crate) struct FileFacts {
     pub runs: Vec<Run>,
 
     pub tasks: Vec<Task>,
+    /// The framework whose reader read [`FileFacts::tasks`] (its rules check their references,
+    /// across files; the generic per-file `depends_on` checks leave them alone).
+    pub tasks_framework: Option<&'static str>,
     pub requirements: Vec<crate::model::Requirement>,
     /// `[id:name]` definitions, in memory-map files (`*memory-map*.md`).
     pub memory_ids: Vec<Named>,
@@ -160,6 +163,9 @@ pub(crate) struct FileFacts {
     pub gate_records: Vec<GateResult>,
     /// The settings of `phasegate.toml`, and the problems found in it.
     pub config: Option<(crate::config::ProjectConfig, Vec<crate::config::ConfigProblem>)>,
+    /// What the `.ops/build` readers found for that framework's own rules (task statuses, gate
+    /// results, spec change requests, the system design).
+    pub ops_build: Option<Box<crate::frameworks::ops_build::Facts>>,
     /// Facts read from a Markdown file's outline: computed during extraction for files that may
     /// declare workflow facts, on first use for the others (plain docs and deliverables, most of a
     /// workspace), then kept for the file's version.
@@ -194,10 +200,12 @@ impl FileFacts {
             workflows: Vec::new(),
             runs: Vec::new(),
             tasks: Vec::new(),
+            tasks_framework: None,
             requirements: Vec::new(),
             memory_ids: Vec::new(),
             gate_records: Vec::new(),
             config: None,
+            ops_build: None,
             outline: std::sync::OnceLock::new(),
             local: Vec::new(),
         };

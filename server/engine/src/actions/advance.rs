@@ -31,7 +31,7 @@ impl<'a> Context<'a> {
             _ => {}
         }
         if let Position::Phase(i) = run.position {
-            let report = self.evaluate_gate(&wf.phases[i], Some(run));
+            let report = self.evaluate_gate(wf, &wf.phases[i], Some(run));
             if !report.met() {
                 return Err(Refusal {
                     message: format!("the gate of phase `{}` is not met", wf.phases[i].id),
@@ -104,7 +104,7 @@ impl<'a> Context<'a> {
         let mut unmet = Vec::new();
         if let Some(i) = from {
             for phase in &wf.phases[i..target] {
-                unmet.extend(self.evaluate_gate(phase, None).unmet.into_iter().map(|u| u.reason));
+                unmet.extend(self.evaluate_gate(wf, phase, None).unmet.into_iter().map(|u| u.reason));
             }
         }
         if !unmet.is_empty() {

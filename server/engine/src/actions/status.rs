@@ -25,7 +25,7 @@ impl<'a> Context<'a> {
             _ => 0,
         };
         for phase in &wf.phases[..upto] {
-            let report = self.evaluate_gate(phase, None);
+            let report = self.evaluate_gate(wf, phase, None);
             st.gates.push(GateStatus {
                 phase: phase.id.clone(),
                 met: report.met(),
@@ -77,7 +77,7 @@ impl<'a> Context<'a> {
         let next = self.next_steps(wf, run);
         st.next = (!next.is_empty()).then(|| next.join(", "));
         for phase in &wf.phases[..upto] {
-            let report = self.evaluate_gate(phase, Some(run));
+            let report = self.evaluate_gate(wf, phase, Some(run));
             st.gates.push(GateStatus {
                 phase: phase.id.clone(),
                 met: report.met(),

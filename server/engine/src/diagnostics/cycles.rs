@@ -7,7 +7,7 @@ use crate::text::TextRange;
 pub(crate) const DOC: Doc = Doc {
     code: Code::DependencyCycle,
     severity: Severity::Error,
-    when: "Phases (a definition's or plan's `depends_on`, seed 003) or tasks (a tasks file's `depends_on`) depend on each other in a cycle, so no order can run them. Each cycle is reported once, on the first of its members in the file.",
+    when: "Phases (a definition's or plan's `depends_on`, seed 003) or tasks (a tasks file's `depends_on`) depend on each other in a cycle, so no order can run them. Each cycle is reported once, on the first of its members in the file. Tasks a framework reads (`.ops/build`'s, which may depend on other features' tasks) are checked by its own rule (`ops-build-dependency-cycle`).",
     fix: "Remove one of the dependencies the message lists.",
 };
 
@@ -16,7 +16,7 @@ pub(crate) const DOC: Doc = Doc {
 /// many more there are with the first node of the first one left out. Linear in nodes and edges
 /// plus the length of the cycles returned: each back edge of the depth-first walk closes one
 /// cycle, found through the node's position on the stack.
-fn cycles(n: usize, edges: &[Vec<usize>]) -> (Vec<Vec<usize>>, usize, Option<usize>) {
+pub(crate) fn cycles(n: usize, edges: &[Vec<usize>]) -> (Vec<Vec<usize>>, usize, Option<usize>) {
     // Iterative DFS with colours; a back edge closes a cycle.
     let mut colour = vec![0u8; n];
     let mut on_stack = vec![usize::MAX; n];
@@ -94,7 +94,8 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
         let edges: Vec<Vec<usize>> = phases.iter().map(|p| p.depends_on.iter().filter_map(|d| wf.phase_index(&d.name)).collect()).collect();
         report(out, &file.path, "phases", &names, &edges);
     }
-    if file.tasks.iter().any(|t| !t.depends_on.is_empty()) {
+    // A framework's tasks may depend on tasks of other files: its own rules check them.
+    if file.tasks_framework.is_none() && file.tasks.iter().any(|t| !t.depends_on.is_empty()) {
         let names: Vec<(&str, TextRange)> = file.tasks.iter().map(|t| (t.id.name.as_str(), t.id.range)).collect();
         // The first task of each id, as a scan would find it.
         let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();

@@ -52,7 +52,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let wref = &ctx.workflows[w];
         for i in run.passed_phases(wref.wf) {
             let phase = &wref.wf.phases[i];
-            let report = ctx.evaluate_gate(phase, Some(run));
+            let report = ctx.evaluate_gate(wref.wf, phase, Some(run));
             if report.met() {
                 continue;
             }

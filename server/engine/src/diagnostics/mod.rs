@@ -7,7 +7,7 @@ use crate::facts::FileFacts;
 use crate::text::TextRange;
 
 mod conflicts;
-mod cycles;
+pub(crate) mod cycles;
 mod deliverables;
 mod duplicates;
 mod gates;

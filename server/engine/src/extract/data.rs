@@ -91,7 +91,7 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     } else if name.starts_with("checks.")
         && let Some(g) = t.get(root, "gates")
     {
-        facts.gate_records = gate_results(&t, g);
+        facts.gate_records.extend(gate_results(&t, g));
     }
 }
 
@@ -126,7 +126,7 @@ pub(crate) fn named(t: &Tree, n: NodeId) -> Option<Named> {
     (!s.is_empty()).then(|| Named::new(s, t.range(n)))
 }
 
-fn is_pass(s: &str) -> bool {
+pub(crate) fn is_pass(s: &str) -> bool {
     matches!(s.trim().to_ascii_lowercase().as_str(), "passed" | "pass" | "true" | "ok" | "approved" | "yes" | "met")
 }
 

@@ -195,7 +195,8 @@ fn phase_by_words(phases: &[Phase], name: &str) -> Option<usize> {
     (matches.len() == 1).then(|| matches[0])
 }
 
-/// A task id at the start of a line: `T1`, `T001`, `TASK-3`, `AUTH-12`.
+/// A task id at the start of a line: `T1`, `T001`, `TASK-3`, `AUTH-12`, `T-BP-001` (the
+/// `.ops/build` task planner's form: groups of capitals joined by `-`, then digits).
 fn task_id(text: &str) -> Option<&str> {
     let text = text.trim_start();
     let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(text.len());
@@ -207,7 +208,7 @@ fn task_id(text: &str) -> Option<&str> {
     let letters = id.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('-');
     let digits = &id[letters.len()..].trim_start_matches('-');
     let ok = !letters.is_empty()
-        && letters.chars().all(|c| c.is_ascii_uppercase())
+        && letters.split('-').all(|group| !group.is_empty() && group.chars().all(|c| c.is_ascii_uppercase()))
         && !digits.is_empty()
         && digits.chars().all(|c| c.is_ascii_digit())
         && (letters == "T" || id.contains('-'));
@@ -632,7 +633,8 @@ fn task_labels(text: &str, block: &Block, id_end: usize) -> (Vec<Named>, String)
     (labels, title)
 }
 
-fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
+/// The tasks of a tasks file's outline (docs/conventions.md, "Tasks").
+pub(crate) fn collect_tasks(text: &str, blocks: &[Block]) -> Vec<Task> {
     let mut tasks: Vec<Task> = Vec::new();
     let plain_bullets_declare = !blocks
         .iter()
@@ -1093,6 +1095,8 @@ mod tests {
         assert_eq!(task_id("T1: Build cart"), Some("T1"));
         assert_eq!(task_id("T001 [P] Create structure"), Some("T001"));
         assert_eq!(task_id("TASK-3: x"), Some("TASK-3"));
+        assert_eq!(task_id("T-BP-001: Create slot_locks table"), Some("T-BP-001"));
+        assert_eq!(task_id("T-bp-1 x"), None);
         assert_eq!(task_id("TBD later"), None);
         assert_eq!(task_id("The cart"), None);
         assert_eq!(requirement_id("R1: Users can pay"), Some("R1"));

@@ -102,6 +102,11 @@ fn rebase(folder: &str, path: &str) -> String {
 
 fn rebase_deliverable(folder: &str, d: &Deliverable) -> Deliverable {
     let mut out = Deliverable::new(&format!("{folder}/_"), &format!("./{}", d.path), TextRange::default());
+    // Shown as the project-relative path it resolves to (`.ops/build/system-design.yaml`, not
+    // `./../../system-design.yaml`).
+    if let Ok(resolved) = &out.resolved {
+        out.path.clone_from(resolved);
+    }
     out.optional = d.optional;
     out.require_complete = d.require_complete;
     out.template.clone_from(&d.template);

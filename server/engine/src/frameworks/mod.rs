@@ -75,6 +75,22 @@ pub(crate) fn builtin(framework: &Framework) -> Option<&'static Workflow> {
     BUILTIN.get(i)?.as_ref()
 }
 
+/// Adds the criteria a framework's gates hold beyond what its definition says to `report`, for
+/// the gate out of `phase` of `wf` (an instance of the framework, by `wf.framework`): `.ops/build`'s
+/// open spec change requests, failing gates and open tasks. A framework with such criteria adds
+/// one arm here.
+pub(crate) fn gate(
+    ctx: &crate::analysis::Context<'_>,
+    wf: &Workflow,
+    phase: &crate::model::Phase,
+    report: &mut crate::analysis::GateReport,
+) {
+    match wf.framework.as_deref() {
+        Some(id) if id == ops_build::FRAMEWORK.id => ops_build::gate(ctx, wf, phase, report),
+        _ => {}
+    }
+}
+
 /// The framework with id `id`.
 pub fn by_id(id: &str) -> Option<&'static Framework> {
     FRAMEWORKS.iter().copied().find(|f| f.id == id)
