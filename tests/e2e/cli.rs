@@ -386,6 +386,14 @@ fn demo_walkthrough_from_its_readme() {
     assert!(root.join(".work/checkout/RELEASE-NOTES.md").is_file());
     assert_eq!(tree(&outer).keys().filter(|k| !k.starts_with("demo/")).count(), 0, "nothing beside the root");
     assert!(!tmp.path().join("CHANGELOG.md").exists());
+
+    // The `.ops/build` features: checkout cannot complete, receipts moves on to release.
+    let checkout = run(&["advance", "checkout"]);
+    assert_eq!(checkout.code, 1, "{checkout:#?}");
+    assert!(checkout.stderr.contains("gate `security` fails") && checkout.stderr.contains("are not done"), "{}", checkout.stderr);
+    let receipts = run(&["advance", "receipts"]);
+    assert_eq!(receipts.code, 0, "{receipts:#?}");
+    assert!(root.join(".ops/build/v1/receipts/checks.yaml").is_file());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -93,6 +93,16 @@ impl<'a> Context<'a> {
         let start = from.map_or(0, |i| i + 1);
         let mut skipped = Vec::new();
         let Some(target) = (start..wf.phases.len()).find(|&j| !self.creations(wf, &wf.phases[j], &mut skipped, now).is_empty()) else {
+            // At the last phase, what keeps the run from completing is its gate.
+            if let Some(i) = from.filter(|&i| i + 1 == wf.phases.len()) {
+                let report = self.evaluate_gate(wf, &wf.phases[i], None);
+                if !report.met() {
+                    return Err(Refusal {
+                        message: format!("`{}` cannot complete: the gate of phase `{}` is not met", wf.name, wf.phases[i].id),
+                        unmet: report.unmet.into_iter().map(|u| u.reason).collect(),
+                    });
+                }
+            }
             let after = from.and_then(|i| wf.phases.get(i + 1)).map_or("nothing".to_string(), |p| format!("`{}`", p.id));
             return Err(refuse(format!(
                 "`{}` is at `{}`; the next phase ({after}) has no artifact to create",

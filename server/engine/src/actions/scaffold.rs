@@ -93,13 +93,17 @@ impl<'a> Context<'a> {
     }
 
     /// Phase `i`, or the first later phase with deliverables to create when `i`'s are all
-    /// there (phases without deliverables in between are passed).
+    /// there (phases without deliverables in between are passed). A phase whose missing
+    /// deliverable only a person can name (a pattern such as `tasks.{format}`) stops the search:
+    /// no later phase is scaffolded past it.
     fn current_or_next(&self, wf: &Workflow, i: usize) -> usize {
-        let mut skipped = Vec::new();
-        if !self.creations(wf, &wf.phases[i], &mut skipped, "").is_empty() {
-            return i;
+        for j in i..wf.phases.len() {
+            let mut skipped = Vec::new();
+            if !self.creations(wf, &wf.phases[j], &mut skipped, "").is_empty() || !skipped.is_empty() {
+                return j;
+            }
         }
-        (i + 1..wf.phases.len()).find(|&j| !self.creations(wf, &wf.phases[j], &mut skipped, "").is_empty()).unwrap_or(i)
+        i
     }
 
     pub(super) fn scaffold(

@@ -6,9 +6,9 @@
 //! - `read`: the readers of those files (the shared model's tasks, and this framework's
 //!   [`Facts`]).
 //! - `rules`: the rules, across the files of a build version.
-//! - [`gate`]: the criteria every feature's gates hold besides the built-in definition's
-//!   (`ops-build.workflow.yaml`): no open spec change request, no failing gate, and, to complete
-//!   the feature, every task done.
+//! - [`gate`]: the criteria a feature's gates hold besides the built-in definition's
+//!   (`ops-build.workflow.yaml`): no open spec change request, and, to complete the feature, no
+//!   failing gate and every task done.
 
 mod read;
 mod rules;
@@ -175,9 +175,10 @@ pub(crate) fn open_requests<'a>(ctx: &Context<'a>, version: &str, feature: &str)
 }
 
 /// The criteria the gate out of `phase` of feature instance `wf` holds besides the definition's:
-/// no open spec change request (seed 002: route back to the spec loop and halt), no failing gate
-/// in the checks files (the bootstrap's stop signals), and, out of the last phase, every task of
-/// the feature done.
+/// no open spec change request (seed 002: halt and route back to the spec loop; the bootstrap:
+/// stop all work until resolved), and, out of the last phase (the feature complete, merge ready),
+/// no failing gate in the checks files and every task of the feature done (the bootstrap's
+/// `sdd-protocols`: resume and mark complete only when all gates pass).
 pub(crate) fn gate(ctx: &Context<'_>, wf: &Workflow, phase: &Phase, report: &mut GateReport) {
     let Some(folder) = wf.instance.as_deref() else { return };
     let file_in = format!("{folder}/_");
@@ -185,24 +186,23 @@ pub(crate) fn gate(ctx: &Context<'_>, wf: &Workflow, phase: &Phase, report: &mut
     for (path, r) in open_requests(ctx, version, feature) {
         report.unmet.push(Unmet { reason: format!("spec change request `{}` is open in `{path}`", r.label) });
     }
+    if !wf.phases.last().is_some_and(|last| std::ptr::eq(last, phase)) {
+        return;
+    }
     for (path, g) in failing_gates(ctx, version, feature) {
-        let blockers = match g.blockers.first() {
-            Some(first) => format!(
-                " (blocker: {first}{})",
-                if g.blockers.len() > 1 { format!(", and {} more", g.blockers.len() - 1) } else { String::new() }
-            ),
-            None => String::new(),
+        let blockers = match g.blockers.as_slice() {
+            [] => String::new(),
+            [one] => format!(" (blocker: {one})"),
+            [first, rest @ ..] => format!(" (blocker: {first}, and {} more)", rest.len()),
         };
         report.unmet.push(Unmet { reason: format!("gate `{}` fails in `{path}`{blockers}", g.name.name) });
     }
-    if wf.phases.last().is_some_and(|last| std::ptr::eq(last, phase)) {
-        for f in files_named(ctx, folder, &TASKS_FILES).into_iter().filter(|f| f.tasks_framework == Some(FRAMEWORK.id)) {
-            let open: Vec<&str> = f.tasks.iter().filter(|t| t.checked != Some(true)).map(|t| t.id.name.as_str()).collect();
-            if let Some(first) = open.first() {
-                report.unmet.push(Unmet {
-                    reason: format!("{} of {} tasks in `{}` are not done; first: `{first}`", open.len(), f.tasks.len(), f.path),
-                });
-            }
+    for f in files_named(ctx, folder, &TASKS_FILES).into_iter().filter(|f| f.tasks_framework == Some(FRAMEWORK.id)) {
+        let open: Vec<&str> = f.tasks.iter().filter(|t| t.checked != Some(true)).map(|t| t.id.name.as_str()).collect();
+        if let Some(first) = open.first() {
+            report.unmet.push(Unmet {
+                reason: format!("{} of {} tasks in `{}` are not done; first: `{first}`", open.len(), f.tasks.len(), f.path),
+            });
         }
     }
 }

@@ -136,3 +136,108 @@ fn per_feature_numbering_is_no_problem() {
     "#]]
     .assert_eq(&check(&dangling, &[]));
 }
+
+/// The files of a fixture folder, by project-relative path.
+fn read_fixture(dir: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut std::collections::BTreeMap<String, String>) {
+        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())));
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn workspace_of(files: &std::collections::BTreeMap<String, String>) -> crate::Workspace {
+    let mut ws = crate::Workspace::new();
+    ws.set_files(files.iter().map(|(p, t)| (p.clone(), crate::FileInput::Bytes(t.as_bytes().to_vec()))).collect());
+    ws
+}
+
+/// The proof of issue 8: `tests/fixtures/frameworks/ops-build/clean/`, a build of the shape of
+/// claude-sdd-bootstrap's `.samples/build/v0` (written for phasegate: system design, decisions
+/// log, PRD, build checks, three features with `specs.md` and `tasks.yaml`, cross-feature
+/// dependencies), is silent; with a dangling `implements:`, a `depends_on` cycle across features,
+/// a dangling `depends_on` and a done task beside a failing check planted, all four are reported.
+#[test]
+fn sample_shaped_build_clean_and_planted() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/frameworks/ops-build/clean");
+    let mut files = read_fixture(&dir);
+    assert!(files.len() >= 10, "{files:?}");
+    assert_eq!(crate::diagnostics::fixture::render(&workspace_of(&files), &[]), "");
+    let mut plant = |path: &str, old: &str, new: &str| {
+        let text = files.get_mut(path).unwrap_or_else(|| panic!("no {path}"));
+        assert!(text.contains(old), "{path} has no {old:?}");
+        *text = text.replacen(old, new, 1);
+    };
+    let reminders = ".ops/build/v0/reminders/tasks.yaml";
+    // 1. A dangling `implements:`.
+    plant(reminders, "implements: \"reminders/R3\"", "implements: \"reminders/R3, reminders/R7\"");
+    // 2. A cycle across features: T-TP-001 → T-SB-001 → T-TP-002 → T-TP-001.
+    plant(
+        ".ops/build/v0/tutor-profiles/tasks.yaml",
+        "  status: done\n  tier: db\n  acceptance",
+        "  status: done\n  tier: db\n  depends_on: [T-SB-001]\n  acceptance",
+    );
+    // 3. A dangling `depends_on`.
+    plant(
+        ".ops/build/v0/session-booking/tasks.yaml",
+        "  depends_on:\n    - T-SB-002\n\n- id: T-SB-004",
+        "  depends_on:\n    - T-SB-009\n\n- id: T-SB-004",
+    );
+    // 4. A done task beside a failing check.
+    plant(reminders, "  status: pending\n  tier: db", "  status: done\n  tier: db");
+    files.insert(
+        ".ops/build/v0/reminders/checks.yaml".into(),
+        "qa_validation:\n  status: fail\n  blockers:\n    - \"Reminders go out for cancelled sessions (T-RM-003 created)\"\n".into(),
+    );
+    expect![[r#"
+        .ops/build/v0/reminders/tasks.yaml:7:30: error[ops-build-dangling-implements]: task `T-RM-001` implements `reminders/R7`, but `.ops/build/v0/reminders/specs.md` has no requirement `R7` (it lists `R1`, `R2`, `R3`, `S1`)
+        .ops/build/v0/reminders/tasks.yaml:8:11: error[ops-build-done-while-gate-fails]: task `T-RM-001` is marked done while gate `qa_validation` fails in `.ops/build/v0/reminders/checks.yaml`
+        .ops/build/v0/session-booking/tasks.yaml:5:7: error[ops-build-dependency-cycle]: tasks depend on each other in a cycle: T-SB-001 → T-TP-002 → T-TP-001 → T-SB-001
+        .ops/build/v0/session-booking/tasks.yaml:28:7: error[ops-build-dangling-dependency]: task `T-SB-003` depends on `T-SB-009`, which is no task of feature `session-booking` nor of any other feature of `.ops/build/v0/`
+    "#]]
+    .assert_eq(&crate::diagnostics::fixture::render(&workspace_of(&files), &[]));
+}
+
+/// Scaffold and advance walk the artifact chain: `specs.md`, the build's
+/// `system-design.yaml`; then the task list, which only the task planner writes (scaffold stops
+/// there instead of creating a later phase's `checks.yaml`); then `checks.yaml` for the gate
+/// agents; completing waits for every task.
+#[test]
+fn scaffold_and_advance_follow_the_artifact_chain() {
+    let now = "2026-03-02T09:00:00Z";
+    let summary = |r: Result<crate::WorkspaceChange, crate::Refusal>| r.map(|c| c.summary).unwrap_or_else(|r| r.to_string());
+    let mut ws = workspace("//- .ops/build/v1/cart/specs.md\n- R1: Items can be added.\n");
+    expect!["advanced `cart` from `specs` to `system-design`: created `.ops/build/system-design.yaml`"]
+        .assert_eq(&summary(ws.advance("cart", None, None, now)));
+    ws.set_file(".ops/build/system-design.yaml", crate::FileInput::Text("feature_refs:\n  - {feature: cart, build_version: v1}\n".into()));
+    expect![[r#"
+        nothing to scaffold: every nameable deliverable of phase `tasks` exists
+          - `.ops/build/v1/cart/tasks.{format}` holds a placeholder; create it under a real name"#]]
+    .assert_eq(&summary(ws.scaffold("cart", None, None, now)));
+    expect![[r#"
+        `cart` cannot move on to `release`: a gate on the way is not met
+          - deliverable `.ops/build/v1/cart/tasks.{format}` is missing"#]]
+    .assert_eq(&summary(ws.advance("cart", None, None, now)));
+    ws.set_file(
+        ".ops/build/v1/cart/tasks.yaml",
+        crate::FileInput::Text("- id: T-CT-001\n  implements: cart/R1\n  status: pending\n".into()),
+    );
+    expect!["advanced `cart` from `tasks` to `release`: created `.ops/build/v1/cart/checks.yaml`"]
+        .assert_eq(&summary(ws.advance("cart", None, None, now)));
+    ws.set_file(".ops/build/v1/cart/checks.yaml", crate::FileInput::Text("qa:\n  status: pass\n  blockers: []\n".into()));
+    expect![[r#"
+        `cart` cannot complete: the gate of phase `release` is not met
+          - 1 of 1 tasks in `.ops/build/v1/cart/tasks.yaml` are not done; first: `T-CT-001`"#]]
+    .assert_eq(&summary(ws.advance("cart", None, None, now)));
+    assert_eq!(crate::diagnostics::fixture::render(&ws, &[]), "");
+}
