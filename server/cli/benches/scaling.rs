@@ -77,7 +77,8 @@ fn history(n: usize) -> Vec<(&'static str, String)> {
 fn implements(n: usize) -> Vec<(&'static str, String)> {
     let specs: String = (0..n).map(|i| format!("- R{i}: req\n")).collect();
     let tasks: String = (0..n).map(|i| format!("- [ ] T{i}: t\n  - implements: \"R{i}, R{}\"\n", n + i)).collect();
-    vec![("tasks.md", tasks), ("specs.md", specs)]
+    // `implements:` is checked in the `.ops/build` layout (docs/frameworks/ops-build.md).
+    vec![(".ops/build/v1/f/tasks.md", tasks), (".ops/build/v1/f/specs.md", specs)]
 }
 
 const SHAPES: &[Shape] = &[
@@ -250,7 +251,9 @@ fn main() {
             let files = (shape.files)(n);
             let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
             for (rel, text) in &files {
-                std::fs::write(dir.path().join(rel), text).unwrap();
+                let path = dir.path().join(rel);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, text).unwrap();
             }
             // The best of three runs of the CLI (one at 100x).
             let runs = if factor == 100 { 1 } else { 3 };
