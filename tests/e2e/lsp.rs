@@ -486,6 +486,14 @@ fn actions_and_diagnostics_degrade_for_what_the_client_lacks() {
         .collect();
     assert!(kinds.contains(&("Advance café-rollout t".into(), "refactor.rewrite".into())), "{kinds:?}");
     assert!(kinds.contains(&("Scaffold deliverables ".into(), "source".into())), "{kinds:?}");
+    // On a gate diagnostic the workflow actions are anchored too (what the client sends in
+    // `context.diagnostics` for the range).
+    let on_gate = json!({ "textDocument": { "uri": state_uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "context": { "diagnostics": [
+        { "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 5 } }, "source": "phasegate", "code": "gate-unmet", "message": "gate" }
+    ] } });
+    let list = server.request("textDocument/codeAction", on_gate)["result"].as_array().cloned().unwrap_or_default();
+    let scaffold_kind = list.iter().find(|a| a["title"] == "Scaffold deliverables for requirements").map(|a| a["kind"].clone());
+    assert_eq!(scaffold_kind, Some(json!("quickfix")), "{list:?}");
 
     // Choosing the blocked Advance shows the whole refusal.
     let explain = server.request(
