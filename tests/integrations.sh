@@ -3,9 +3,10 @@
 #   1. the GitHub Actions "Check workflow docs" command, taken from docs/ci.md, on a copy of the
 #      demo; its SARIF validated by Microsoft's SARIF Multitool (npm, pinned) under the SARIF
 #      rules and the GitHub Advanced Security ingestion rules (--rule-kind Ghas);
-#   2. the pre-commit hook of .pre-commit-hooks.yaml, with pre-commit (PyPI, pinned), by
-#      `pre-commit try-repo` on a scratch repository: fails on a planted error, passes once fixed,
-#      building phasegate through the hook's own script.
+#   2. the pre-commit hook of .pre-commit-hooks.yaml, with pre-commit (PyPI, pinned), configured
+#      by the `.pre-commit-config.yaml` of docs/ci.md (this checkout's HEAD as the hook
+#      repository) on a scratch repository: fails on a planted error, passes once fixed, building
+#      phasegate through the hook's own script.
 # Needs Node.js with npm, Python 3 with venv, git, cargo. PHASEGATE_BIN: the release binary.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -58,9 +59,17 @@ printf '## Phase 1: Design\n**Deliverables**:\n- `docs/design.md`\n\n## Phase 2:
 printf 'workflow: workflow\ncurrent: build\n' > run.state.yaml
 git add -A
 git commit -qm scratch
-export PRE_COMMIT_HOME="$tools/pre-commit-home" CARGO_TARGET_DIR="$repo/target"
-# phasegate is deliberately not on PATH: the hook builds it.
-if "$tools/pre-commit/bin/pre-commit" try-repo "$repo" phasegate --all-files >"$work/pc.log" 2>&1; then
+export PRE_COMMIT_HOME="$work/pre-commit-home" CARGO_TARGET_DIR="$repo/target"
+# The configuration docs/ci.md shows, with this checkout as the hook repository at its HEAD (a
+# local clone of a commit: uncommitted changes to the hook are not in it).
+rev="$(git -C "$repo" rev-parse HEAD)"
+sed -n '/^# .pre-commit-config.yaml$/,/^```$/p' "$repo/docs/ci.md" | sed '$d' \
+  | sed "s|repo: https://github.com/phasegate/phasegate|repo: $repo|; s|rev: v.*|rev: $rev|" > .pre-commit-config.yaml
+grep -q "repo: $repo" .pre-commit-config.yaml || fail "docs/ci.md has no .pre-commit-config.yaml block naming the repository"
+git add -A
+git commit -qm config
+# phasegate is deliberately not on PATH: the hook builds it (once; the second run reuses it).
+if "$tools/pre-commit/bin/pre-commit" run --all-files >"$work/pc.log" 2>&1; then
   cat "$work/pc.log"
   fail "the hook passed on a workspace with a missing deliverable"
 fi
@@ -68,5 +77,5 @@ grep -q 'error\[missing-deliverable\]' "$work/pc.log" || { cat "$work/pc.log"; f
 echo "ok: the hook fails on a missing deliverable"
 printf '# Design\n' > docs/design.md
 git add -A
-"$tools/pre-commit/bin/pre-commit" try-repo "$repo" phasegate --all-files >"$work/pc.log" 2>&1 || { cat "$work/pc.log"; fail "the hook failed on a clean workspace"; }
+"$tools/pre-commit/bin/pre-commit" run --all-files >"$work/pc.log" 2>&1 || { cat "$work/pc.log"; fail "the hook failed on a clean workspace"; }
 echo "ok: the hook passes once the deliverable exists"
