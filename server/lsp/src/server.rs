@@ -613,15 +613,8 @@ impl LanguageServer for Backend {
             let encoding = s.encoding;
             let Some(doc) = s.open.get_mut(&path) else { return Err(format!("change to `{}`, which is not open", path.display())) };
             for change in params.content_changes {
-                match change.range {
-                    Some(r) => {
-                        let start = convert::rope_char(&doc.text, r.start, encoding);
-                        let end = convert::rope_char(&doc.text, r.end, encoding).max(start);
-                        doc.text.remove(start..end);
-                        doc.text.insert(start, &change.text);
-                    }
-                    None => doc.text = ropey::Rope::from_str(&change.text),
-                }
+                let range = change.range.map(|r| ((r.start.line, r.start.character), (r.end.line, r.end.character)));
+                crate::apply_change(&mut doc.text, range, &change.text, encoding);
             }
             doc.version = version;
             s.sync_document(&path);
