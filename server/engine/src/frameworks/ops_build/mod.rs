@@ -31,6 +31,7 @@ pub(crate) static FRAMEWORK: Framework = Framework {
     data: &[read::TASKS_YAML, read::CHECKS, read::REQUESTS_YAML, read::DESIGN],
     rules: &[
         rules::DANGLING_IMPLEMENTS,
+        rules::UNCOVERED_REQUIREMENT,
         rules::DANGLING_DEPENDENCY,
         rules::DEPENDENCY_CYCLE,
         rules::DONE_WHILE_GATE_FAILS,

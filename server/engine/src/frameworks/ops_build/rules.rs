@@ -24,6 +24,17 @@ pub(super) const DANGLING_IMPLEMENTS: Rule = Rule {
     source: "seed 002 (Constraints & Rules: every `implements:` pointer references a valid node of `specs.md`); claude-sdd-bootstrap `claude/skills/sdd-protocols/SKILL.md` (6. implements: Pointer Protocol), `claude/commands/spec/validate.md` (steps 3 and 5)",
 };
 
+pub(super) const UNCOVERED_REQUIREMENT: Rule = Rule {
+    doc: Doc {
+        code: Code::new("ops-build-uncovered-requirement"),
+        severity: Severity::Warning,
+        when: "A requirement or scenario of a feature's `specs.md` (`- R12: ...`, `### S3: ...`) is implemented by no task of the build version, although the feature has its task list (`tasks.yaml` or `tasks.md`). Pointers from other features' tasks count. Open questions (`- Q1: ...`) are not spec nodes.",
+        fix: "Add a task that implements it (`implements: \"<feature>/R12\"`), or take it out of the spec (through a spec change request).",
+    },
+    framework: FRAMEWORK_ID,
+    source: "claude-sdd-bootstrap `claude/agents/project-task-planner.md` (every spec node has at least one task), `claude/commands/spec/validate.md` (step 4: orphaned spec nodes are a warning)",
+};
+
 pub(super) const DANGLING_DEPENDENCY: Rule = Rule {
     doc: Doc {
         code: Code::new("ops-build-dangling-dependency"),
@@ -95,6 +106,7 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     for (version, files) in &versions {
         implements(ctx, version, files, out);
+        coverage(ctx, version, files, out);
         dependencies(version, files, out);
         done_while_gate_fails(ctx, version, files, out);
     }
@@ -135,22 +147,7 @@ fn implements<'a>(ctx: &Context<'a>, version: &str, files: &[TasksFile<'_>], out
     for tf in files {
         for task in &tf.file.tasks {
             for imp in &task.implements {
-                if imp.name.starts_with('/') {
-                    continue; // A contract node path (`/paths/users/get`), not a requirement id.
-                }
-                let (feature, requirement) = match imp.name.rsplit_once('/') {
-                    Some((f, r)) => (f.trim().trim_end_matches('/'), r.trim()),
-                    None => (tf.feature, imp.name.trim()),
-                };
-                if !looks_like_id(requirement) || feature.is_empty() {
-                    continue;
-                }
-                // `v0/availability/R1` names the version too.
-                let folder = match feature.split_once('/') {
-                    Some((v, _)) if version_number(v).is_some() => format!("{BUILD}{feature}"),
-                    _ => format!("{BUILD}{version}/{feature}"),
-                };
-                let spec_path = format!("{folder}/specs.md");
+                let Some((spec_path, requirement)) = target(version, tf.feature, &imp.name) else { continue };
                 let spec = specs.entry(spec_path.clone()).or_insert_with(|| ctx.file(&spec_path).map(Spec::new));
                 let problem = match spec {
                     None => format!("there is no `{spec_path}`"),
@@ -163,6 +160,57 @@ fn implements<'a>(ctx: &Context<'a>, version: &str, files: &[TasksFile<'_>], out
                     format!("task `{}` implements `{}`, but {problem}", task.id.name, imp.name),
                 ));
             }
+        }
+    }
+}
+
+/// Where pointer `imp` of a task of `feature` points: the spec path and the requirement, when it
+/// is a checkable pointer (see [`implements`]).
+fn target<'p>(version: &str, feature: &str, imp: &'p str) -> Option<(String, &'p str)> {
+    if imp.starts_with('/') {
+        return None; // A contract node path (`/paths/users/get`), not a requirement id.
+    }
+    let (feature, requirement) = match imp.rsplit_once('/') {
+        Some((f, r)) => (f.trim().trim_end_matches('/'), r.trim()),
+        None => (feature, imp.trim()),
+    };
+    if !looks_like_id(requirement) || feature.is_empty() {
+        return None;
+    }
+    // `v0/availability/R1` names the version too.
+    let folder = match feature.split_once('/') {
+        Some((v, _)) if version_number(v).is_some() => format!("{BUILD}{feature}"),
+        _ => format!("{BUILD}{version}/{feature}"),
+    };
+    Some((format!("{folder}/specs.md"), requirement))
+}
+
+/// Requirements and scenarios of features with a task list that no task of the version
+/// implements.
+fn coverage(ctx: &Context<'_>, version: &str, files: &[TasksFile<'_>], out: &mut Vec<Diagnostic>) {
+    let mut covered: HashSet<(String, &str)> = HashSet::new();
+    for tf in files {
+        for task in &tf.file.tasks {
+            covered.extend(task.implements.iter().filter_map(|imp| target(version, tf.feature, &imp.name)));
+        }
+    }
+    let mut seen_features: HashSet<&str> = HashSet::new();
+    for tf in files.iter().filter(|tf| seen_features.insert(tf.feature)) {
+        let spec_path = format!("{BUILD}{version}/{}/specs.md", tf.feature);
+        let Some(spec) = ctx.file(&spec_path) else { continue };
+        let mut seen: HashSet<&str> = HashSet::new();
+        for r in &spec.requirements {
+            let id = r.id.name.as_str();
+            // `Q1`: an open question of the spec writer's format, not a node to implement.
+            let question = id.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.') == "Q";
+            if question || !seen.insert(id) || covered.contains(&(spec_path.clone(), id)) {
+                continue;
+            }
+            out.push(UNCOVERED_REQUIREMENT.at(
+                &spec_path,
+                r.id.range,
+                format!("`{id}` is implemented by no task of `{BUILD}{version}/` (`{}` lists the feature's tasks)", tf.file.path),
+            ));
         }
     }
 }

@@ -30,6 +30,7 @@ fn markdown_tasks_resolve_across_features() {
     );
     expect![[r#"
         .ops/build/v1/catalog/tasks.md:7:38: error[ops-build-dangling-dependency]: task `T-CA-002` depends on `T-LO-009`, which is no task of feature `catalog` nor of any other feature of `.ops/build/v1/`
+        .ops/build/v1/loans/specs.md:5:3: warning[ops-build-uncovered-requirement]: `R2` is implemented by no task of `.ops/build/v1/` (`.ops/build/v1/loans/tasks.yaml` lists the feature's tasks)
     "#]]
     .assert_eq(&check(&spec, &[]));
     let ws = workspace(&spec);
@@ -43,7 +44,7 @@ fn markdown_tasks_resolve_across_features() {
 #[test]
 fn done_tasks_while_a_gate_fails() {
     let spec = format!(
-        "{SPECS}//- .ops/build/v1/checks.yaml\n# Build checks\ndb_migration:\n  status: pass\n  blockers: []\nsecurity:\n  status: fail\n  blockers:\n    - \"SEV-2: loan ids are guessable (T-LO-003 created)\"\n//- .ops/build/v1/catalog/tasks.yaml\n- id: T-CA-001\n  implements: catalog/R1\n  status: completed\n- id: T-CA-002\n  implements: catalog/R2\n  status: in_progress\n//- .ops/build/v1/loans/checks.yaml\ngates:\n  qa: {{result: pending}}\n  code_review: failed\n//- .ops/build/v1/loans/tasks.md\n- [x] T-LO-001: Borrow\n  - implements: loans/R1\n- [ ] T-LO-003: Random loan ids\n  - implements: loans/R1\n"
+        "{SPECS}//- .ops/build/v1/checks.yaml\n# Build checks\ndb_migration:\n  status: pass\n  blockers: []\nsecurity:\n  status: fail\n  blockers:\n    - \"SEV-2: loan ids are guessable (T-LO-003 created)\"\n//- .ops/build/v1/catalog/tasks.yaml\n- id: T-CA-001\n  implements: catalog/R1\n  status: completed\n- id: T-CA-002\n  implements: catalog/R2, catalog/S1\n  status: in_progress\n//- .ops/build/v1/loans/checks.yaml\ngates:\n  qa: {{result: pending}}\n  code_review: failed\n//- .ops/build/v1/loans/tasks.md\n- [x] T-LO-001: Borrow\n  - implements: loans/R1\n- [ ] T-LO-003: Random loan ids\n  - implements: loans/R1, loans/R2\n"
     );
     expect![[r#"
         .ops/build/v1/catalog/tasks.yaml:3:11: error[ops-build-done-while-gate-fails]: task `T-CA-001` is marked done while gate `security` fails in `.ops/build/v1/checks.yaml`
@@ -61,7 +62,7 @@ fn done_tasks_while_a_gate_fails() {
 #[test]
 fn features_are_instances_and_requests_block_advancing() {
     let spec = format!(
-        "{SPECS}//- .ops/build/system-design.yaml\nsystem:\n  goal: lending\nfeature_refs:\n  - {{feature: catalog, build_version: v1, path: .ops/build/v1/catalog/}}\n  - {{path: .ops/build/v1/loans/}}\nmeta:\n  last_updated_from_build: v1\nspec_change_requests:\n  - feature: loans\n    request: \"Loans need a renewal limit\"\n//- .ops/build/v1/catalog/tasks.yaml\n- id: T-CA-001\n  implements: catalog/R1\n  status: done\n- id: T-CA-002\n  implements: catalog/R2\n  status: pending\n//- .ops/build/v1/catalog/checks.yaml\nqa:\n  status: pass\n  blockers: []\n//- .ops/build/v1/catalog/spec-change-requests.yaml\nrequests:\n  - id: SCR-001\n    section: R2\n    status: open\n  - id: SCR-002\n    status: addressed\n//- .ops/build/v1/loans/tasks.md\n- [ ] T-LO-001: Borrow\n  - implements: loans/R1\n//- .ops/build/v1/loans/spec-change-requests.md\n# Spec change requests\n\n## SCR-003: Due dates\n- **Status**: rejected\n"
+        "{SPECS}//- .ops/build/system-design.yaml\nsystem:\n  goal: lending\nfeature_refs:\n  - {{feature: catalog, build_version: v1, path: .ops/build/v1/catalog/}}\n  - {{path: .ops/build/v1/loans/}}\nmeta:\n  last_updated_from_build: v1\nspec_change_requests:\n  - feature: loans\n    request: \"Loans need a renewal limit\"\n//- .ops/build/v1/catalog/tasks.yaml\n- id: T-CA-001\n  implements: catalog/R1\n  status: done\n- id: T-CA-002\n  implements: catalog/R2, catalog/S1\n  status: pending\n//- .ops/build/v1/catalog/checks.yaml\nqa:\n  status: pass\n  blockers: []\n//- .ops/build/v1/catalog/spec-change-requests.yaml\nrequests:\n  - id: SCR-001\n    section: R2\n    status: open\n  - id: SCR-002\n    status: addressed\n//- .ops/build/v1/loans/tasks.md\n- [ ] T-LO-001: Borrow\n  - implements: loans/R1, loans/R2\n//- .ops/build/v1/loans/spec-change-requests.md\n# Spec change requests\n\n## SCR-003: Due dates\n- **Status**: rejected\n"
     );
     assert_eq!(check(&spec, &[]), "");
     let ws = workspace(&spec);
@@ -240,4 +241,65 @@ fn scaffold_and_advance_follow_the_artifact_chain() {
           - 1 of 1 tasks in `.ops/build/v1/cart/tasks.yaml` are not done; first: `T-CT-001`"#]]
     .assert_eq(&summary(ws.advance("cart", None, None, now)));
     assert_eq!(crate::diagnostics::fixture::render(&ws, &[]), "");
+}
+
+/// The forms of a spec change request file, and which requests are open: seed 002's Markdown
+/// (status lines, else checklist items, else any entry) and the bootstrap's YAML (`requests:`
+/// or a top-level list; no status is open).
+#[test]
+fn spec_change_request_forms() {
+    let open_of = |path: &str, text: &str| {
+        let ws = workspace(&format!("//- {path}\n{text}"));
+        let requests = ws.files[path].ops_build.as_ref().map(|o| o.requests.clone()).unwrap_or_default();
+        requests.iter().map(|r| format!("{}{}", r.label, if r.open { " (open)" } else { "" })).collect::<Vec<_>>().join(" | ")
+    };
+    let md = ".ops/build/v1/a/spec-change-requests.md";
+    assert_eq!(
+        open_of(md, "# Spec change requests\n\n## SCR-1: Renewals\n- **Status**: open\n\n## SCR-2: Fines\nStatus: addressed\n"),
+        "SCR-1: Renewals (open) | SCR-2: Fines"
+    );
+    assert_eq!(open_of(md, "# Requests\n\n- [x] Rename R2\n- [ ] Split R4 in two\n"), "Rename R2 | Split R4 in two (open)");
+    assert_eq!(
+        open_of(md, "# Spec change requests\n\nThe fee rule contradicts R3; see the thread.\n\n## Details\nx\n"),
+        "Spec change requests (open)"
+    );
+    assert_eq!(open_of(md, "# Spec change requests\n\nNone.\n"), "");
+    let yaml = ".ops/build/v1/a/spec-change-requests.yaml";
+    assert_eq!(
+        open_of(
+            yaml,
+            "requests:\n  - id: SCR-001\n    status: open\n  - id: SCR-002\n    status: rejected\n  - issue: \"R2 and R5 disagree\"\n"
+        ),
+        "SCR-001 (open) | SCR-002 | R2 and R5 disagree (open)"
+    );
+    assert_eq!(open_of(yaml, "- {id: SCR-9, status: Addressed}\n"), "SCR-9");
+    assert_eq!(open_of(yaml, "requests: []\n"), "");
+    // Outside a feature folder the file is not read.
+    assert_eq!(open_of(".ops/build/spec-change-requests.yaml", "requests:\n  - id: SCR-1\n"), "");
+}
+
+/// The framework's YAML files are phasegate's own there: one that does not parse is reported.
+/// The same names outside the layout are not judged.
+#[test]
+fn its_yaml_files_that_do_not_parse_are_reported() {
+    let spec = "//- .ops/build/v1/a/tasks.yaml\n- id: T-A-001\n  status: [pending\n//- .ops/build/system-design.yaml\nmeta: {a: b\n//- tools/tasks.yaml\n- id: [x\n";
+    expect![[r#"
+        .ops/build/system-design.yaml:2:1: error[syntax-error]: YAML: while parsing a flow mapping, did not find expected ',' or '}'
+        .ops/build/v1/a/tasks.yaml:3:1: error[syntax-error]: YAML: while parsing a flow sequence, expected ',' or ']'
+    "#]]
+    .assert_eq(&check(spec, &["syntax-error"]));
+}
+
+/// Requirements and scenarios no task implements (open questions are not nodes); pointers from
+/// another feature count; a feature without a task list is not judged yet.
+#[test]
+fn uncovered_requirements() {
+    let spec = format!(
+        "{SPECS}- Q1: Do renewals count as loans?\n//- .ops/build/v1/loans/tasks.yaml\n- id: T-LO-001\n  implements: \"loans/R1, catalog/R2\"\n//- .ops/build/v1/catalog/tasks.md\n- [ ] T-CA-001: Titles\n  - implements: R1\n//- .ops/build/v1/holds/specs.md\n- R1: Readers reserve a copy.\n"
+    );
+    expect![[r#"
+        .ops/build/v1/catalog/specs.md:8:5: warning[ops-build-uncovered-requirement]: `S1` is implemented by no task of `.ops/build/v1/` (`.ops/build/v1/catalog/tasks.md` lists the feature's tasks)
+        .ops/build/v1/loans/specs.md:5:3: warning[ops-build-uncovered-requirement]: `R2` is implemented by no task of `.ops/build/v1/` (`.ops/build/v1/loans/tasks.yaml` lists the feature's tasks)
+    "#]]
+    .assert_eq(&check(&spec, &[]));
 }
