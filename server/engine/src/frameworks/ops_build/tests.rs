@@ -303,3 +303,19 @@ fn uncovered_requirements() {
     "#]]
     .assert_eq(&check(&spec, &[]));
 }
+
+/// Switched off in `phasegate.toml`, the framework checks nothing and its features are no
+/// workflows; its task lists are still left alone by the generic per-file checks.
+#[test]
+fn switched_off() {
+    let spec = format!(
+        "{SPECS}//- phasegate.toml\n[frameworks]\nops-build = false\n//- .ops/build/v1/catalog/tasks.md\n- [ ] T1: x\n  - implements: catalog/R9\n  - depends_on: [T2, T-LO-001]\n- [ ] T2: y\n  - depends_on: T1\n"
+    );
+    assert_eq!(check(&spec, &[]), "");
+    assert!(workspace(&spec).status().is_empty());
+    let on = spec.replace("ops-build = false", "ops-build = true");
+    assert_eq!(
+        check(&on, &["ops-build-dangling-implements", "ops-build-dependency-cycle", "ops-build-dangling-dependency"]).lines().count(),
+        3
+    );
+}
