@@ -97,7 +97,7 @@ pub(crate) fn phasegate(cwd: &Path, args: &[&str]) -> Output {
 }
 
 /// Compares `actual` with the snapshot file at `path`; with `UPDATE_EXPECT` set, rewrites it.
-fn snapshot(path: &Path, actual: &str) -> Result<(), String> {
+pub(crate) fn snapshot(path: &Path, actual: &str) -> Result<(), String> {
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         std::fs::write(path, actual).map_err(|e| format!("{}: {e}", path.display()))?;
         return Ok(());
@@ -136,7 +136,7 @@ pub(crate) fn assert_clean((code, stdout): (i32, &str)) {
 }
 
 /// Panics with every failure collected, if any.
-fn report(failures: Vec<String>) {
+pub(crate) fn report(failures: Vec<String>) {
     assert!(failures.is_empty(), "{} failure(s):\n\n{}", failures.len(), failures.join("\n\n"));
 }
 

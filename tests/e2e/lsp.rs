@@ -252,7 +252,7 @@ fn workspace() -> tempfile::TempDir {
 }
 
 /// The text after applying LSP text edits (UTF-16 positions) to `text`.
-fn apply_utf16(text: &str, edits: &[Value]) -> String {
+pub(crate) fn apply_utf16(text: &str, edits: &[Value]) -> String {
     let offset = |pos: &Value| -> usize {
         let (line, character) = (pos["line"].as_u64().unwrap_or(0) as usize, pos["character"].as_u64().unwrap_or(0) as usize);
         let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();

@@ -4,6 +4,7 @@
 mod cli;
 mod drift;
 mod forgery;
+mod frameworks;
 mod limits;
 mod lsp;
 mod projects;

@@ -145,9 +145,13 @@ impl<'a> Context<'a> {
         // runs it (docs/conventions.md, "When a file defines a workflow").
         let run_names: std::collections::HashSet<String> =
             ws.files.values().flat_map(|f| f.runs.iter().map(|r| name_key(&r.workflow.name))).collect();
+        // A framework's own workflows and runs (BMAD's sprint entries) count only where it is on.
+        let frameworks = ws.frameworks();
+        let off = |id: Option<&str>| id.is_some_and(|id| crate::frameworks::by_id(id).is_some() && !frameworks.iter().any(|f| f.id == id));
+        let bmad_off = off(Some("bmad"));
         for file in ws.files.values() {
             // A definition instantiated per folder is not a workflow itself: its instances are.
-            let own = file.workflows.iter().filter(|wf| wf.instances.is_empty());
+            let own = file.workflows.iter().filter(|wf| wf.instances.is_empty() && !off(wf.framework.as_deref()));
             for wf in own.filter(|wf| wf.is_recognised() || run_names.contains(&wf.keys.name)) {
                 by_name.entry(wf.keys.name.clone()).or_default().push(workflows.len());
                 workflows.push(WorkflowRef { file, wf });
@@ -164,18 +168,9 @@ impl<'a> Context<'a> {
             by_name.entry(instance.wf.keys.name.clone()).or_default().push(workflows.len());
             workflows.push(WorkflowRef { file, wf: &instance.wf });
         }
-        let mut ctx = Context {
-            ws,
-            workflows,
-            by_name,
-            runs: Vec::new(),
-            inferred: Vec::new(),
-            frameworks: ws.frameworks(),
-            memory_ids,
-            has_memory_map,
-        };
+        let mut ctx = Context { ws, workflows, by_name, runs: Vec::new(), inferred: Vec::new(), frameworks, memory_ids, has_memory_map };
         for file in ws.files.values() {
-            for run in &file.runs {
+            for run in file.runs.iter().filter(|r| !(bmad_off && r.format == crate::model::StateFormat::SprintStatus)) {
                 let workflow = match ctx.by_name.get(&name_key(&run.workflow.name)) {
                     Some(list) if list.len() == 1 => Some(list[0]),
                     _ => None,

@@ -284,14 +284,16 @@ impl FileFacts {
         }
         facts.conflicts = conflict::find_conflicts(&text);
         let masked = if facts.conflicts.is_empty() { None } else { Some(conflict::mask_theirs(&text, &facts.conflicts)) };
+        let text: Arc<str> = text.into();
         let view = masked.as_deref().unwrap_or(&text);
+        // Readers may look at what a parse does not keep (a YAML file's comments) in the text.
+        facts.text = Some(text.clone());
         match kind {
             FileKind::Markdown => extract::markdown::extract(&mut facts, view),
             FileKind::Yaml | FileKind::Json => extract::data::extract(&mut facts, view),
             FileKind::Config => facts.config = Some(crate::config::parse(view)),
             FileKind::Other => {}
         }
-        facts.text = Some(text.into());
         facts
     }
 

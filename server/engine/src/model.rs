@@ -390,6 +390,9 @@ pub enum StateFormat {
     Yaml,
     /// Seed 000's orchestrator JSON: `orchestrator_name`, `current_sub_workflow`, ...
     OrchestratorJson,
+    /// BMAD's `sprint-status.yaml`: one run per `development_status` entry (a story, epic or
+    /// retrospective at its status), read and advanced by `crate::state::sprint_status`.
+    SprintStatus,
 }
 
 /// Where one run of a workflow stands, as a state file records it.

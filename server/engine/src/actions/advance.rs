@@ -10,7 +10,7 @@ use crate::state;
 use crate::workspace::Workspace;
 
 impl<'a> Context<'a> {
-    pub(super) fn advance(&self, name: &str, state_path: Option<&str>, to: Option<&str>, now: &str) -> Result<WorkspaceChange, Refusal> {
+    pub(crate) fn advance(&self, name: &str, state_path: Option<&str>, to: Option<&str>, now: &str) -> Result<WorkspaceChange, Refusal> {
         let w = self.workflow_index(name)?;
         let wf = self.workflows[w].wf;
         let Some(run) = self.pick_run(name, state_path)? else {
@@ -57,6 +57,10 @@ impl<'a> Context<'a> {
             (None, []) => None,
             (None, many) => return Err(refuse(format!("`{current}` can move to several states ({}); choose one", many.join(", ")))),
         };
+        if run.run.format == StateFormat::SprintStatus {
+            // A BMAD sprint entry: its status moves in sprint-status.yaml and its story file at once.
+            return crate::frameworks::bmad::advance(self, wf, run, &current, target.as_deref(), now);
+        }
         let text = run.file.text();
         let completing = target.is_none();
         if completing && !matches!(run.position, Position::Phase(_)) {
@@ -72,6 +76,7 @@ impl<'a> Context<'a> {
             }
             StateFormat::Yaml => state::yaml::advance(text, run, &cur_id, target.as_deref(), now)?,
             StateFormat::OrchestratorJson => state::orchestrator::advance(text, wf, &cur_id, target.as_deref(), now)?,
+            StateFormat::SprintStatus => return Err(refuse("a sprint-status.yaml entry is advanced by BMAD's writer")),
         };
         let summary = match &target {
             Some(t) => format!("advanced `{}` from `{cur_id}` to `{t}` in `{}`", wf.name, run.file.path),

@@ -74,6 +74,9 @@ impl Workspace {
         // Workflow actions for the workflows this file belongs to.
         for w in ctx.workflows_at(path, false) {
             let wf = ctx.workflows[w].wf;
+            if wf.framework.as_deref() == Some("bmad") {
+                continue; // A sprint-status.yaml entry: its actions are offered where the cursor is (below).
+            }
             let name = wf.name.clone();
             if ctx.workflow_index(&name) != Ok(w) {
                 continue; // An ambiguous name: the actions could not say which workflow they act on.
@@ -132,6 +135,7 @@ impl Workspace {
                 push_scaffold(&ctx, &mut out, wf, state, &suffix, now, anchored);
             }
         }
+        crate::frameworks::bmad::code_actions(&ctx, path, range, now, &mut out);
         out
     }
 }

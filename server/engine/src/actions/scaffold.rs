@@ -113,6 +113,11 @@ impl<'a> Context<'a> {
         phase: Option<&str>,
         now: &str,
     ) -> Result<WorkspaceChange, Refusal> {
+        if phase.is_none()
+            && let Some(result) = crate::frameworks::bmad::scaffold(self, name)
+        {
+            return result;
+        }
         let (w, index) = self.scaffold_phase(name, state_path, phase)?;
         let wf = self.workflows[w].wf;
         let mut skipped = Vec::new();

@@ -52,6 +52,9 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
 /// folders) are no problem by themselves; the state file is where the name is ambiguous.
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for run in &ctx.runs {
+        if run.run.format == crate::model::StateFormat::SprintStatus {
+            continue; // Two sprint-status.yaml files: `bmad-duplicate-sprint-status`, once per file.
+        }
         let Some(list) = ctx.by_name.get(&name_key(&run.run.workflow.name)).filter(|l| l.len() > 1) else { continue };
         let paths: Vec<&str> = list.iter().map(|&i| ctx.workflows[i].file.path.as_str()).collect();
         let mut d = Diagnostic::new(

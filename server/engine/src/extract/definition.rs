@@ -4,7 +4,8 @@
 
 use crate::facts::FileFacts;
 use crate::model::{
-    Criterion, CriterionKind, Deliverable, Gate, Named, Phase, Recognition, StateMachine, Transition, Workflow, WorkflowSource, slug,
+    Criterion, CriterionKind, Deliverable, Gate, Named, Phase, Recognition, StateMachine, Template, Transition, Workflow, WorkflowSource,
+    slug,
 };
 use crate::paths;
 use crate::syntax::tree::{NodeId, SyntaxError, Tree};
@@ -25,6 +26,7 @@ pub(crate) const DEFINITION_KEYS: &[&str] = &[
     "instances",
     "run",
     "template_values",
+    "templates",
 ];
 /// Keys of a phase mapping. `command` (seed 003) is accepted as data and never run.
 #[cfg_attr(not(test), expect(dead_code, reason = "the contract grammars/workflow.schema.json is tested against"))]
@@ -89,6 +91,13 @@ pub(crate) fn read_workflow(facts: &mut FileFacts, t: &Tree, root: NodeId, stem:
         for &(k, val) in t.entries(v) {
             if let (Some(k), Some(val)) = (t.str(k), t.str(val)) {
                 wf.template_values.push((k.to_string(), val.to_string()));
+            }
+        }
+    }
+    if let Some(v) = t.get(root, "templates") {
+        for &(k, val) in t.entries(v) {
+            if let (Some(name), Some(content)) = (t.str(k), t.str(val)) {
+                wf.templates.push(Template { file_name: name.trim().to_string(), content: content.to_string(), range: t.range(k) });
             }
         }
     }

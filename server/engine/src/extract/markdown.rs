@@ -487,7 +487,7 @@ pub(crate) static GENERIC: &[Recogniser] = &[
             let Some((t, root)) = input.front.and_then(|t| Some((t, t.root?))) else { return };
             let templates = collect_templates(input.blocks);
             if let Some(mut wf) = definition::read_workflow(facts, t, root, paths::file_stem(input.path)) {
-                wf.templates = templates;
+                wf.templates.extend(templates);
                 facts.workflows.push(wf);
             }
         },

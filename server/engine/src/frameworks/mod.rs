@@ -149,3 +149,63 @@ mod tests {
         assert_eq!(project_root_of_marker_path("docs/readme.md"), None);
     }
 }
+
+/// Robustness of the frameworks' readers: every file of each framework's fixture workspaces
+/// (`tests/fixtures/frameworks/<id>/{err,ok}`), at its real path beside the others, cut at many
+/// points (mid-character included), goes through diagnostics, code actions, status, advance and
+/// scaffold without a panic.
+#[cfg(test)]
+mod truncation {
+    use crate::facts::FileInput;
+    use crate::workspace::Workspace;
+
+    fn files(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, base, out);
+            } else if let Ok(rel) = p.strip_prefix(base) {
+                out.push((rel.to_string_lossy().replace('\\', "/"), std::fs::read(&p).unwrap_or_default()));
+            }
+        }
+    }
+
+    #[test]
+    fn cut_framework_documents_never_panic() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/frameworks");
+        let now = "2026-11-21T15:00:00Z";
+        let mut checked = 0;
+        for id in ["kiro", "bmad"] {
+            for variant in ["err", "ok"] {
+                let base = root.join(id).join(variant);
+                let mut all = Vec::new();
+                files(&base, &base, &mut all);
+                assert!(!all.is_empty(), "{}", base.display());
+                for (i, (path, bytes)) in all.iter().enumerate() {
+                    let step = (bytes.len() / 17).max(1);
+                    let mut cut = 0;
+                    while cut <= bytes.len() {
+                        let mut ws = Workspace::new();
+                        for (j, (p, b)) in all.iter().enumerate() {
+                            let content = if i == j { b[..cut].to_vec() } else { b.clone() };
+                            ws.set_file(p, FileInput::Bytes(content));
+                        }
+                        let _ = ws.diagnostics();
+                        let len = ws.text(path).map_or(0, str::len);
+                        for at in [0, len / 3, len / 2, len.saturating_sub(1), len, len + 5] {
+                            let _ = ws.code_actions(path, crate::TextRange::new(at, at + 3), now);
+                        }
+                        for status in ws.status() {
+                            let _ = ws.advance(&status.name, None, None, now);
+                            let _ = ws.scaffold(&status.name, None, None, now);
+                        }
+                        checked += 1;
+                        cut += step;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
+    }
+}

@@ -1,8 +1,9 @@
 //! State files, one module per format, each with its reader (text → [`crate::model::Run`]) and its
 //! writer (the edits that advance a run) side by side: phasegate's own format (YAML, or the same
-//! keys in JSON) and seed 000's orchestrator JSON.
+//! keys in JSON), seed 000's orchestrator JSON and BMAD's `sprint-status.yaml`.
 
 pub(crate) mod orchestrator;
+pub(crate) mod sprint_status;
 pub(crate) mod yaml;
 
 use crate::actions::{Refusal, refuse};
