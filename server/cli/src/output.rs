@@ -314,7 +314,11 @@ fn print_one_status(s: &WorkflowStatus) {
         None => "no state file".to_string(),
     };
     let framework =
-        s.framework.as_deref().and_then(phasegate_engine::frameworks::by_id).map_or(String::new(), |f| format!("{} feature, ", f.name));
+        s.framework.as_deref().and_then(phasegate_engine::frameworks::by_id).map_or(String::new(), |f| {
+            // A feature folder, or the framework's own workflow definition.
+            let what = if s.recognised_by.iter().any(|r| r == "framework") { "feature" } else { "workflow" };
+            format!("{} {what}, ", f.name)
+        });
     outln!("{} ({framework}{}; {state})", h(&s.name), h(&s.path));
     outln!("  recognised by: {}", h(&s.recognised_by.join(", ")));
     match (&s.current, s.current_index) {
@@ -326,7 +330,13 @@ fn print_one_status(s: &WorkflowStatus) {
             "  {} ({} phases){}",
             s.status,
             s.phase_count,
-            if s.status == "not-started" && !inferred { "; `phasegate start` creates a state file" } else { "" }
+            match s.status.as_str() {
+                "not-started" if inferred => "",
+                // A framework's own workflow definition (Spec Kit's `workflow.yml`) is run by its engine.
+                "not-started" if s.framework.is_some() => "; run by its framework's own engine",
+                "not-started" => "; `phasegate start` creates a state file",
+                _ => "",
+            }
         ),
     }
     for g in &s.gates {

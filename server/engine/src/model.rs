@@ -393,6 +393,10 @@ pub enum StateFormat {
     /// BMAD's `sprint-status.yaml`: one run per `development_status` entry (a story, epic or
     /// retrospective at its status), read and advanced by `crate::state::sprint_status`.
     SprintStatus,
+    /// A Spec Kit workflow engine run: `.specify/workflows/runs/<run_id>/state.json`, its
+    /// `current_step_index` the current step (frameworks/speckit/run_state.rs). Spec Kit's engine
+    /// moves it on (`specify workflow resume`), not phasegate.
+    SpecKitRun,
 }
 
 /// Where one run of a workflow stands, as a state file records it.

@@ -77,6 +77,12 @@ impl<'a> Context<'a> {
             StateFormat::Yaml => state::yaml::advance(text, run, &cur_id, target.as_deref(), now)?,
             StateFormat::OrchestratorJson => state::orchestrator::advance(text, wf, &cur_id, target.as_deref(), now)?,
             StateFormat::SprintStatus => return Err(refuse("a sprint-status.yaml entry is advanced by BMAD's writer")),
+            StateFormat::SpecKitRun => {
+                return Err(refuse(format!(
+                    "`{}` is a run of Spec Kit's workflow engine, which moves it on: resume it with `specify workflow resume {}`",
+                    run.file.path, wf.name
+                )));
+            }
         };
         let summary = match &target {
             Some(t) => format!("advanced `{}` from `{cur_id}` to `{t}` in `{}`", wf.name, run.file.path),
@@ -145,6 +151,13 @@ impl<'a> Context<'a> {
         let wref = &self.workflows[w];
         if let Some(r) = self.runs_of(name).first() {
             return Err(refuse(format!("workflow `{}` already has a state file: `{}`", wref.wf.name, r.file.path)));
+        }
+        // A framework's own workflow definition (Spec Kit's `workflow.yml`) is run by the
+        // framework's engine, which keeps its own run state.
+        if let Some(fw) = wref.wf.framework.as_deref().and_then(crate::frameworks::by_id)
+            && wref.wf.instance.is_none()
+        {
+            return Err(refuse(format!("`{}` is a {} workflow, run by {}'s own engine; phasegate does not start it", wref.wf.name, fw.name, fw.name)));
         }
         let first = wref
             .wf

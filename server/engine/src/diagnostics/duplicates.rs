@@ -130,10 +130,10 @@ mod tests {
     /// task; a task is declared by its checkbox line or its heading.
     #[test]
     fn prose_bullets_starting_with_a_task_id_declare_no_task() {
-        let spec = "//- specs/001-search/tasks.md\n# Tasks\n## Phase 1: Setup\n- [ ] T001 Create the project\n- [ ] T002 [P] Configure linting\n- [X] T003 Add the search index\n\n## Dependencies\n- T003 depends on T001\n- T002 blocks T003\n\n## Parallel example\n- T002 and T003 can run together\n- T001: run first\n\n## Phase 2: Polish\n- [ ] T003 Tune ranking\n//- notes/tasks.md\n- T1: Build cart\n- T2: Pay\n- T1 blocks T2\n- T2: Refund\n";
+        let spec = "//- docs/001-search/tasks.md\n# Tasks\n## Phase 1: Setup\n- [ ] T001 Create the project\n- [ ] T002 [P] Configure linting\n- [X] T003 Add the search index\n\n## Dependencies\n- T003 depends on T001\n- T002 blocks T003\n\n## Parallel example\n- T002 and T003 can run together\n- T001: run first\n\n## Phase 2: Polish\n- [ ] T003 Tune ranking\n//- notes/tasks.md\n- T1: Build cart\n- T2: Pay\n- T1 blocks T2\n- T2: Refund\n";
         expect![[r#"
+            docs/001-search/tasks.md:16:7: error[duplicate-id]: task `T003` is declared twice
             notes/tasks.md:4:3: error[duplicate-id]: task `T2` is declared twice
-            specs/001-search/tasks.md:16:7: error[duplicate-id]: task `T003` is declared twice
         "#]]
         .assert_eq(&check(spec, &["duplicate-id"]));
     }

@@ -69,6 +69,8 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             // One status per entry, nothing to compare (BMAD's rules check the file).
             StateFormat::SprintStatus => {}
+            // Checked by the framework's own rule (`speckit-run-state`).
+            StateFormat::SpecKitRun => {}
             StateFormat::Yaml => {
                 if r.current.is_none() && !r.is_completed() {
                     let hint = r.history.last().map_or(String::new(), |e| format!(" (the last history entry moved to `{}`)", e.to.name));

@@ -1,16 +1,230 @@
 //! Spec Kit (github/spec-kit): `specify init` creates `.specify/` (memory, scripts, templates); each feature is a folder `specs/NNN-name/`.
+//!
+//! The framework is its built-in definition (`speckit.workflow.yaml`: the phases specify →
+//! clarify → plan → tasks → implement, inferred per feature folder), readers of its artifacts
+//! (`tasks.md`, `spec.md`, `plan.md`, `checklists/*.md`, the workflow engine's `workflow.yml`
+//! and run `state.json`) and its rules, one module per rule or close pair, each citing the Spec
+//! Kit template, command or validator it comes from (docs/frameworks/speckit.md).
 
+mod checklists;
+mod constitution;
+mod plan;
+mod pytypes;
+pub(crate) mod run_state;
+mod spec;
+mod tasks;
+pub(crate) mod workflow;
+
+use std::borrow::Cow;
+
+use crate::analysis::Context;
+use crate::diagnostics::{Diagnostic, Rule};
+use crate::extract::Recogniser;
+use crate::facts::FileFacts;
 use crate::frameworks::Framework;
+use crate::syntax::markdown::Block;
+use crate::text::TextRange;
 
 /// The framework's registry entry.
 pub(crate) static FRAMEWORK: Framework = Framework {
     id: "speckit",
     name: "Spec Kit",
     markers: &[".specify"],
-    definition: None,
-    markdown: &[],
-    data: &[],
-    rules: &[],
-    check_file: Framework::no_file_check,
-    check: Framework::no_check,
+    definition: Some(include_str!("speckit.workflow.yaml")),
+    markdown: &[tasks::RECOGNISER, spec::RECOGNISER, ARTIFACTS],
+    data: &[workflow::RECOGNISER, run_state::RECOGNISER, run_state::SNAPSHOT],
+    rules: RULES,
+    check_file,
+    check,
 };
+
+/// The framework's rules, in documentation order.
+static RULES: &[Rule] = &[
+    tasks::TASK_ID,
+    tasks::STORY_LABEL,
+    tasks::UNKNOWN_STORY,
+    tasks::FOUNDATION_OPEN,
+    spec::REQUIREMENT_ID,
+    spec::CLARIFICATION_OPEN,
+    spec::REQUIREMENT_UNCITED,
+    plan::CONSTITUTION_CHECK,
+    plan::PLAN_PLACEHOLDER,
+    checklists::CHECKLIST_OPEN,
+    constitution::CONSTITUTION_PLACEHOLDER,
+    workflow::WORKFLOW_INVALID,
+    workflow::DUPLICATE_STEP,
+    workflow::UNKNOWN_STEP_TYPE,
+    run_state::RUN_STATE,
+];
+
+/// Spec Kit's files that no other Spec Kit reader reads: a feature's `plan.md` and checklists,
+/// everything under `.specify/` (its templates, memory, presets) and the command files Spec Kit
+/// installs for an agent (`.claude/commands/speckit.plan.md`, `.claude/skills/speckit-plan/`,
+/// `.github/prompts/speckit.plan.prompt.md`). Read by nothing but the framework's rules, so the
+/// generic conventions do not make the `Phase 0: Research` headings of a plan, or the phases of
+/// the tasks template, workflows of their own: the feature folder is the workflow.
+const ARTIFACTS: Recogniser = Recogniser {
+    name: "speckit-artifacts",
+    applies: |path| matches!(feature_file(path), Some((_, "plan.md"))) || is_checklist(path) || is_speckit_own(path),
+    prefilter: None,
+    replaces: &["conventions"],
+    extract: |_, _| {},
+};
+
+/// `(feature folder, path inside it)` of a file in a feature folder: `specs/001-x/tasks.md` →
+/// `("specs/001-x", "tasks.md")`. Spec Kit keeps features in `specs/` at the project root
+/// (scripts/bash/create-new-feature.sh: `SPECS_DIR="$REPO_ROOT/specs"`).
+pub(crate) fn feature_file(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix("specs/")?;
+    let slash = rest.find('/')?;
+    let inner = &rest[slash + 1..];
+    (slash > 0 && !inner.is_empty()).then(|| (&path[..6 + slash], inner))
+}
+
+/// Whether `path` is a checklist of a feature: `specs/<feature>/checklists/<name>.md`
+/// (templates/commands/checklist.md, templates/commands/implement.md step 2).
+pub(crate) fn is_checklist(path: &str) -> bool {
+    feature_file(path)
+        .and_then(|(_, inner)| inner.strip_prefix("checklists/"))
+        .is_some_and(|name| !name.contains('/') && name.to_ascii_lowercase().ends_with(".md"))
+}
+
+/// Whether `path` is one of Spec Kit's own files rather than the project's: under `.specify/`, or
+/// a command file Spec Kit installs in an agent's folder (a segment named `speckit.<command>...`
+/// or `speckit-<command>` inside a hidden folder).
+pub(crate) fn is_speckit_own(path: &str) -> bool {
+    if path.starts_with(".specify/") {
+        return true;
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    path.starts_with('.')
+        && segments.iter().enumerate().any(|(i, seg)| match seg.strip_prefix("speckit") {
+            Some(r) if r.len() > 1 && r.starts_with('-') => true,
+            // `speckit.plan.md`, or a folder `speckit.plan/`; not a file `speckit.md`.
+            Some(r) if r.len() > 1 && r.starts_with('.') => i + 1 < segments.len() || r[1..].contains('.'),
+            _ => false,
+        })
+}
+
+/// A Markdown file's text as the readers see it: merge conflicts masked (their second side
+/// blanked) and front matter blanked byte for byte, so offsets stay those of the file.
+pub(crate) fn markdown_view(file: &FileFacts) -> Cow<'_, str> {
+    let text = file.text();
+    let mut view: Cow<'_, str> = if file.conflicts.is_empty() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(crate::syntax::conflict::mask_theirs(text, &file.conflicts))
+    };
+    if let Some(fm) = crate::syntax::frontmatter::find(&view) {
+        let blanked: String =
+            view[fm.whole.start..fm.whole.end].bytes().map(|b| if b == b'\n' || b == b'\r' { b as char } else { ' ' }).collect();
+        view.to_mut().replace_range(fm.whole.start..fm.whole.end, &blanked);
+    }
+    view
+}
+
+/// The ranges of code in an outline: fenced and indented blocks, and inline code spans
+/// (with their backticks), where Spec Kit's markers and placeholders are text, not markers.
+pub(crate) fn code_ranges(text: &str, blocks: &[Block]) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    for b in blocks {
+        if matches!(b.kind, crate::syntax::markdown::BlockKind::Code { .. }) {
+            out.push(b.range);
+        }
+        for (_, r) in &b.code_spans {
+            // Widen to the backticks around the span.
+            let start = text[..r.start.min(text.len())].trim_end_matches('`').len();
+            let end = r.end + text[r.end.min(text.len())..].len() - text[r.end.min(text.len())..].trim_start_matches('`').len();
+            out.push(TextRange::new(start, end));
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// Whether byte `at` lies in one of `ranges` (sorted by start).
+pub(crate) fn inside(ranges: &[TextRange], at: usize) -> bool {
+    let i = ranges.partition_point(|r| r.start <= at);
+    ranges[..i].iter().rev().take(8).any(|r| at < r.end)
+}
+
+/// The ranges of HTML comments (`<!-- ... -->`) in `text`; an unclosed one runs to the end.
+pub(crate) fn html_comments(text: &str) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("<!--") {
+        let start = from + i;
+        let end = text[start + 4..].find("-->").map_or(text.len(), |j| start + 4 + j + 3);
+        out.push(TextRange::new(start, end));
+        from = end;
+    }
+    out
+}
+
+/// The framework's per-file checks.
+fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
+    if file.text.is_none() || file.skipped.is_some() {
+        return;
+    }
+    match feature_file(&file.path) {
+        Some((_, "tasks.md")) => tasks::check_file(file, out),
+        Some((_, "spec.md")) => spec::check_file(file, out),
+        Some((_, "plan.md")) => plan::check_file(file, out),
+        _ => {}
+    }
+    if file.path == constitution::PATH {
+        constitution::check_file(file, out);
+    }
+}
+
+/// The framework's checks across files.
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    tasks::check(ctx, out);
+    spec::check(ctx, out);
+    checklists::check(ctx, out);
+    workflow::check(ctx, out);
+    run_state::check(ctx, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feature_paths() {
+        assert_eq!(feature_file("specs/001-albums/tasks.md"), Some(("specs/001-albums", "tasks.md")));
+        assert_eq!(
+            feature_file("specs/20260319-143022-user-auth/checklists/ux.md"),
+            Some(("specs/20260319-143022-user-auth", "checklists/ux.md"))
+        );
+        assert_eq!(feature_file("specs/readme.md"), None);
+        assert_eq!(feature_file("docs/specs/001-x/spec.md"), None);
+        assert_eq!(feature_file("specs//spec.md"), None);
+        assert!(is_checklist("specs/001-albums/checklists/requirements.md"));
+        assert!(!is_checklist("specs/001-albums/checklists/old/requirements.md"));
+        assert!(!is_checklist("specs/001-albums/tasks.md"));
+        assert!(is_speckit_own(".specify/templates/tasks-template.md"));
+        assert!(is_speckit_own(".claude/commands/speckit.plan.md"));
+        assert!(is_speckit_own(".claude/skills/speckit-plan/SKILL.md"));
+        assert!(is_speckit_own(".github/prompts/speckit.tasks.prompt.md"));
+        assert!(!is_speckit_own("docs/speckit.plan.md"));
+        assert!(!is_speckit_own(".claude/commands/speckit.md"));
+        assert!(!is_speckit_own(".claude/commands/plan.md"));
+    }
+
+    #[test]
+    fn code_and_comment_ranges() {
+        let text = "a `[NEEDS CLARIFICATION: x]` b\n```\n[X_Y]\n```\n<!-- [A_B] --> c <!-- open";
+        let blocks = crate::syntax::markdown::outline(text);
+        let code = code_ranges(text, &blocks);
+        assert!(inside(&code, text.find("[NEEDS").unwrap_or(0)));
+        assert!(inside(&code, text.find('`').unwrap_or(0)));
+        assert!(inside(&code, text.find("[X_Y]").unwrap_or(0)));
+        assert!(!inside(&code, text.find(" b").unwrap_or(0)));
+        let comments = html_comments(text);
+        assert_eq!(comments.len(), 2);
+        assert!(inside(&comments, text.find("[A_B]").unwrap_or(0)));
+        assert!(!inside(&comments, text.find(" c ").unwrap_or(0)));
+        assert_eq!(comments[1].end, text.len());
+    }
+}

@@ -1,0 +1,327 @@
+//! Spec Kit's `spec.md`: its reader (user stories `### User Story 1 - Title (Priority: P1)`,
+//! requirements `- **FR-001**: System MUST ...` and success criteria `- **SC-001**: ...`) and its
+//! rules: `speckit-requirement-id`, `speckit-clarification-open`, `speckit-requirement-uncited`.
+//!
+//! Facts from `templates/spec-template.md`, `templates/commands/specify.md` (at most three
+//! `[NEEDS CLARIFICATION: ...]` markers, resolved before planning), `templates/commands/clarify.md`
+//! (run before `plan`) and `templates/commands/analyze.md` (coverage: requirements with zero
+//! associated tasks).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::analysis::Context;
+use crate::diagnostics::{Code, Diagnostic, Doc, Rule, Severity};
+use crate::extract::{MarkdownInput, Recogniser};
+use crate::facts::FileFacts;
+use crate::frameworks::speckit::{code_ranges, feature_file, html_comments, inside};
+use crate::model::{Named, Requirement};
+use crate::syntax::markdown::{Block, BlockKind};
+use crate::text::TextRange;
+
+pub(crate) const REQUIREMENT_ID: Rule = Rule {
+    doc: Doc {
+        code: Code::new("speckit-requirement-id"),
+        severity: Severity::Error,
+        when: "Two requirements or success criteria of a Spec Kit `spec.md` share an id (`- **FR-003**: ...` twice): tasks, checklists and the analysis cite requirements by id. Reported on the later one, the first as related location.",
+        fix: "Renumber one of them (the next free `FR-###` or `SC-###`), or merge them.",
+    },
+    framework: Some("speckit"),
+    source: "templates/spec-template.md (Functional Requirements, Measurable Outcomes)",
+};
+
+pub(crate) const CLARIFICATION_OPEN: Rule = Rule {
+    doc: Doc {
+        code: Code::new("speckit-clarification-open"),
+        severity: Severity::Warning,
+        when: "A Spec Kit `spec.md` still holds a `[NEEDS CLARIFICATION: ...]` marker while its feature already has a `plan.md` or `tasks.md`: clarification comes before planning. A marker inside code, inline code or an HTML comment, or a bare mention of `[NEEDS CLARIFICATION]` without its question, is not one.",
+        fix: "Answer the question (`/speckit.clarify` records it under `## Clarifications`) and replace the marker with the decision; then revisit the plan.",
+    },
+    framework: Some("speckit"),
+    source: "templates/commands/clarify.md (\"expected to run ... BEFORE invoking plan\"), templates/commands/specify.md (spec quality checklist: \"No [NEEDS CLARIFICATION] markers remain\")",
+};
+
+pub(crate) const REQUIREMENT_UNCITED: Rule = Rule {
+    doc: Doc {
+        code: Code::new("speckit-requirement-uncited"),
+        severity: Severity::Information,
+        when: "A functional requirement (`FR-###`) of a Spec Kit `spec.md` is cited nowhere in its feature's `tasks.md`, while that `tasks.md` cites at least four in five of the requirements by id (single ids, `FR-001/2/3` and ranges `FR-001–FR-005` count): the one left out may have no task. A `tasks.md` that does not cite requirements by id is not judged (tasks map to user stories; only some teams cite requirement ids).",
+        fix: "Add the task that implements the requirement, or cite its id in the task that does.",
+    },
+    framework: Some("speckit"),
+    source: "templates/commands/analyze.md (Coverage Gaps: \"Requirements with zero associated tasks\")",
+};
+
+/// Reads `specs/<feature>/spec.md`: user stories (as requirements `US1`, `US2`, ...) and
+/// requirements and success criteria with ids; supersedes the generic readers there.
+pub(crate) const RECOGNISER: Recogniser = Recogniser {
+    name: "speckit-spec",
+    applies: |path| matches!(feature_file(path), Some((_, "spec.md"))),
+    prefilter: None,
+    replaces: &["requirements", "conventions"],
+    extract,
+};
+
+/// `User Story 2 - Share (Priority: P2)` → `(2, "Share (Priority: P2)")`.
+fn story_heading(text: &str) -> Option<(u32, &str)> {
+    let rest = text.trim().strip_prefix("User Story")?.trim_start();
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let n = rest[..digits].parse().ok()?;
+    let title = rest[digits..].trim_start().trim_start_matches(['-', '—', '–', ':', '：']).trim();
+    Some((n, title))
+}
+
+/// An id at the start of a list item or heading (`FR-001`, `SC-003`, `NFR-002`, `FR-012a`),
+/// followed by a colon; `text` is the block's plain text.
+fn requirement_id(text: &str) -> Option<&str> {
+    let text = text.trim_start();
+    let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(text.len());
+    let id = &text[..end];
+    if !text[end..].trim_start_matches(['*', '_', ' ']).starts_with([':', '：']) {
+        return None;
+    }
+    let (letters, number) = id.split_once('-')?;
+    let digits = number.trim_end_matches(|c: char| c.is_ascii_lowercase());
+    let ok = (2..=5).contains(&letters.len())
+        && letters.chars().all(|c| c.is_ascii_uppercase())
+        && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && number.len() - digits.len() <= 1;
+    ok.then_some(id)
+}
+
+/// Every user story, requirement and success criterion of `spec.md`, in document order,
+/// duplicates included.
+pub(crate) fn collect(text: &str, blocks: &[Block]) -> Vec<Requirement> {
+    let mut out = Vec::new();
+    for b in blocks {
+        match b.kind {
+            BlockKind::Heading { .. } => {
+                if let Some((n, title)) = story_heading(&b.text) {
+                    let range = crate::extract::locate(text, b.range, "User Story", 0).map_or(b.range, |r| {
+                        let digits = text[r.end..].trim_start();
+                        let end = r.end
+                            + (text[r.end..].len() - digits.len())
+                            + digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+                        TextRange::new(r.start, end)
+                    });
+                    out.push(Requirement { id: Named::new(format!("US{n}"), range), text: title.to_string(), range: b.range });
+                    continue;
+                }
+            }
+            BlockKind::Item { .. } => {}
+            _ => continue,
+        }
+        let Some(id) = requirement_id(&b.text) else { continue };
+        let Some(range) = crate::extract::locate(text, b.range, id, 0) else { continue };
+        let rest = b.text.trim_start()[id.len()..].trim_start_matches(['*', '_', ' ', ':', '：']).trim();
+        out.push(Requirement { id: Named::new(id, range), text: rest.to_string(), range: b.range });
+    }
+    out
+}
+
+fn extract(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
+    let mut seen = HashSet::new();
+    for r in collect(input.text, input.blocks) {
+        // A duplicate is reported by `speckit-requirement-id`, not kept as a second requirement.
+        if seen.insert(r.id.name.clone()) {
+            facts.requirements.push(r);
+        }
+    }
+}
+
+/// Per file: ids are unique.
+pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
+    let text = super::markdown_view(file);
+    let blocks = crate::syntax::markdown::outline(&text);
+    let mut first: HashMap<String, TextRange> = HashMap::new();
+    for r in collect(&text, &blocks) {
+        if r.id.name.starts_with("US") && !r.id.name.contains('-') {
+            continue; // Stories are numbered by their headings; not this rule's.
+        }
+        match first.get(&r.id.name) {
+            Some(at) => out.push(
+                REQUIREMENT_ID
+                    .at(
+                        &file.path,
+                        r.id.range,
+                        format!("`{}` is already the id of an earlier requirement; each needs its own id", r.id.name),
+                    )
+                    .with_related(&file.path, *at, "first declared here"),
+            ),
+            None => {
+                first.insert(r.id.name.clone(), r.id.range);
+            }
+        }
+    }
+}
+
+/// `[NEEDS CLARIFICATION: ...]` markers of a text, outside code and HTML comments: their ranges.
+pub(crate) fn clarification_markers(file: &FileFacts) -> Vec<TextRange> {
+    const MARKER: &str = "[NEEDS CLARIFICATION";
+    let text = file.text();
+    if !text.contains(MARKER) {
+        return Vec::new();
+    }
+    let view = super::markdown_view(file);
+    let blocks = crate::syntax::markdown::outline(&view);
+    let code = code_ranges(&view, &blocks);
+    let comments = html_comments(&view);
+    let mut out = Vec::new();
+    for (at, _) in view.match_indices(MARKER) {
+        let after = view[at + MARKER.len()..].trim_start();
+        if !after.starts_with([':', '：']) || inside(&code, at) || inside(&comments, at) {
+            continue;
+        }
+        let line_end = crate::text::line_end(&view, at);
+        let end = view[at..line_end].find(']').map_or(line_end, |j| at + j + 1);
+        out.push(TextRange::new(at, end));
+    }
+    out
+}
+
+/// Across files: markers left once a plan exists; requirements no task cites.
+pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (path, file) in ctx.ws.files.range("specs/".to_string()..).take_while(|(k, _)| k.starts_with("specs/")) {
+        let Some((folder, "spec.md")) = feature_file(path) else { continue };
+        let plan = format!("{folder}/plan.md");
+        let tasks_path = format!("{folder}/tasks.md");
+        let later = [&plan, &tasks_path].into_iter().find(|p| ctx.file(p).is_some());
+        if let Some(later) = later {
+            for range in clarification_markers(file) {
+                out.push(
+                    CLARIFICATION_OPEN
+                        .at(
+                            path,
+                            range,
+                            format!(
+                                "this question is still open, but the feature already has `{}`: clarify it before planning",
+                                crate::paths::file_name(later)
+                            ),
+                        )
+                        .with_related(later, TextRange::default(), "planned here"),
+                );
+            }
+        }
+        let Some(tasks) = ctx.file(&tasks_path) else { continue };
+        let requirements: Vec<&Requirement> = file.requirements.iter().filter(|r| r.id.name.starts_with("FR-")).collect();
+        if requirements.is_empty() {
+            continue;
+        }
+        let cited = cited_ids(tasks.text());
+        let count = requirements.iter().filter(|r| cited.contains(r.id.name.as_str())).count();
+        // Judged only where tasks cite requirements as a rule (four in five at least).
+        if count * 5 < requirements.len() * 4 {
+            continue;
+        }
+        for r in requirements.iter().filter(|r| !cited.contains(r.id.name.as_str())) {
+            out.push(
+                REQUIREMENT_UNCITED
+                    .at(
+                        path,
+                        r.id.range,
+                        format!(
+                            "`{}` is cited nowhere in `tasks.md`, which cites {count} of the {} functional requirements",
+                            r.id.name,
+                            requirements.len()
+                        ),
+                    )
+                    .with_related(&tasks.path, TextRange::default(), "the feature's tasks"),
+            );
+        }
+    }
+}
+
+/// The `FR-###` ids a text cites: `FR-012`, `FR-012a`, the compact `FR-001/2/3`, and ranges
+/// `FR-001–FR-005`, `FR-001-005`, `FR-001 to FR-005`, `FR-001..FR-005` (every id between).
+fn cited_ids(text: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let b = text.as_bytes();
+    let digits_at = |i: usize| text[i.min(text.len())..].find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len() - i.min(text.len()));
+    for (at, _) in text.match_indices("FR-") {
+        if at > 0 && b[at - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let n = digits_at(at + 3);
+        if n == 0 {
+            continue;
+        }
+        let width = n;
+        let first = &text[at + 3..at + 3 + n];
+        let mut end = at + 3 + n;
+        out.insert(format!("FR-{first}"));
+        if text[end..].starts_with(|c: char| c.is_ascii_lowercase()) && !text[end + 1..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            out.insert(format!("FR-{first}{}", &text[end..end + 1]));
+            end += 1;
+        }
+        let Ok(start) = first.parse::<u32>() else { continue };
+        let id = |n: u32| format!("FR-{n:0width$}");
+        // `/2/3`: more ids of the same width.
+        let mut at_slash = end;
+        while text[at_slash..].starts_with('/') {
+            let k = digits_at(at_slash + 1);
+            if k == 0 {
+                break;
+            }
+            // The digits replace the last digits of the first id: `FR-001/2` is `FR-002`.
+            if k <= width {
+                out.insert(format!("FR-{}{}", &first[..width - k], &text[at_slash + 1..at_slash + 1 + k]));
+            }
+            at_slash += 1 + k;
+        }
+        // A range to a later id.
+        let rest = &text[end..];
+        let after = ["–FR-", "—FR-", "-FR-", " – FR-", " - FR-", " to FR-", "..FR-", "–", "-", "..", " – ", " to "]
+            .iter()
+            .find_map(|sep| rest.strip_prefix(sep).map(|r| (end + (rest.len() - r.len()))));
+        if let Some(from) = after {
+            let k = digits_at(from);
+            if k > 0
+                && let Ok(last) = text[from..from + k].parse::<u32>()
+                && last > start
+                && last - start <= 200
+            {
+                for n in start..=last {
+                    out.insert(id(n));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn ids_and_stories() {
+        assert_eq!(story_heading("User Story 2 - Share (Priority: P2)"), Some((2, "Share (Priority: P2)")));
+        assert_eq!(story_heading("User Story 10 — Long"), Some((10, "Long")));
+        assert_eq!(story_heading("User Stories"), None);
+        assert_eq!(requirement_id("FR-001: System MUST"), Some("FR-001"));
+        assert_eq!(requirement_id("SC-002: 90% of users"), Some("SC-002"));
+        assert_eq!(requirement_id("FR-012a: later"), Some("FR-012a"));
+        assert_eq!(requirement_id("FR-001 System MUST"), None);
+        assert_eq!(requirement_id("Note: x"), None);
+        let cited = cited_ids("T001 (FR-001, FR-002a) xFR-009 FR-010ab FR- FR-020/1/2 FR-030–FR-032 FR-040-041 FR-050 to FR-051 FR-060..FR-061");
+        let mut cited: Vec<&str> = cited.iter().map(String::as_str).collect();
+        cited.sort_unstable();
+        assert_eq!(
+            cited,
+            ["FR-001", "FR-002", "FR-002a", "FR-010", "FR-020", "FR-021", "FR-022", "FR-030", "FR-031", "FR-032", "FR-040", "FR-041", "FR-050", "FR-051", "FR-060", "FR-061"]
+        );
+    }
+
+    #[test]
+    fn spec_rules() {
+        let spec = "//- .specify/memory/constitution.md\n# C\n//- specs/001-a/spec.md\n# Spec\n### User Story 1 - Browse (Priority: P1)\n## Requirements\n- **FR-001**: System MUST list [NEEDS CLARIFICATION: which order?]\n- **FR-002**: System MUST page\n- **FR-003**: System MUST sort\n- **FR-002**: System MUST filter\n- **FR-004**: System MUST share\n- **FR-005**: System MUST export\n- `[NEEDS CLARIFICATION: in code]` and [NEEDS CLARIFICATION] as a mention\n<!-- [NEEDS CLARIFICATION: in a comment] -->\n- **SC-001**: fast\n//- specs/001-a/plan.md\n# Plan\n//- specs/001-a/tasks.md\n## Phase 1: Setup\n- [ ] T001 list (FR-001)\n- [ ] T002 page (FR-002)\n- [ ] T003 share and export (FR-004/5)\n//- specs/002-b/spec.md\n- **FR-001**: x [NEEDS CLARIFICATION: no plan yet]\n- **FR-002**: y\n- **FR-003**: z\n//- specs/002-b/tasks.md\n## Phase 1: Setup\n- [ ] T001 x (FR-001)\n";
+        expect![[r#"
+            specs/001-a/spec.md:4:32: warning[speckit-clarification-open]: this question is still open, but the feature already has `plan.md`: clarify it before planning
+            specs/001-a/spec.md:6:5: information[speckit-requirement-uncited]: `FR-003` is cited nowhere in `tasks.md`, which cites 4 of the 5 functional requirements
+            specs/001-a/spec.md:7:5: error[speckit-requirement-id]: `FR-002` is already the id of an earlier requirement; each needs its own id
+            specs/002-b/spec.md:1:17: warning[speckit-clarification-open]: this question is still open, but the feature already has `tasks.md`: clarify it before planning
+        "#]].assert_eq(&check(spec, &["speckit-requirement-id", "speckit-clarification-open", "speckit-requirement-uncited", "duplicate-id"]));
+    }
+}
