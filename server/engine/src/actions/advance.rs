@@ -157,7 +157,10 @@ impl<'a> Context<'a> {
         if let Some(fw) = wref.wf.framework.as_deref().and_then(crate::frameworks::by_id)
             && wref.wf.instance.is_none()
         {
-            return Err(refuse(format!("`{}` is a {} workflow, run by {}'s own engine; phasegate does not start it", wref.wf.name, fw.name, fw.name)));
+            return Err(refuse(format!(
+                "`{}` is a {} workflow, run by {}'s own engine; phasegate does not start it",
+                wref.wf.name, fw.name, fw.name
+            )));
         }
         let first = wref
             .wf

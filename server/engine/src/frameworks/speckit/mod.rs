@@ -228,3 +228,105 @@ mod tests {
         assert_eq!(comments[1].end, text.len());
     }
 }
+
+/// The built-in definition on a feature's life: where it stands, advance refused by the gate on
+/// the way, advance and scaffold creating the next artifact from the project's templates.
+#[cfg(test)]
+mod lifecycle {
+    use crate::actions::{FileChange, WorkspaceChange};
+    use crate::diagnostics::fixture::{check, workspace};
+    use crate::facts::FileInput;
+    use crate::workspace::Workspace;
+
+    const NOW: &str = "2026-03-02T10:00:00Z";
+    const PROJECT: &str = "//- .specify/memory/constitution.md\n# Albums Constitution\n//- .specify/templates/spec-template.md\n# Feature Specification: [FEATURE NAME]\n\n**Feature Branch**: `[###-feature-name]`\n**Created**: [DATE]\n//- .specify/templates/plan-template.md\n# Implementation Plan: [FEATURE]\n\n**Branch**: `[###-feature-name]` | **Date**: [DATE] | **Spec**: [link]\n\n```text\nspecs/[###-feature]/\n```\n//- .specify/templates/tasks-template.md\n# Tasks: [FEATURE NAME]\n\n**Input**: Design documents from `/specs/[###-feature-name]/`\n//- specs/001-photo-albums/spec.md\n# Feature Specification: Photo Albums\n\n### User Story 1 - Browse (Priority: P1)\n\n- **FR-001**: System MUST list albums by [NEEDS CLARIFICATION: newest or oldest first?]\n//- specs/20260302-101500-dark-mode/notes.md\n# Ideas\n";
+
+    fn apply(ws: &mut Workspace, change: &WorkspaceChange) {
+        for c in &change.changes {
+            match c {
+                FileChange::Create { path, content } => {
+                    assert!(!ws.contains(path), "would overwrite {path}");
+                    ws.set_file(path, FileInput::Text(content.clone()));
+                }
+                FileChange::Edit { .. } => panic!("an inferred run edits no file"),
+            }
+        }
+    }
+
+    fn position(ws: &Workspace, name: &str) -> String {
+        let status = ws.status();
+        let s = status.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("{name}: {status:?}"));
+        format!("{} {:?} [{}]", s.status, s.current, s.recognised_by.join(", "))
+    }
+
+    #[test]
+    fn a_feature_from_spec_to_done() {
+        let mut ws = workspace(PROJECT);
+        assert_eq!(position(&ws, "001-photo-albums"), "in-progress Some(\"specify\") [framework, artifacts]");
+        assert_eq!(position(&ws, "20260302-101500-dark-mode"), "not-started None [framework, artifacts]");
+        // Artifacts still to come are not dangling gate criteria.
+        assert_eq!(check(PROJECT, &["gate-dangling", "missing-deliverable"]), "");
+        // The question left in the spec blocks planning.
+        let refusal = ws.advance("001-photo-albums", None, None, NOW).err().unwrap_or_else(|| panic!("advance allowed"));
+        expect_test::expect![[r#"
+            `001-photo-albums` cannot move on to `plan`: a gate on the way is not met
+              - `specs/001-photo-albums/spec.md` has 1 unresolved marker(s), first `[NEEDS CLARIFICATION]`"#]]
+        .assert_eq(&refusal.to_string());
+        ws.set_file(
+            "specs/001-photo-albums/spec.md",
+            FileInput::Text("# Feature Specification: Photo Albums\n\n### User Story 1 - Browse (Priority: P1)\n\n- **FR-001**: System MUST list albums newest first\n\n## Clarifications\n\n### Session 2026-03-02\n\n- Q: Order? → A: Newest first\n".into()),
+        );
+        assert_eq!(position(&ws, "001-photo-albums"), "in-progress Some(\"clarify\") [framework, artifacts]");
+        let change = ws.advance("001-photo-albums", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!(change.summary, "advanced `001-photo-albums` from `clarify` to `plan`: created `specs/001-photo-albums/plan.md`");
+        apply(&mut ws, &change);
+        expect_test::expect![[r#"
+            # Implementation Plan: Photo Albums
+
+            **Branch**: `001-photo-albums` | **Date**: 2026-03-02 | **Spec**: [spec.md](spec.md)
+
+            ```text
+            specs/001-photo-albums/
+            ```
+        "#]]
+        .assert_eq(ws.text("specs/001-photo-albums/plan.md").unwrap_or_default());
+        assert_eq!(position(&ws, "001-photo-albums"), "in-progress Some(\"plan\") [framework, artifacts]");
+        // Scaffold: the next artifact, never over an existing one.
+        let change = ws.scaffold("001-photo-albums", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!(change.changes.iter().map(FileChange::path).collect::<Vec<_>>(), ["specs/001-photo-albums/tasks.md"]);
+        apply(&mut ws, &change);
+        assert_eq!(
+            ws.text("specs/001-photo-albums/tasks.md"),
+            Some("# Tasks: Photo Albums\n\n**Input**: Design documents from `/specs/001-photo-albums/`\n")
+        );
+        assert_eq!(position(&ws, "001-photo-albums"), "in-progress Some(\"tasks\") [framework, artifacts]");
+        ws.set_file(
+            "specs/001-photo-albums/tasks.md",
+            FileInput::Text("## Phase 1: Setup\n\n- [x] T001 Create the project\n- [ ] T002 List albums\n".into()),
+        );
+        assert_eq!(position(&ws, "001-photo-albums"), "in-progress Some(\"implement\") [framework, artifacts]");
+        let refusal = ws.advance("001-photo-albums", None, None, NOW).err().unwrap_or_else(|| panic!("advance allowed"));
+        assert_eq!(refusal.message, "`001-photo-albums` is at `implement`; the next phase (nothing) has no artifact to create");
+        ws.set_file(
+            "specs/001-photo-albums/tasks.md",
+            FileInput::Text("## Phase 1: Setup\n\n- [x] T001 Create the project\n- [X] T002 List albums\n".into()),
+        );
+        assert_eq!(position(&ws, "001-photo-albums"), "completed None [framework, artifacts]");
+        // A timestamp-named feature starts with its spec, the title taken from its name.
+        let change = ws.advance("20260302-101500-dark-mode", None, None, NOW).unwrap_or_else(|r| panic!("{r}"));
+        apply(&mut ws, &change);
+        assert_eq!(
+            ws.text("specs/20260302-101500-dark-mode/spec.md"),
+            Some("# Feature Specification: Dark Mode\n\n**Feature Branch**: `20260302-101500-dark-mode`\n**Created**: 2026-03-02\n")
+        );
+    }
+
+    #[test]
+    fn spec_kit_engine_workflows_are_not_started_by_phasegate() {
+        let ws = workspace(
+            "//- .specify/workflows/speckit/workflow.yml\nschema_version: \"1.0\"\nworkflow:\n  id: speckit\n  name: Full\n  version: \"1.0.0\"\nsteps:\n  - id: specify\n    command: speckit.specify\n",
+        );
+        let refusal = ws.start("speckit").err().unwrap_or_else(|| panic!("start allowed"));
+        assert_eq!(refusal.message, "`speckit` is a Spec Kit workflow, run by Spec Kit's own engine; phasegate does not start it");
+    }
+}

@@ -272,7 +272,7 @@ fn cited_ids(text: &str) -> HashSet<String> {
         let rest = &text[end..];
         let after = ["–FR-", "—FR-", "-FR-", " – FR-", " - FR-", " to FR-", "..FR-", "–", "-", "..", " – ", " to "]
             .iter()
-            .find_map(|sep| rest.strip_prefix(sep).map(|r| (end + (rest.len() - r.len()))));
+            .find_map(|sep| rest.strip_prefix(sep).map(|r| end + (rest.len() - r.len())));
         if let Some(from) = after {
             let k = digits_at(from);
             if k > 0
@@ -305,12 +305,16 @@ mod tests {
         assert_eq!(requirement_id("FR-012a: later"), Some("FR-012a"));
         assert_eq!(requirement_id("FR-001 System MUST"), None);
         assert_eq!(requirement_id("Note: x"), None);
-        let cited = cited_ids("T001 (FR-001, FR-002a) xFR-009 FR-010ab FR- FR-020/1/2 FR-030–FR-032 FR-040-041 FR-050 to FR-051 FR-060..FR-061");
+        let cited =
+            cited_ids("T001 (FR-001, FR-002a) xFR-009 FR-010ab FR- FR-020/1/2 FR-030–FR-032 FR-040-041 FR-050 to FR-051 FR-060..FR-061");
         let mut cited: Vec<&str> = cited.iter().map(String::as_str).collect();
         cited.sort_unstable();
         assert_eq!(
             cited,
-            ["FR-001", "FR-002", "FR-002a", "FR-010", "FR-020", "FR-021", "FR-022", "FR-030", "FR-031", "FR-032", "FR-040", "FR-041", "FR-050", "FR-051", "FR-060", "FR-061"]
+            [
+                "FR-001", "FR-002", "FR-002a", "FR-010", "FR-020", "FR-021", "FR-022", "FR-030", "FR-031", "FR-032", "FR-040", "FR-041",
+                "FR-050", "FR-051", "FR-060", "FR-061"
+            ]
         );
     }
 

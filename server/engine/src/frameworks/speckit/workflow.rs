@@ -49,7 +49,7 @@ pub(crate) const UNKNOWN_STEP_TYPE: Rule = Rule {
     doc: Doc {
         code: Code::new("speckit-unknown-step-type"),
         severity: Severity::Error,
-        when: "A step of a Spec Kit workflow definition has a `type` that is no step type: Spec Kit's are `command` (the default), `shell`, `prompt`, `gate`, `if`, `switch`, `while`, `do-while`, `fan-out`, `fan-in`, `init`, `slot`, `workflow` and `github`, and a project may install its own under `.specify/workflows/steps/<name>/` (their `step.yml` `type_key`). The step's other fields are not checked.",
+        when: "A step of a Spec Kit workflow definition has a `type` that is no step type: Spec Kit's are `command` (the default), `shell`, `prompt`, `gate`, `if`, `switch`, `while`, `do-while`, `fan-out`, `fan-in`, `init`, `slot`, `workflow` and `github`, and a project may install its own under `.specify/workflows/steps/<name>/` (`step.yml` with `step.type_key`, beside the step's `__init__.py`). The step's other fields are not checked.",
         fix: "Use one of the step types, or install the custom step type the workflow needs (`specify workflow step add`).",
     },
     framework: Some("speckit"),
@@ -1123,7 +1123,8 @@ fn custom_step_types(ctx: &Context<'_>) -> Vec<String> {
     let prefix = ".specify/workflows/steps/".to_string();
     let mut out = Vec::new();
     for (path, file) in ctx.ws.files.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)) {
-        if !is_step_manifest(path) {
+        // Spec Kit loads a step package only with its code beside the manifest.
+        if !is_step_manifest(path) || !ctx.ws.files.contains_key(&format!("{}/__init__.py", crate::paths::parent(path))) {
             continue;
         }
         let Ok(t) = crate::syntax::tree::parse_yaml(file.text(), 0) else { continue };
