@@ -10,3 +10,4 @@ mod lsp;
 mod projects;
 mod safety;
 mod soak;
+mod speckit;

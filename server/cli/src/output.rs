@@ -313,12 +313,11 @@ fn print_one_status(s: &WorkflowStatus) {
         None if inferred => "run inferred from its artifacts".to_string(),
         None => "no state file".to_string(),
     };
-    let framework =
-        s.framework.as_deref().and_then(phasegate_engine::frameworks::by_id).map_or(String::new(), |f| {
-            // A feature folder, or the framework's own workflow definition.
-            let what = if s.recognised_by.iter().any(|r| r == "framework") { "feature" } else { "workflow" };
-            format!("{} {what}, ", f.name)
-        });
+    let framework = s.framework.as_deref().and_then(phasegate_engine::frameworks::by_id).map_or(String::new(), |f| {
+        // A feature folder, or the framework's own workflow definition.
+        let what = if s.recognised_by.iter().any(|r| r == "framework") { "feature" } else { "workflow" };
+        format!("{} {what}, ", f.name)
+    });
     outln!("{} ({framework}{}; {state})", h(&s.name), h(&s.path));
     outln!("  recognised by: {}", h(&s.recognised_by.join(", ")));
     match (&s.current, s.current_index) {

@@ -42,8 +42,9 @@ impl Workspace {
                 });
             }
         }
-        // Quick fix: create one missing deliverable under the cursor.
-        for w in ctx.workflows.iter().filter(|w| w.file.path == path) {
+        // Quick fix: create one missing deliverable under the cursor. A framework's feature folder
+        // writes its deliverables nowhere (its definition does), so it has none under a cursor.
+        for w in ctx.workflows.iter().filter(|w| w.file.path == path && w.wf.instance.is_none()) {
             for phase in &w.wf.phases {
                 for d in phase.deliverables.iter().filter(|d| d.range.intersects(range)) {
                     let mut skipped = Vec::new();

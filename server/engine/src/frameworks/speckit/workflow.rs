@@ -123,6 +123,9 @@ pub(crate) fn read(facts: &mut FileFacts, t: &Tree, root: NodeId) {
     for (i, &step) in steps.iter().enumerate() {
         let Some(id) = get(t, step, "id").filter(|n| t.str(*n).is_some_and(|s| !s.is_empty())) else { continue };
         let raw = t.str(id).unwrap_or_default().to_string();
+        if wf.phases.iter().any(|p| p.title == raw) {
+            continue; // A duplicate step id: `speckit-duplicate-step-id` reports it.
+        }
         let mut gate = Gate::default();
         if get(t, step, "type").and_then(|n| t.str(n)) == Some("gate") {
             let message = get(t, step, "message").and_then(|n| t.str(n)).unwrap_or("review").trim().to_string();
