@@ -306,7 +306,8 @@ mod lifecycle {
         );
         assert_eq!(position(&ws, "001-photo-albums"), "in-progress Some(\"implement\") [framework, artifacts]");
         let refusal = ws.advance("001-photo-albums", None, None, NOW).err().unwrap_or_else(|| panic!("advance allowed"));
-        assert_eq!(refusal.message, "`001-photo-albums` is at `implement`; the next phase (nothing) has no artifact to create");
+        assert_eq!(refusal.message, "`001-photo-albums` cannot complete: the gate of phase `implement` is not met");
+        assert_eq!(refusal.unmet, ["1 of 2 items unticked in \"checklist: tasks.md\"; first: T002 List albums"]);
         ws.set_file(
             "specs/001-photo-albums/tasks.md",
             FileInput::Text("## Phase 1: Setup\n\n- [x] T001 Create the project\n- [X] T002 List albums\n".into()),
