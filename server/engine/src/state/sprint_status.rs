@@ -118,6 +118,8 @@ pub(crate) struct Sprint {
     /// The statuses the file's `STATUS DEFINITIONS` comment lists, per kind (epic, story,
     /// retrospective).
     declared: [Vec<String>; 3],
+    /// Entry indices by key (the first entry of a key written twice).
+    by_key: std::collections::HashMap<String, usize>,
 }
 
 impl Sprint {
@@ -146,7 +148,7 @@ impl Sprint {
 
     /// The entry `key`.
     pub(crate) fn entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.key.name == key)
+        self.by_key.get(key).map(|&i| &self.entries[i])
     }
 }
 
@@ -196,6 +198,7 @@ pub(crate) fn read(text: &str) -> Option<Sprint> {
         story_location: named("story_location"),
         last_updated: named("last_updated"),
         declared: declared_statuses(text),
+        by_key: std::collections::HashMap::new(),
     };
     for &(k, v) in t.entries(dev) {
         let (Some(key), Some(status)) = (t.str(k), t.str(v)) else { continue };
@@ -204,6 +207,7 @@ pub(crate) fn read(text: &str) -> Option<Sprint> {
         if status.is_empty() {
             continue;
         }
+        sprint.by_key.entry(key.trim().to_string()).or_insert(sprint.entries.len());
         sprint.entries.push(Entry { key: Named::new(key.trim(), t.range(k)), kind, epic, status: Named::new(status, t.range(v)) });
     }
     Some(sprint)

@@ -161,32 +161,30 @@ fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
         };
         out.push(d);
     }
+    // Stories not done, by epic (stories with a status BMAD does not know are reported as such,
+    // not counted here).
+    let mut open_by_epic: HashMap<u32, Vec<&Entry>> = HashMap::new();
+    for s in sprint
+        .entries
+        .iter()
+        .filter(|s| s.kind == Kind::Story && sprint.allows(s.kind, &s.status.name) && meaning_of(&s.status.name) != "done")
+    {
+        open_by_epic.entry(s.epic).or_default().push(s);
+    }
     for epic in sprint.entries.iter().filter(|e| e.kind == Kind::Epic && meaning_of(&e.status.name) == "done") {
-        // Stories with a status BMAD does not know are reported as such, not counted here.
-        let open: Vec<&Entry> = sprint
-            .entries
-            .iter()
-            .filter(|s| {
-                s.kind == Kind::Story
-                    && s.epic == epic.epic
-                    && sprint.allows(s.kind, &s.status.name)
-                    && meaning_of(&s.status.name) != "done"
-            })
-            .collect();
+        let Some(open) = open_by_epic.get(&epic.epic) else { continue };
         let Some(first) = open.first() else { continue };
-        let listed: Vec<String> = open.iter().take(3).map(|s| format!("`{}` ({})", s.key.name, s.status.name)).collect();
-        let more = if open.len() > 3 { format!(" and {} more", open.len() - 3) } else { String::new() };
+        let listed = crate::diagnostics::listing_of(open.iter().map(|s| format!("`{}` ({})", s.key.name, s.status.name)), open.len(), ", ");
         out.push(
             EPIC_DONE_EARLY
                 .at(
                     &file.path,
                     epic.status.range,
                     format!(
-                        "`{}` is done, but {} of its stories {} not: {}{more}",
+                        "`{}` is done, but {} of its stories {} not: {listed}",
                         epic.key.name,
                         open.len(),
-                        if open.len() == 1 { "is" } else { "are" },
-                        listed.join(", ")
+                        if open.len() == 1 { "is" } else { "are" }
                     ),
                 )
                 .with_related(&file.path, first.status.range, format!("`{}` is {}", first.key.name, first.status.name)),

@@ -208,6 +208,8 @@ fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
 struct Spec<'a> {
     path: &'a str,
     requirements: BTreeMap<u32, (TextRange, Vec<(u32, TextRange)>)>,
+    /// The requirement numbers as a message lists them, computed once.
+    listed: std::cell::OnceCell<String>,
 }
 
 impl Spec<'_> {
@@ -219,38 +221,94 @@ impl Spec<'_> {
             Target::Range(n, a, b) => (*n, Some((*a, *b))),
         };
         let Some((_, criteria)) = self.requirements.get(&n) else {
-            return Some(format!("`{written}` refers to Requirement {n}, but `{}` has {}", self.path, self.requirement_list()));
+            let listed = self.listed.get_or_init(|| {
+                numbers_listed(
+                    "Requirement",
+                    "Requirements",
+                    "no requirements",
+                    self.requirements.keys().copied(),
+                    self.requirements.len(),
+                    "",
+                )
+            });
+            return Some(format!("`{written}` refers to Requirement {n}, but `{}` has {listed}", self.path));
         };
         let (a, b) = wanted?;
         let start = criteria.partition_point(|(m, _)| *m < a);
         let end = criteria.partition_point(|(m, _)| *m <= b);
-        let present = end - start;
-        if u64::try_from(present).unwrap_or(0) == u64::from(b - a) + 1 {
+        if u64::try_from(end - start).unwrap_or(0) == u64::from(b - a) + 1 {
             return None;
         }
         let what = if a == b { format!("acceptance criterion {n}.{a}") } else { format!("acceptance criteria {n}.{a}–{n}.{b}") };
-        Some(format!("`{written}` refers to {what}, but Requirement {n} of `{}` has {}", self.path, criteria_list(n, criteria)))
-    }
-
-    fn requirement_list(&self) -> String {
-        let numbers: Vec<u32> = self.requirements.keys().copied().collect();
-        match numbers.as_slice() {
-            [] => "no requirements".to_string(),
-            [one] => format!("only Requirement {one}"),
-            list if list.windows(2).all(|w| w[1] == w[0] + 1) => format!("Requirements {}–{}", list[0], list[list.len() - 1]),
-            list => format!("Requirements {}", list.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")),
-        }
+        let listed = numbers_listed(
+            "criterion",
+            "criteria",
+            "no acceptance criteria",
+            criteria.iter().map(|(m, _)| *m),
+            criteria.len(),
+            &format!("{n}."),
+        );
+        Some(format!("`{written}` refers to {what}, but Requirement {n} of `{}` has {listed}", self.path))
     }
 }
 
-/// `criteria 2.1–2.5`, `criteria 2.1, 2.3`, `no acceptance criteria`.
-fn criteria_list(n: u32, criteria: &[(u32, TextRange)]) -> String {
-    let numbers: Vec<u32> = criteria.iter().map(|(m, _)| *m).collect();
-    match numbers.as_slice() {
-        [] => "no acceptance criteria".to_string(),
-        [one] => format!("only criterion {n}.{one}"),
-        list if list.windows(2).all(|w| w[1] == w[0] + 1) => format!("criteria {n}.{}–{n}.{}", list[0], list[list.len() - 1]),
-        list => format!("criteria {}", list.iter().map(|m| format!("{n}.{m}")).collect::<Vec<_>>().join(", ")),
+/// `only Requirement 1`, `Requirements 1–6`, `criteria 2.1, 2.3, 2.7`, `no requirements`: sorted
+/// numbers (each after `prefix`) as a range when they run without gaps, else listed (at most
+/// [`crate::diagnostics::MAX_LISTED`] of them).
+fn numbers_listed(one: &str, many: &str, none: &str, numbers: impl Iterator<Item = u32> + Clone, count: usize, prefix: &str) -> String {
+    let mut it = numbers.clone();
+    let (Some(first), last) = (it.next(), numbers.clone().last()) else { return none.to_string() };
+    let last = last.unwrap_or(first);
+    if count == 1 {
+        return format!("only {one} {prefix}{first}");
+    }
+    let mut previous = first;
+    let contiguous = it.all(|n| {
+        let ok = n == previous + 1;
+        previous = n;
+        ok
+    });
+    if contiguous {
+        return format!("{many} {prefix}{first}–{prefix}{last}");
+    }
+    format!("{many} {}", crate::diagnostics::listing_of(numbers.map(|n| format!("{prefix}{n}")), count, ", "))
+}
+
+/// The criteria a spec's tasks cover, as intervals per requirement (so a range costs one entry,
+/// however wide it is written).
+#[derive(Default)]
+struct Coverage {
+    intervals: BTreeMap<u32, Vec<(u32, u32)>>,
+    all: bool,
+}
+
+impl Coverage {
+    fn add(&mut self, n: u32, a: u32, b: u32) {
+        self.intervals.entry(n).or_default().push((a, b));
+    }
+
+    /// Sorts each requirement's intervals; then [`Coverage::covers`] answers by binary search.
+    fn finish(&mut self) {
+        for list in self.intervals.values_mut() {
+            list.sort_unstable();
+            // Merged, so the interval starting last at or before a number is the one holding it.
+            let mut merged: Vec<(u32, u32)> = Vec::with_capacity(list.len());
+            for &(a, b) in list.iter() {
+                match merged.last_mut() {
+                    Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
+                    _ => merged.push((a, b)),
+                }
+            }
+            *list = merged;
+        }
+    }
+
+    fn covers(&self, n: u32, m: u32) -> bool {
+        self.all
+            || self.intervals.get(&n).is_some_and(|list| {
+                let i = list.partition_point(|(a, _)| *a <= m);
+                i > 0 && list[i - 1].1 >= m
+            })
     }
 }
 
@@ -279,7 +337,7 @@ fn check_spec(ctx: &Context<'_>, feature: &str, out: &mut Vec<Diagnostic>) {
     if parsed.is_empty() {
         return; // Not in Kiro's structure: nothing can be referred to by number.
     }
-    let mut spec = Spec { path: &requirements_path, requirements: BTreeMap::new() };
+    let mut spec = Spec { path: &requirements_path, requirements: BTreeMap::new(), listed: std::cell::OnceCell::new() };
     for r in &parsed {
         // A repeated heading (reported as a duplicate requirement) keeps its first section.
         spec.requirements.entry(r.number).or_insert_with(|| {
@@ -289,8 +347,7 @@ fn check_spec(ctx: &Context<'_>, feature: &str, out: &mut Vec<Diagnostic>) {
             (r.range, criteria)
         });
     }
-    let mut covered: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
-    let mut all_covered = false;
+    let mut coverage = Coverage::default();
     let mut traced = false;
     for (name, tasks) in [("tasks.md", true), ("design.md", false)] {
         let path = format!("{feature}/{name}");
@@ -314,13 +371,9 @@ fn check_spec(ctx: &Context<'_>, feature: &str, out: &mut Vec<Diagnostic>) {
         for r in list.references.iter().filter(|r| r.task.is_some()) {
             traced = true;
             match r.target {
-                Target::Requirement(n) => {
-                    covered.extend(spec.requirements.get(&n).into_iter().flat_map(|(_, c)| c.iter().map(move |(m, _)| (n, *m))))
-                }
-                Target::Criterion(n, m) => {
-                    covered.insert((n, m));
-                }
-                Target::Range(n, a, b) => covered.extend((a..=b.min(a.saturating_add(10_000))).map(|m| (n, m))),
+                Target::Requirement(n) => coverage.add(n, 0, u32::MAX),
+                Target::Criterion(n, m) => coverage.add(n, m, m),
+                Target::Range(n, a, b) => coverage.add(n, a, b),
             }
         }
         for (blanket, task) in &list.blanket {
@@ -329,21 +382,22 @@ fn check_spec(ctx: &Context<'_>, feature: &str, out: &mut Vec<Diagnostic>) {
             }
             traced = true;
             match blanket {
-                Blanket::All => all_covered = true,
+                Blanket::All => coverage.all = true,
                 Blanket::Requirements(ns) => {
                     for n in ns {
-                        covered.extend(spec.requirements.get(n).into_iter().flat_map(|(_, c)| c.iter().map(move |(m, _)| (*n, *m))));
+                        coverage.add(*n, 0, u32::MAX);
                     }
                 }
             }
         }
     }
-    if !traced || all_covered {
+    if !traced || coverage.all {
         return;
     }
+    coverage.finish();
     for (n, (_, criteria)) in &spec.requirements {
         for (m, range) in criteria {
-            if !covered.contains(&(*n, *m)) {
+            if !coverage.covers(*n, *m) {
                 out.push(UNCOVERED_CRITERION.at(
                     &requirements_path,
                     *range,
