@@ -127,14 +127,12 @@ pub fn load_all(root: &Path, filter: &Filter) -> (Vec<Project>, Vec<String>) {
             list.push((within(o, &rel).to_string(), abs));
         }
     }
-    let mut projects = Vec::new();
-    for (rel_root, files) in by_project {
-        let project_root = if rel_root.is_empty() { root.clone() } else { root.join(rel_root) };
-        let (ws, errs) = load_files(&project_root, files);
-        errors.extend(errs);
-        projects.push(Project { root: project_root, ws });
-    }
-    (projects, errors)
+    let roots: Vec<PathBuf> = by_project.keys().map(|r| if r.is_empty() { root.clone() } else { root.join(r) }).collect();
+    let groups: Vec<Vec<(String, PathBuf)>> =
+        by_project.into_values().zip(&roots).map(|(files, project_root)| selected(project_root, files, &mut errors)).collect();
+    let (workspaces, errs) = read_all(groups);
+    errors.extend(errs);
+    (roots.into_iter().zip(workspaces).map(|(root, ws)| Project { root, ws }).collect(), errors)
 }
 
 /// Loads the one project whose root is `root` (a folder), leaving out projects nested in it.
@@ -144,32 +142,50 @@ pub fn load_one(root: &Path, filter: &Filter) -> (Project, Vec<String>) {
     let roots = nested_roots(&files);
     let root_set: std::collections::HashSet<String> = roots.iter().cloned().collect();
     let own: Vec<(String, PathBuf)> = files.into_iter().filter(|(rel, _)| owner(&root_set, rel).is_empty()).collect();
-    let (ws, errs) = load_files(&root, own);
+    let own = selected(&root, own, &mut errors);
+    let (mut workspaces, errs) = read_all(vec![own]);
+    let ws = workspaces.pop().unwrap_or_default();
     errors.extend(errs);
     (Project { root, ws }, errors)
 }
 
-/// Reads one project's files (paths relative to `project_root`), after applying its
-/// `phasegate.toml` include/exclude.
-fn load_files(project_root: &Path, mut files: Vec<(String, PathBuf)>) -> (Workspace, Vec<String>) {
-    let mut errors = Vec::new();
+/// A project's files (paths relative to `project_root`) that its `phasegate.toml`
+/// include/exclude keep.
+fn selected(project_root: &Path, mut files: Vec<(String, PathBuf)>, errors: &mut Vec<String>) -> Vec<(String, PathBuf)> {
     if let Some((_, abs)) = files.iter().find(|(rel, _)| rel == CONFIG_FILE)
         && let Ok(phasegate_engine::FileInput::Bytes(bytes)) = disk::read_input(abs, CONFIG_FILE)
         && let Ok(text) = String::from_utf8(bytes)
     {
         let (config, _) = phasegate_engine::config::parse(&text);
-        let include = globs(project_root, &config.include, &mut errors);
-        let exclude = globs(project_root, &config.exclude, &mut errors);
+        let include = globs(project_root, &config.include, errors);
+        let exclude = globs(project_root, &config.exclude, errors);
         files.retain(|(rel, _)| {
             rel == CONFIG_FILE || (include.as_ref().is_none_or(|g| g.is_match(rel)) && exclude.as_ref().is_none_or(|g| !g.is_match(rel)))
         });
     }
-    let absolute: HashMap<String, PathBuf> = files.into_iter().collect();
-    let mut paths: Vec<String> = absolute.keys().cloned().collect();
-    paths.sort();
-    let (ws, errs) = disk::load_paths(paths, |rel| absolute.get(rel).cloned());
-    errors.extend(errs);
-    (ws, errors)
+    files
+}
+
+/// Reads every project's files in one pass on all cores (one workspace per group). Unreadable
+/// files are left out and their errors returned, sorted.
+fn read_all(groups: Vec<Vec<(String, PathBuf)>>) -> (Vec<Workspace>, Vec<String>) {
+    let absolute: Vec<HashMap<String, PathBuf>> = groups.iter().map(|g| g.iter().cloned().collect()).collect();
+    let paths: Vec<Vec<String>> = groups.into_iter().map(|g| g.into_iter().map(|(rel, _)| rel).collect()).collect();
+    let read_errors = std::sync::Mutex::new(Vec::new());
+    let workspaces = Workspace::build_many(paths, |i, rel| {
+        let abs = absolute.get(i)?.get(rel)?;
+        match disk::read_input(abs, rel) {
+            Ok(input) => Some(input),
+            Err(e) => {
+                let e = if abs.is_symlink() { format!("{e} (symlink skipped)") } else { e };
+                read_errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+                None
+            }
+        }
+    });
+    let mut errors = read_errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    errors.sort();
+    (workspaces, errors)
 }
 
 #[cfg(test)]

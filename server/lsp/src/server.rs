@@ -33,17 +33,36 @@ const COMMANDS: [&str; 7] = [
 /// Diagnostic codes on which the workflow actions (Advance, Scaffold) are offered as quick fixes.
 const GATE_CODES: [&str; 2] = ["gate-unmet", "missing-deliverable"];
 
-/// The server: a client handle and the session behind one lock.
+/// The server: a client handle and the session behind one lock. Cheap to clone (every field is
+/// shared), so the analysis can run in a task of its own.
+#[derive(Clone)]
 pub(crate) struct Backend {
     client: Client,
     session: Arc<Mutex<Session>>,
     /// Held from computing what to push until it is sent: handlers run concurrently (tower-lsp's
     /// `buffer_unordered`), and without it an older push could reach the client after a newer
     /// one and stay there (tokio's mutex is fair: pushes go out in the order they were computed).
-    publishing: tokio::sync::Mutex<()>,
+    publishing: Arc<tokio::sync::Mutex<()>>,
     /// Becomes `true` once the start-up index is loaded; diagnostic pulls wait for it, so the
     /// first pull (sent on open) already answers from the whole workspace.
-    ready: tokio::sync::watch::Sender<bool>,
+    ready: Arc<tokio::sync::watch::Sender<bool>>,
+    /// The analysis, off the notification path.
+    analysis: Arc<Analysis>,
+}
+
+/// The analysis runs in a task of its own, one at a time, after the changes that ask for it:
+/// a change applies its text to the session at once and asks for an analysis; changes that
+/// arrive while one runs are covered together by the next one (queued edits merge), so typing
+/// never queues one analysis per keystroke.
+struct Analysis {
+    /// Bumped by every change that needs an analysis.
+    requested: std::sync::atomic::AtomicU64,
+    /// The highest `requested` value an analysis (and its push) has covered.
+    done: tokio::sync::watch::Sender<u64>,
+    /// Whether a task is already queued to analyse; it covers every request made before it starts.
+    queued: std::sync::atomic::AtomicBool,
+    /// One analysis at a time.
+    running: tokio::sync::Mutex<()>,
 }
 
 fn internal(message: impl Into<String>) -> Error {
@@ -59,9 +78,51 @@ impl Backend {
         Backend {
             client,
             session: Arc::new(Mutex::new(Session::new())),
-            publishing: tokio::sync::Mutex::new(()),
-            ready: tokio::sync::watch::Sender::new(false),
+            publishing: Arc::new(tokio::sync::Mutex::new(())),
+            ready: Arc::new(tokio::sync::watch::Sender::new(false)),
+            analysis: Arc::new(Analysis {
+                requested: std::sync::atomic::AtomicU64::new(0),
+                done: tokio::sync::watch::Sender::new(0),
+                queued: std::sync::atomic::AtomicBool::new(false),
+                running: tokio::sync::Mutex::new(()),
+            }),
         }
+    }
+
+    /// Asks for an analysis of the changes made so far (and a push of what it finds). Returns at
+    /// once; the analysis runs in its own task, on a blocking thread.
+    fn schedule(&self) {
+        use std::sync::atomic::Ordering;
+        self.analysis.requested.fetch_add(1, Ordering::SeqCst);
+        if !self.analysis.queued.swap(true, Ordering::SeqCst) {
+            let me = self.clone();
+            tokio::spawn(async move { me.run_analysis().await });
+        }
+    }
+
+    async fn run_analysis(&self) {
+        use std::sync::atomic::Ordering;
+        let _one = self.analysis.running.lock().await;
+        // From here on a change queues another run; this one covers every change made so far.
+        self.analysis.queued.store(false, Ordering::SeqCst);
+        let covered = self.analysis.requested.load(Ordering::SeqCst);
+        let me = self.clone();
+        let result = tokio::task::spawn_blocking(move || me.with(Session::analyze)).await;
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => self.client.log_message(lsp::MessageType::ERROR, e).await,
+            Err(e) => self.client.log_message(lsp::MessageType::ERROR, format!("phasegate: analysis failed: {e}")).await,
+        }
+        self.publish().await;
+        self.analysis.done.send_modify(|d| *d = (*d).max(covered));
+    }
+
+    /// Waits until every change made before this call is analysed (at most half a minute), so a
+    /// pull answers for the text the client has.
+    async fn wait_for_analysis(&self) {
+        let wanted = self.analysis.requested.load(std::sync::atomic::Ordering::SeqCst);
+        let mut done = self.analysis.done.subscribe();
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(30), done.wait_for(|d| *d >= wanted)).await;
     }
 
     /// Runs `f` on the session under the lock, catching panics (the lock is recovered if a
@@ -141,7 +202,6 @@ impl Backend {
                 let result = self.with(move |s| {
                     s.set_projects(projects);
                     s.indexed = true;
-                    s.analyze();
                     (s.projects.iter().map(|p| p.ws.len()).sum::<usize>(), s.projects.len())
                 });
                 match result {
@@ -157,7 +217,7 @@ impl Backend {
             p.finish_with_message(message.clone()).await;
         }
         self.client.log_message(lsp::MessageType::INFO, format!("phasegate: {message}")).await;
-        self.publish().await;
+        self.schedule();
     }
 
     /// Makes sure the document at absolute `path` belongs to a project once the index exists:
@@ -215,13 +275,12 @@ impl Backend {
             if let Some(p) = s.projects.iter_mut().find(|p| p.root == root) {
                 for rel in &created {
                     if let Ok(input) = disk::read_input(&root.join(rel), rel) {
-                        p.ws.set_file(rel, input);
+                        p.set_file(rel, input);
                     }
                 }
             }
-            s.analyze();
         });
-        self.publish().await;
+        self.schedule();
         if let Some(uri) = created.first().and_then(|rel| convert::uri(root, rel)) {
             self.show(uri).await;
         }
@@ -596,14 +655,10 @@ impl LanguageServer for Backend {
             return;
         }
         self.adopt(&path).await;
-        let result = self.with(|s| {
-            s.sync_document(&path);
-            s.analyze();
-        });
-        if let Err(e) = result {
+        if let Err(e) = self.with(|s| s.sync_document(&path)) {
             self.client.log_message(lsp::MessageType::ERROR, e).await;
         }
-        self.publish().await;
+        self.schedule();
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
@@ -618,14 +673,14 @@ impl LanguageServer for Backend {
             }
             doc.version = version;
             s.sync_document(&path);
-            s.analyze();
             Ok(())
         });
+        // The text is the client's now; the analysis follows in its own task.
+        self.schedule();
         match result {
             Ok(Ok(())) => {}
             Ok(Err(e)) | Err(e) => self.client.log_message(lsp::MessageType::WARNING, format!("phasegate: {e}")).await,
         }
-        self.publish().await;
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
@@ -635,14 +690,13 @@ impl LanguageServer for Backend {
             let Some((i, rel)) = s.locate(&path) else { return };
             // The file on disk is the truth again.
             match disk::read_under(&s.projects[i].root, &path, &rel) {
-                Ok(input) => s.projects[i].ws.set_file(&rel, input),
+                Ok(input) => s.projects[i].set_file(&rel, input),
                 Err(_) => {
-                    s.projects[i].ws.remove_file(&rel);
+                    s.projects[i].remove(&rel);
                 }
             }
-            s.analyze();
         });
-        self.publish().await;
+        self.schedule();
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
@@ -660,24 +714,18 @@ impl LanguageServer for Backend {
                     continue;
                 }
                 if event.typ == lsp::FileChangeType::DELETED {
-                    let ws = &mut s.projects[i].ws;
-                    if !ws.remove_file(&rel) {
-                        ws.remove_folder(&rel);
-                    }
+                    s.projects[i].remove(&rel);
                 } else if path.is_file()
                     && let Ok(input) = disk::read_under(&s.projects[i].root, &path, &rel)
                 {
-                    s.projects[i].ws.set_file(&rel, input);
+                    s.projects[i].set_file(&rel, input);
                 }
-            }
-            if !reindex {
-                s.analyze();
             }
             reindex
         });
         match result {
             Ok(true) => self.index().await,
-            Ok(false) => self.publish().await,
+            Ok(false) => self.schedule(),
             Err(e) => self.client.log_message(lsp::MessageType::ERROR, e).await,
         }
     }
@@ -712,7 +760,6 @@ impl LanguageServer for Backend {
         let refilter = self.with(|s| {
             let refilter = s.settings.include != settings.include || s.settings.exclude != settings.exclude;
             let problems = s.apply_settings(settings);
-            s.analyze();
             (refilter, problems)
         });
         match refilter {
@@ -723,7 +770,7 @@ impl LanguageServer for Backend {
                 if refilter {
                     self.index().await;
                 } else {
-                    self.publish().await;
+                    self.schedule();
                 }
             }
             Err(e) => self.client.log_message(lsp::MessageType::ERROR, e).await,
@@ -733,6 +780,7 @@ impl LanguageServer for Backend {
     async fn diagnostic(&self, params: lsp::DocumentDiagnosticParams) -> Result<lsp::DocumentDiagnosticReportResult> {
         let path = file_path(&params.text_document.uri);
         self.wait_for_index().await;
+        self.wait_for_analysis().await;
         let items = self
             .with(|s| {
                 let items: Vec<lsp::Diagnostic> = path
@@ -751,6 +799,7 @@ impl LanguageServer for Backend {
 
     async fn workspace_diagnostic(&self, params: lsp::WorkspaceDiagnosticParams) -> Result<lsp::WorkspaceDiagnosticReportResult> {
         self.wait_for_index().await;
+        self.wait_for_analysis().await;
         let previous: std::collections::HashMap<String, String> =
             params.previous_result_ids.into_iter().map(|p| (p.uri.to_string(), p.value)).collect();
         let items = self

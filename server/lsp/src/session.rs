@@ -3,7 +3,7 @@
 //! computed. Mutated only under one lock, and never across an `await`, so notifications apply in
 //! the order they arrive.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use phasegate_engine::{Diagnostic, FileInput, PositionEncoding, Workspace};
@@ -118,11 +118,73 @@ pub(crate) struct Project {
     /// in positions, so an edit that moves a diagnostic's line or column without changing its
     /// byte offsets (lines joined above it, `é` replaced by `ab` before it) is pushed again.
     pub published: BTreeMap<String, Vec<lsp::Diagnostic>>,
+    /// Whether files changed since the last analysis.
+    stale: bool,
+    /// Files set or removed since the last analysis: their diagnostics' positions may have moved
+    /// even where their byte ranges did not.
+    touched: BTreeSet<String>,
+    /// Files whose diagnostics may differ from what was last pushed (set by an analysis, taken by
+    /// the next push): the touched ones and those whose diagnostics changed.
+    pending: BTreeSet<String>,
 }
 
 impl Project {
     pub(crate) fn new(root: PathBuf, ws: Workspace) -> Project {
-        Project { root, ws, diagnostics: BTreeMap::new(), published: BTreeMap::new() }
+        Project {
+            root,
+            ws,
+            diagnostics: BTreeMap::new(),
+            published: BTreeMap::new(),
+            stale: true,
+            touched: BTreeSet::new(),
+            pending: BTreeSet::new(),
+        }
+    }
+
+    /// Adds or replaces a file (project-relative `rel`); the next analysis covers it.
+    pub(crate) fn set_file(&mut self, rel: &str, input: FileInput) {
+        self.ws.set_file(rel, input);
+        self.touched.insert(rel.to_string());
+        self.stale = true;
+    }
+
+    /// Removes the file at `rel`, or every file under folder `rel`; returns how many were removed.
+    pub(crate) fn remove(&mut self, rel: &str) -> usize {
+        self.stale = true;
+        if self.ws.remove_file(rel) {
+            self.touched.insert(rel.to_string());
+            return 1;
+        }
+        let prefix = format!("{rel}/");
+        let under: Vec<String> =
+            self.diagnostics.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).collect();
+        self.touched.extend(under);
+        self.ws.remove_folder(rel)
+    }
+
+    /// Recomputes the diagnostics (when files changed) and records which files may need a new push.
+    fn analyze(&mut self) {
+        if !self.stale {
+            return;
+        }
+        let new = self.ws.diagnostics();
+        let mut pending = std::mem::take(&mut self.touched);
+        for (path, list) in &new {
+            if self.diagnostics.get(path) != Some(list) {
+                pending.insert(path.clone());
+            }
+        }
+        pending.extend(self.diagnostics.keys().filter(|k| !new.contains_key(*k)).cloned());
+        self.pending.extend(pending);
+        self.diagnostics = new;
+        self.stale = false;
+    }
+
+    /// Marks every file as possibly in need of a new push (after a settings change).
+    fn all_pending(&mut self) {
+        self.stale = true;
+        let all: Vec<String> = self.diagnostics.keys().chain(self.published.keys()).cloned().collect();
+        self.touched.extend(all);
     }
 }
 
@@ -184,6 +246,7 @@ impl Session {
         }
         for p in &mut self.projects {
             p.ws.config.severity = self.severity.clone();
+            p.all_pending();
         }
         self.settings = settings;
         unknown
@@ -226,13 +289,14 @@ impl Session {
         self.set_projects(all);
     }
 
-    /// Recomputes every diagnostic.
+    /// Recomputes the diagnostics of every project whose files changed since its last analysis
+    /// (one analysis covers every change made before it, however many).
     pub(crate) fn analyze(&mut self) {
         if !self.indexed {
             return;
         }
         for p in &mut self.projects {
-            p.diagnostics = p.ws.diagnostics();
+            p.analyze();
         }
         self.generation += 1;
     }
@@ -246,7 +310,8 @@ impl Session {
     pub(crate) fn sync_document(&mut self, path: &Path) {
         let Some((i, rel)) = self.locate(path) else { return };
         if let Some(doc) = self.open.get(path) {
-            self.projects[i].ws.set_file(&rel, FileInput::Text(doc.text.to_string()));
+            let text = doc.text.to_string();
+            self.projects[i].set_file(&rel, FileInput::Text(text));
         }
     }
 
@@ -268,21 +333,21 @@ impl Session {
             }
         }
         for i in 0..self.projects.len() {
+            let pending = std::mem::take(&mut self.projects[i].pending);
             let p = &self.projects[i];
             let mut changed = Vec::new();
-            let shown = |rel: &str| self.in_scope(&p.root.join(rel));
-            for (path, list) in &p.diagnostics {
-                if !shown(path) {
-                    continue;
-                }
-                let items: Vec<lsp::Diagnostic> = list.iter().filter_map(|d| crate::convert::diagnostic(self, p, d)).collect();
-                if p.published.get(path) != Some(&items) {
-                    changed.push((path.clone(), items));
-                }
-            }
-            for path in p.published.keys() {
-                if !p.diagnostics.contains_key(path) || !shown(path) {
-                    changed.push((path.clone(), Vec::new()));
+            for path in pending {
+                let abs = p.root.join(&path);
+                let items: Vec<lsp::Diagnostic> = match p.diagnostics.get(&path) {
+                    Some(list) if self.in_scope(&abs) => list.iter().filter_map(|d| crate::convert::diagnostic(self, p, d)).collect(),
+                    _ => Vec::new(),
+                };
+                // An open document is pushed for every version it was edited in (clients keep
+                // diagnostics per version); any other file when its list changed.
+                let edited_open = self.open.contains_key(&abs);
+                let before = p.published.get(&path);
+                if before.map_or(!items.is_empty(), |b| *b != items) || edited_open {
+                    changed.push((path, items));
                 }
             }
             let p = &mut self.projects[i];
