@@ -117,6 +117,11 @@ pub(crate) struct Context<'a> {
     pub inferred: Vec<InferredRun>,
     /// The frameworks on in this workspace ([`Workspace::frameworks`]).
     pub frameworks: Vec<&'static crate::frameworks::Framework>,
+    /// While a run's checks are computed for the run cache ([`crate::diagnostics::memo`]): the
+    /// files they read.
+    pub(crate) reads: std::cell::RefCell<Option<crate::diagnostics::memo::Reads>>,
+    /// Gate results recorded as passed in checks files, by slug: gathered once per analysis.
+    recorded_passed: std::cell::OnceCell<std::collections::HashSet<String>>,
     /// Whether any memory-map file defines `[id:...]` names.
     pub memory_ids: HashMap<&'a str, ()>,
     pub has_memory_map: bool,
@@ -168,7 +173,18 @@ impl<'a> Context<'a> {
             by_name.entry(instance.wf.keys.name.clone()).or_default().push(workflows.len());
             workflows.push(WorkflowRef { file, wf: &instance.wf });
         }
-        let mut ctx = Context { ws, workflows, by_name, runs: Vec::new(), inferred: Vec::new(), frameworks, memory_ids, has_memory_map };
+        let mut ctx = Context {
+            ws,
+            workflows,
+            by_name,
+            runs: Vec::new(),
+            inferred: Vec::new(),
+            frameworks,
+            reads: Default::default(),
+            recorded_passed: Default::default(),
+            memory_ids,
+            has_memory_map,
+        };
         for file in ws.files.values() {
             for run in file.runs.iter().filter(|r| !(bmad_off && r.format == crate::model::StateFormat::SprintStatus)) {
                 let workflow = match ctx.by_name.get(&name_key(&run.workflow.name)) {
@@ -179,8 +195,9 @@ impl<'a> Context<'a> {
                 ctx.runs.push(RunRef { file, run, workflow, position });
             }
         }
+        let run_by_state_file: std::collections::HashSet<usize> = ctx.runs.iter().filter_map(|r| r.workflow).collect();
         for (w, wref) in ctx.workflows.iter().enumerate() {
-            if wref.wf.run_inferred && !ctx.runs.iter().any(|r| r.workflow == Some(w)) {
+            if wref.wf.run_inferred && !run_by_state_file.contains(&w) {
                 let position = ctx.infer(wref.wf);
                 ctx.inferred.push(InferredRun { workflow: w, position });
             }
@@ -197,7 +214,23 @@ impl<'a> Context<'a> {
 
     /// The file at `path`.
     pub(crate) fn file(&self, path: &str) -> Option<&'a FileFacts> {
+        self.read(path);
         self.ws.files.get(path).map(|f| &**f)
+    }
+
+    /// Notes that what is computed depends on the file at `path` (present or not).
+    pub(crate) fn read(&self, path: &str) {
+        if let Some(reads) = self.reads.borrow_mut().as_mut() {
+            reads.paths.push(path.to_string());
+        }
+    }
+
+    /// Notes that what is computed depends on every file under folder `prefix` (ending in `/`,
+    /// or empty for all).
+    fn read_prefix(&self, prefix: &str) {
+        if let Some(reads) = self.reads.borrow_mut().as_mut() {
+            reads.prefixes.push(prefix.to_string());
+        }
     }
 
     /// Whether deliverable `d` is there.
@@ -206,6 +239,11 @@ impl<'a> Context<'a> {
             Ok(p) => p,
             Err(e) => return DeliverableStatus::Unusable(e.clone()),
         };
+        match &d.pattern {
+            None if d.path.ends_with('/') => self.read_prefix(&format!("{}/", path.trim_end_matches('/'))),
+            None => self.read(path),
+            Some(pattern) => self.read_prefix(&pattern.prefix),
+        }
         match &d.pattern {
             None => match self.ws.files.get(path.as_str()) {
                 Some(f) if f.blank => DeliverableStatus::Blank(path.clone()),
@@ -350,7 +388,14 @@ impl<'a> Context<'a> {
         {
             return g.passed;
         }
-        self.ws.files.values().any(|f| f.gate_records.iter().any(|g| slug(&g.name.name) == key && g.passed))
+        if let Some(reads) = self.reads.borrow_mut().as_mut() {
+            reads.gate_records = true;
+        }
+        self.recorded_passed
+            .get_or_init(|| {
+                self.ws.files.values().flat_map(|f| f.gate_records.iter().filter(|g| g.passed).map(|g| slug(&g.name.name))).collect()
+            })
+            .contains(&key)
     }
 
     /// The workflow `w` of a run, if resolved.

@@ -68,7 +68,7 @@ impl Summary {
 ///
 /// Cheap to clone: facts are shared (`Arc`), so a front end can hand a snapshot to a background
 /// task.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct Workspace {
     pub(crate) files: BTreeMap<String, Arc<FileFacts>>,
     /// Reporting settings. After changing [`Config::frameworks`], call
@@ -76,6 +76,15 @@ pub struct Workspace {
     pub config: Config,
     /// The framework instances (feature folders), computed on first use after a change.
     instances: std::sync::OnceLock<Vec<crate::frameworks::instances::Instance>>,
+    /// The run cache and what changed since the last analysis (diagnostics/memo.rs).
+    memo: std::sync::Mutex<(crate::diagnostics::memo::RunCache, crate::diagnostics::memo::Changes)>,
+}
+
+impl Clone for Workspace {
+    /// The files and settings; the copy starts with an empty run cache.
+    fn clone(&self) -> Workspace {
+        Workspace { files: self.files.clone(), config: self.config.clone(), instances: self.instances.clone(), memo: Default::default() }
+    }
 }
 
 impl Workspace {
@@ -88,16 +97,31 @@ impl Workspace {
     /// are computed now, so later analyses only read them. Never fails: unreadable content becomes
     /// a `file-skipped` diagnostic.
     pub fn set_file(&mut self, path: &str, input: FileInput) {
-        let facts = FileFacts::new(path, input);
-        self.files.insert(path.to_string(), Arc::new(facts));
-        self.frameworks_changed();
+        let facts = Arc::new(FileFacts::new(path, input));
+        let old = self.files.insert(path.to_string(), facts.clone());
+        self.changed(path, old.as_deref(), Some(&facts));
+        self.instances = std::sync::OnceLock::new();
+    }
+
+    /// Notes a change of the file at `path` for the next analysis's run cache.
+    fn changed(&mut self, path: &str, old: Option<&FileFacts>, new: Option<&FileFacts>) {
+        let changes = &mut self.memo.get_mut().unwrap_or_else(|p| p.into_inner()).1;
+        changes.paths.insert(path.to_string());
+        for f in old.into_iter().chain(new) {
+            changes.names.extend(f.workflows.iter().map(|w| w.keys.name.clone()));
+            changes.names.extend(f.runs.iter().map(|r| crate::analysis::name_key(&r.workflow.name)));
+            changes.gate_records |= !f.gate_records.is_empty();
+            // A project's settings can switch frameworks on or off.
+            changes.all |= f.config.is_some();
+        }
     }
 
     /// Forgets what was derived from the set of files and the framework settings (the framework
-    /// instances); the engine calls it on every change of files, the host after changing
-    /// [`Config::frameworks`].
+    /// instances, the run cache); the engine calls it on every change of files, the host after
+    /// changing [`Config::frameworks`].
     pub fn frameworks_changed(&mut self) {
         self.instances = std::sync::OnceLock::new();
+        self.memo.get_mut().unwrap_or_else(|p| p.into_inner()).1.all = true;
     }
 
     /// The framework instances (one workflow per feature folder), computed once per change.
@@ -144,8 +168,10 @@ impl Workspace {
 
     /// Removes the file at `path`; returns whether it was there.
     pub fn remove_file(&mut self, path: &str) -> bool {
-        self.frameworks_changed();
-        self.files.remove(path).is_some()
+        self.instances = std::sync::OnceLock::new();
+        let old = self.files.remove(path);
+        self.changed(path, old.as_deref(), None);
+        old.is_some()
     }
 
     /// Removes every file under folder `prefix` (workspace-relative, without trailing `/`);
@@ -155,9 +181,10 @@ impl Workspace {
         let doomed: Vec<String> =
             self.files.range(start.clone()..).take_while(|(k, _)| k.starts_with(&start)).map(|(k, _)| k.clone()).collect();
         for k in &doomed {
-            self.files.remove(k);
+            let old = self.files.remove(k);
+            self.changed(k, old.as_deref(), None);
         }
-        self.frameworks_changed();
+        self.instances = std::sync::OnceLock::new();
         doomed.len()
     }
 
@@ -248,7 +275,11 @@ impl Workspace {
             crate::frameworks::FRAMEWORKS.iter().filter(|f| !ctx.frameworks.iter().any(|on| on.id == f.id)).map(|f| f.id).collect();
         let on = |d: &Diagnostic| d.code.rule().framework.is_none_or(|f| !off.contains(&f));
         let mut all: Vec<Diagnostic> = self.files.values().flat_map(|f| f.local.iter().filter(|d| on(d)).cloned()).collect();
-        all.extend(crate::diagnostics::collect(&ctx));
+        {
+            let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+            let (cache, changes) = &mut *memo;
+            all.extend(crate::diagnostics::collect(&ctx, cache, std::mem::take(changes)));
+        }
         let mut out: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for mut d in all.drain(..) {
             match self.configured_severity(d.code.as_str()) {

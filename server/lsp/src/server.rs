@@ -212,12 +212,14 @@ impl Backend {
             }
             Err(e) => format!("indexing failed: {e}"),
         };
+        // The first analysis is asked for before the index is announced ready, so a pull that
+        // waited for the index also waits for that analysis (it would find nothing analysed).
+        self.schedule();
         self.ready.send_replace(true);
         if let Some(p) = progress {
             p.finish_with_message(message.clone()).await;
         }
         self.client.log_message(lsp::MessageType::INFO, format!("phasegate: {message}")).await;
-        self.schedule();
     }
 
     /// Makes sure the document at absolute `path` belongs to a project once the index exists:

@@ -1,6 +1,6 @@
 //! Diagnostic: `missing-deliverable`, and `deliverable-outside-workspace`.
 
-use crate::analysis::{Context, DeliverableStatus, Position};
+use crate::analysis::{Context, DeliverableStatus, Position, RunRef};
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
 use crate::facts::FileFacts;
 use crate::model::Deliverable;
@@ -44,10 +44,10 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Across files: deliverables of the phases runs have completed or are in.
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for run in &ctx.runs {
-        let Some(w) = ctx.workflow_of(run) else { continue };
+/// Across files, for one run: deliverables of the phases it has completed or is in.
+pub(crate) fn check_run(ctx: &Context<'_>, run: &RunRef<'_>, out: &mut Vec<Diagnostic>) {
+    {
+        let Some(w) = ctx.workflow_of(run) else { return };
         let state = &run.file.path;
         for i in run.passed_phases(w.wf) {
             let phase = &w.wf.phases[i];

@@ -1,7 +1,7 @@
 //! Diagnostics: `gate-unmet` (a run is past a gate whose criteria fail) and `gate-dangling` (a
 //! gate points at nothing).
 
-use crate::analysis::Context;
+use crate::analysis::{Context, RunRef};
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity, listing};
 use crate::facts::FileFacts;
 use crate::model::CriterionKind;
@@ -45,10 +45,10 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Across files: runs past unmet gates; gate criteria naming missing files or checklists.
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for run in &ctx.runs {
-        let Some(w) = run.workflow else { continue };
+/// Across files, for one run: the gates it is past that are unmet.
+pub(crate) fn check_run(ctx: &Context<'_>, run: &RunRef<'_>, out: &mut Vec<Diagnostic>) {
+    {
+        let Some(w) = run.workflow else { return };
         let wref = &ctx.workflows[w];
         for i in run.passed_phases(wref.wf) {
             let phase = &wref.wf.phases[i];
@@ -70,6 +70,10 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Across files: gate criteria naming missing files or checklists.
+pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // A framework instance's criteria name its folder's own artifacts (`tasks.md`), which appear
     // as the feature moves on: not yet having them is where an early feature stands.
     for w in ctx.workflows.iter().filter(|w| w.wf.instance.is_none()) {

@@ -1,6 +1,6 @@
 //! Diagnostic: `unresolved-marker`.
 
-use crate::analysis::{Context, DeliverableStatus};
+use crate::analysis::{Context, DeliverableStatus, RunRef};
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
 use crate::model::CriterionKind;
 
@@ -11,9 +11,10 @@ pub(crate) const DOC: Doc = Doc {
     fix: "Resolve the marker, or move the run back to the phase that owns the artifact.",
 };
 
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for run in &ctx.runs {
-        let Some(w) = ctx.workflow_of(run) else { continue };
+/// Across files, for one run: markers left in what its passed gates require complete.
+pub(crate) fn check_run(ctx: &Context<'_>, run: &RunRef<'_>, out: &mut Vec<Diagnostic>) {
+    {
+        let Some(w) = ctx.workflow_of(run) else { return };
         for i in run.passed_phases(w.wf) {
             let phase = &w.wf.phases[i];
             let mut files: Vec<String> = phase

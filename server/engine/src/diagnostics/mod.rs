@@ -12,6 +12,7 @@ mod deliverables;
 mod duplicates;
 mod gates;
 mod markers;
+pub(crate) mod memo;
 mod references;
 mod state_consistency;
 mod states;
@@ -335,20 +336,29 @@ pub(crate) fn collect_file(file: &FileFacts) -> Vec<Diagnostic> {
 }
 
 /// Runs the checks that look across files.
-pub(crate) fn collect(ctx: &Context<'_>) -> Vec<Diagnostic> {
+pub(crate) fn collect(ctx: &Context<'_>, runs: &mut memo::RunCache, changes: memo::Changes) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    deliverables::check(ctx, &mut out);
+    // What each run is past or at: cached per run (memo.rs).
+    runs.collect(ctx, changes, &mut out);
     gates::check(ctx, &mut out);
-    markers::check(ctx, &mut out);
-    transitions::check(ctx, &mut out);
-    states::check(ctx, &mut out);
-    state_consistency::check(ctx, &mut out);
     references::check(ctx, &mut out);
     duplicates::check(ctx, &mut out);
     for f in &ctx.frameworks {
         (f.check)(ctx, &mut out);
     }
     out
+}
+
+/// Every run-scoped check on one run (a state file's run): the deliverables and gates of the
+/// phases it is past or at, markers left in what they require complete, its transitions, the
+/// names it uses, and the state file's consistency.
+pub(crate) fn collect_run(ctx: &Context<'_>, run: &crate::analysis::RunRef<'_>, out: &mut Vec<Diagnostic>) {
+    deliverables::check_run(ctx, run, out);
+    gates::check_run(ctx, run, out);
+    markers::check_run(ctx, run, out);
+    transitions::check_run(ctx, run, out);
+    states::check_run(ctx, run, out);
+    state_consistency::check_run(ctx, run, out);
 }
 
 /// Renders `docs/diagnostics.md`: a table of every code, then each rule grouped by framework.

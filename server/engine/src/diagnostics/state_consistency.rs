@@ -1,6 +1,6 @@
 //! Diagnostic: `inconsistent-state`.
 
-use crate::analysis::Context;
+use crate::analysis::{Context, RunRef};
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity};
 use crate::model::StateFormat;
 
@@ -11,8 +11,9 @@ pub(crate) const DOC: Doc = Doc {
     fix: "Correct the field the message points at; the message gives the value it should have.",
 };
 
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for run in &ctx.runs {
+/// One run's state file, against itself.
+pub(crate) fn check_run(ctx: &Context<'_>, run: &RunRef<'_>, out: &mut Vec<Diagnostic>) {
+    {
         let r = run.run;
         let path = &run.file.path;
         let mut report = |range, message: String| out.push(Diagnostic::new(Code::InconsistentState, Severity::Error, path, range, message));

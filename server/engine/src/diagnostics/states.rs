@@ -1,6 +1,6 @@
 //! Diagnostic: `unknown-state`.
 
-use crate::analysis::{Context, name_key};
+use crate::analysis::{Context, RunRef, name_key};
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity, listing};
 use crate::model::{Named, Workflow};
 
@@ -19,12 +19,13 @@ fn known(wf: &Workflow) -> String {
     listing(names.iter().map(|n| format!("`{n}`")), ", ")
 }
 
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+/// Across files, for one run: names of workflows, phases and states it uses that do not exist.
+pub(crate) fn check_run(ctx: &Context<'_>, run: &RunRef<'_>, out: &mut Vec<Diagnostic>) {
     // Lists in messages are made once, not once per state file or name (which would make many
     // state files, or a long history, quadratic).
     let workflow_names = std::cell::OnceCell::new();
     let mut declared: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
-    for run in &ctx.runs {
+    {
         let path = &run.file.path;
         let Some(w) = ctx.workflow_of(run) else {
             let key = name_key(&run.run.workflow.name);
@@ -47,7 +48,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     format!("no workflow named `{}`; {hint}", run.run.workflow.name),
                 ));
             }
-            continue;
+            return;
         };
         let wf = w.wf;
         let exists = |n: &Named| wf.phase_index(&n.name).is_some() || wf.state_exists(&n.name);

@@ -1,6 +1,6 @@
 //! Diagnostic: `invalid-transition`.
 
-use crate::analysis::{Context, Position};
+use crate::analysis::{Context, Position, RunRef};
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity, listing, listing_of};
@@ -103,12 +103,12 @@ fn transition_problem(wf: &Workflow, machine: &mut Machine<'_>, from: &str, to: 
     Some(format!("`{from}` → `{to}` is not an allowed transition; from `{from}` the workflow allows {listed}"))
 }
 
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let mut machines: HashMap<usize, Machine<'_>> = HashMap::new();
-    for run in &ctx.runs {
-        let Some(w) = ctx.workflow_of(run) else { continue };
+/// Across files, for one run: its recorded transitions.
+pub(crate) fn check_run(ctx: &Context<'_>, run: &RunRef<'_>, out: &mut Vec<Diagnostic>) {
+    {
+        let Some(w) = ctx.workflow_of(run) else { return };
         let wf = w.wf;
-        let machine = machines.entry(run.workflow.unwrap_or(usize::MAX)).or_insert_with(|| Machine::new(wf));
+        let machine = &mut Machine::new(wf);
         for e in &run.run.history {
             let Some(from) = &e.from else { continue };
             if let Some(problem) = transition_problem(wf, machine, &from.name, &e.to.name) {
