@@ -63,7 +63,10 @@ impl RunCache {
     /// Adds every run's diagnostics to `out`: from the cache where nothing it read changed,
     /// computed (and cached) otherwise.
     pub(crate) fn collect(&mut self, ctx: &Context<'_>, changes: Changes, out: &mut Vec<Diagnostic>) {
-        let shape = (ctx.frameworks.iter().map(|f| f.id).collect(), ctx.workflows.iter().filter(|w| w.wf.instance.is_some()).map(|w| w.wf.keys.name.clone()).collect());
+        let shape = (
+            ctx.frameworks.iter().map(|f| f.id).collect(),
+            ctx.workflows.iter().filter(|w| w.wf.instance.is_some()).map(|w| w.wf.keys.name.clone()).collect(),
+        );
         if changes.all || self.shape.as_ref() != Some(&shape) {
             self.units.clear();
             self.shape = Some(shape);
@@ -124,7 +127,12 @@ mod tests {
             ("docs/design.md", Some("# Design\n")),
             ("out/x.md", Some("x")),
             ("notes/INTERFACE-auth.md", Some("TBD\n")),
-            ("docs/wf.md", Some("---\nname: demo\n---\n## Phase 1: Design\n**Deliverables**:\n- `docs/design.md`\n\n**Before starting build, orchestrator MUST verify:**\n- [x] reviewed\n\n## Phase 2: Build\n## Phase 3: Ship\n")),
+            (
+                "docs/wf.md",
+                Some(
+                    "---\nname: demo\n---\n## Phase 1: Design\n**Deliverables**:\n- `docs/design.md`\n\n**Before starting build, orchestrator MUST verify:**\n- [x] reviewed\n\n## Phase 2: Build\n## Phase 3: Ship\n",
+                ),
+            ),
             ("checks.yaml", Some("gates:\n  qa: passed\n")),
             ("a.state.yaml", Some("workflow: demo\ncurrent: ship\n")),
             ("docs/design.md", None),
