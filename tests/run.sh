@@ -5,7 +5,9 @@
 #   2. the editor tests against the release binary: TypeScript compile, Node protocol test,
 #      JSON Schema validation, .vsix packaging, the .vsix in code-server driven by chromium,
 #      headless Neovim and Emacs (editors/test.sh);
-#   3. the CI and pre-commit recipes of docs/ci.md (tests/integrations.sh).
+#   3. the CI and pre-commit recipes of docs/ci.md (tests/integrations.sh);
+#   4. Spec Kit's own workflow validator (specify-cli, pinned) and phasegate on the same
+#      definitions, every difference listed (tests/speckit-validator/run.sh).
 # Needs a Rust toolchain, Node.js 20 with npm, Python 3 with venv, and apt-get (Emacs, chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +23,6 @@ PHASEGATE_BIN="$PWD/target/release/phasegate" bash editors/test.sh
 
 echo "== CI and pre-commit recipes (docs/ci.md)"
 PHASEGATE_BIN="$PWD/target/release/phasegate" bash tests/integrations.sh
+
+echo "== Spec Kit's workflow validator against phasegate (tests/speckit-validator)"
+PHASEGATE_BIN="$PWD/target/release/phasegate" bash tests/speckit-validator/run.sh

@@ -22,17 +22,18 @@ pub(crate) enum Py {
 }
 
 impl Py {
-    /// Python's name of the type (`str`, `int`, `float`, `bool`, `NoneType`, `date`, `list`, `dict`).
-    pub(crate) fn type_name(&self) -> &'static str {
+    /// The type in words, with its article: `a string`, `an integer`, `a number` (float),
+    /// `a boolean`, `null`, `a date`, `a list`, `a mapping`.
+    pub(crate) fn described(&self) -> &'static str {
         match self {
-            Py::Str(_) => "str",
-            Py::Int(_) | Py::BigInt => "int",
-            Py::Float(_) => "float",
-            Py::Bool(_) => "bool",
-            Py::None => "NoneType",
-            Py::Date => "date",
-            Py::List => "list",
-            Py::Dict => "dict",
+            Py::Str(_) => "a string",
+            Py::Int(_) | Py::BigInt => "an integer",
+            Py::Float(_) => "a number",
+            Py::Bool(_) => "a boolean",
+            Py::None => "null",
+            Py::Date => "a date",
+            Py::List => "a list",
+            Py::Dict => "a mapping",
         }
     }
 

@@ -93,9 +93,61 @@ pub(crate) fn is_id(id: &str) -> bool {
     !b.is_empty() && ok(&b[0]) && ok(&b[b.len() - 1]) && b.iter().all(|c| ok(c) || *c == b'-')
 }
 
-/// The value of the last `key` entry of mapping `id` (Python's dict keeps the last duplicate).
+/// The entries of mapping `id` as Spec Kit's loader sees them: YAML merge keys (`<<: *base`,
+/// `<<: [*a, *b]`) expanded, an entry written in the mapping winning over a merged one and an
+/// earlier merged mapping over a later one; of duplicate keys the last (Python's dict keeps it).
+/// Each entry keeps its key node, for positions.
+pub(crate) fn entries(t: &Tree, id: NodeId) -> Vec<(NodeId, NodeId)> {
+    fn collect(t: &Tree, id: NodeId, depth: usize, out: &mut Vec<(NodeId, NodeId)>) {
+        if depth > 16 {
+            return;
+        }
+        let own: Vec<(NodeId, NodeId)> = t.entries(id).iter().copied().filter(|(k, _)| t.str(*k) != Some("<<")).collect();
+        let mut merged: Vec<(NodeId, NodeId)> = Vec::new();
+        for &(k, v) in t.entries(id) {
+            if t.str(k) != Some("<<") {
+                continue;
+            }
+            let sources: Vec<NodeId> = if t.is_seq(v) { t.items(v).to_vec() } else { vec![v] };
+            for src in sources.into_iter().filter(|s| t.is_map(*s)) {
+                let mut inner = Vec::new();
+                collect(t, src, depth + 1, &mut inner);
+                for (ik, iv) in inner {
+                    let name = t.str(ik);
+                    if !merged.iter().any(|(mk, _)| t.str(*mk) == name) {
+                        merged.push((ik, iv));
+                    }
+                }
+            }
+        }
+        // Keys written here win; among them, the last of duplicates.
+        let mut result: Vec<(NodeId, NodeId)> = Vec::new();
+        for &(k, v) in own.iter().rev() {
+            if !result.iter().any(|(rk, _)| t.str(*rk) == t.str(k) && t.str(k).is_some()) {
+                result.push((k, v));
+            }
+        }
+        result.reverse();
+        for (k, v) in merged {
+            if !result.iter().any(|(rk, _)| t.str(*rk) == t.str(k)) {
+                result.push((k, v));
+            }
+        }
+        out.extend(result);
+    }
+    let mut out = Vec::new();
+    if t.entries(id).iter().any(|(k, _)| t.str(*k) == Some("<<")) {
+        collect(t, id, 0, &mut out);
+    } else {
+        // Without merges, every entry as written (duplicates included: callers pick the last).
+        out.extend_from_slice(t.entries(id));
+    }
+    out
+}
+
+/// The value of `key` in mapping `id` as Spec Kit's loader sees it (see [`entries`]).
 fn get(t: &Tree, id: NodeId, key: &str) -> Option<NodeId> {
-    t.entries(id).iter().rev().find(|(k, _)| t.str(*k) == Some(key)).map(|(_, v)| *v)
+    entries(t, id).iter().rev().find(|(k, _)| t.str(*k) == Some(key)).map(|(_, v)| *v)
 }
 
 fn extract(facts: &mut FileFacts, t: &Tree, root: NodeId) {
@@ -279,11 +331,11 @@ impl Validator<'_> {
 
     /// The key node of entry `key` in mapping `map` (to point at a field that is there).
     fn key_of(&self, map: NodeId, key: &str) -> Option<NodeId> {
-        self.t.entries(map).iter().rev().find(|(k, _)| self.t.str(*k) == Some(key)).map(|(k, _)| *k)
+        entries(self.t, map).iter().rev().find(|(k, _)| self.t.str(*k) == Some(key)).map(|(k, _)| *k)
     }
 
     fn is_empty_collection(&self, n: NodeId) -> bool {
-        (self.t.is_seq(n) && self.t.items(n).is_empty()) || (self.t.is_map(n) && self.t.entries(n).is_empty())
+        (self.t.is_seq(n) && self.t.items(n).is_empty()) || (self.t.is_map(n) && entries(self.t, n).is_empty())
     }
 
     /// Python truthiness of node `n`.
@@ -300,7 +352,7 @@ impl Validator<'_> {
             Py::Date => false,
             Py::Float(f) => f.is_finite(),
             Py::List => self.t.items(n).iter().all(|&i| self.json_safe(i, depth + 1)),
-            Py::Dict => self.t.entries(n).iter().all(|&(k, v)| matches!(self.py(k), Py::Str(_)) && self.json_safe(v, depth + 1)),
+            Py::Dict => entries(self.t, n).iter().all(|&(k, v)| matches!(self.py(k), Py::Str(_)) && self.json_safe(v, depth + 1)),
             _ => true,
         }
     }
@@ -308,7 +360,7 @@ impl Validator<'_> {
     fn validate(&mut self, root: NodeId) {
         if !self.t.is_map(root) {
             let r = self.key_or_node(root);
-            self.report(&WORKFLOW_INVALID, r, format!("workflow: `workflow.yml` must be a mapping, not a {}", self.py(root).type_name()));
+            self.report(&WORKFLOW_INVALID, r, format!("workflow: `workflow.yml` must be a mapping, not {}", self.py(root).described()));
             return;
         }
         self.outputs(root);
@@ -321,7 +373,7 @@ impl Validator<'_> {
             return;
         };
         if !self.t.is_seq(steps) {
-            self.err(steps, format!("workflow: `steps` must be a list, not a {}", self.py(steps).type_name()));
+            self.err(steps, format!("workflow: `steps` must be a list, not {}", self.py(steps).described()));
             return;
         }
         if self.t.items(steps).is_empty() {
@@ -335,10 +387,10 @@ impl Validator<'_> {
     fn outputs(&mut self, root: NodeId) {
         let Some(outputs) = get(self.t, root, "outputs") else { return };
         if !self.t.is_map(outputs) {
-            self.err(outputs, format!("workflow: `outputs` must be a mapping, not a {}", self.py(outputs).type_name()));
+            self.err(outputs, format!("workflow: `outputs` must be a mapping, not {}", self.py(outputs).described()));
             return;
         }
-        for (k, v) in self.t.entries(outputs).to_vec() {
+        for (k, v) in entries(self.t, outputs).to_vec() {
             let name = self.py(k);
             let shown = self.t.str(k).unwrap_or("?").to_string();
             match name.as_str() {
@@ -348,10 +400,10 @@ impl Validator<'_> {
                 Some(n) if is_id(n) => {}
                 _ => self.err(k, format!("output `{shown}`: `{shown}` must be a safe identifier (lowercase letters, digits, hyphens)")),
             }
-            let exactly_value = self.t.is_map(v) && self.t.entries(v).len() == 1 && get(self.t, v, "value").is_some()
+            let exactly_value = self.t.is_map(v) && entries(self.t, v).len() == 1 && get(self.t, v, "value").is_some()
                 || self.t.is_map(v)
-                    && !self.t.entries(v).is_empty()
-                    && self.t.entries(v).iter().all(|(k, _)| self.t.str(*k) == Some("value"));
+                    && !entries(self.t, v).is_empty()
+                    && entries(self.t, v).iter().all(|(k, _)| self.t.str(*k) == Some("value"));
             if !exactly_value {
                 self.err(v, format!("output `{shown}`: `value` must be its only field"));
             } else if let Some(value) = get(self.t, v, "value")
@@ -386,7 +438,7 @@ impl Validator<'_> {
                     self.err(n, format!("workflow: `workflow.id` `{s}` must be lowercase letters, digits and hyphens"))
                 }
                 Py::Str(_) => {}
-                other => self.err(n, format!("workflow: `workflow.id` must be a string, not a {}", other.type_name())),
+                other => self.err(n, format!("workflow: `workflow.id` must be a string, not {}", other.described())),
             },
         }
         match field(self, "name") {
@@ -395,7 +447,7 @@ impl Validator<'_> {
                 Py::None => self.report_missing_at(n, "workflow: `workflow.name` is missing"),
                 Py::Str(s) if s.is_empty() => self.report_missing_at(n, "workflow: `workflow.name` is missing"),
                 Py::Str(_) => {}
-                other => self.err(n, format!("workflow: `workflow.name` must be a string, not a {}", other.type_name())),
+                other => self.err(n, format!("workflow: `workflow.name` must be a string, not {}", other.described())),
             },
         }
         // version defaults to 0.0.0 when absent.
@@ -407,7 +459,7 @@ impl Validator<'_> {
                 Py::Str(_) => {}
                 other => self.err(
                     n,
-                    format!("workflow: `workflow.version` must be a string, not a {}: quote it (`version: \"1.0.0\"`)", other.type_name()),
+                    format!("workflow: `workflow.version` must be a string, not {}: quote it (`version: \"1.0.0\"`)", other.described()),
                 ),
             }
         }
@@ -415,14 +467,14 @@ impl Validator<'_> {
             if let Some(n) = field(self, key) {
                 let v = self.py(n);
                 if !matches!(v, Py::None | Py::Str(_)) {
-                    self.err(n, format!("workflow: `workflow.{key}` must be a string or null, not a {}", v.type_name()));
+                    self.err(n, format!("workflow: `workflow.{key}` must be a string or null, not {}", v.described()));
                 }
             }
         }
         if let Some(n) = field(self, "options") {
             let v = self.py(n);
             if !matches!(v, Py::None | Py::Dict) {
-                self.err(n, format!("workflow: `workflow.options` must be a mapping or null, not a {}", v.type_name()));
+                self.err(n, format!("workflow: `workflow.options` must be a mapping or null, not {}", v.described()));
             }
         }
     }
@@ -445,7 +497,7 @@ impl Validator<'_> {
             self.err(inputs, "workflow: `inputs` must be a mapping (or left out)".into());
             return None;
         }
-        let entries = self.t.entries(inputs).to_vec();
+        let entries = entries(self.t, inputs).to_vec();
         for &(k, def) in &entries {
             let name = self.t.str(k).unwrap_or("?").to_string();
             if !self.t.is_map(def) {
@@ -464,7 +516,7 @@ impl Validator<'_> {
             if let Some(e) = enum_node
                 && !enum_ok
             {
-                self.err(e, format!("input `{name}`: `enum` must be a list, not a {}", self.py(e).type_name()));
+                self.err(e, format!("input `{name}`: `enum` must be a list, not {}", self.py(e).described()));
             }
             if let Some(default) = get(self.t, def, "default") {
                 let auto = name == "integration" && self.py(default).as_str() == Some("auto");
@@ -539,7 +591,7 @@ impl Validator<'_> {
             self.err(req, "workflow: `requires` must be a mapping (or left out)".into());
             return;
         }
-        for (k, _) in self.t.entries(req).to_vec() {
+        for (k, _) in entries(self.t, req).to_vec() {
             let key = self.t.str(k).unwrap_or("?").to_string();
             match key.as_str() {
                 "permissions" => self.err(k, "requires: `permissions` is no capability gate Spec Kit enforces (shell steps run with the user's privileges): remove it and gate sensitive steps with a `gate` step".into()),
@@ -552,7 +604,7 @@ impl Validator<'_> {
     fn steps(&mut self, steps: &[NodeId], seen: &mut Vec<String>, inputs: Option<&[(Py, NodeId)]>, in_fan_out: bool) {
         for &step in steps {
             if !self.t.is_map(step) {
-                self.err(step, format!("a step: a step must be a mapping, not a {}", self.py(step).type_name()));
+                self.err(step, format!("a step: a step must be a mapping, not {}", self.py(step).described()));
                 continue;
             }
             let Some(id_node) = get(self.t, step, "id") else {
@@ -571,7 +623,7 @@ impl Validator<'_> {
                 }
                 Py::Str(s) => s,
                 other => {
-                    self.err(id_node, format!("a step: `id` must be a string, not a {}", other.type_name()));
+                    self.err(id_node, format!("a step: `id` must be a string, not {}", other.described()));
                     continue;
                 }
             };
@@ -592,7 +644,7 @@ impl Validator<'_> {
                 None => "command".to_string(),
                 Some((_, Py::Str(s))) => s,
                 Some((n, other)) => {
-                    self.err(n, format!("step `{id}`: `type` must be a string, not a {}", other.type_name()));
+                    self.err(n, format!("step `{id}`: `type` must be a string, not {}", other.described()));
                     continue;
                 }
             };
@@ -617,7 +669,7 @@ impl Validator<'_> {
             if let Some(coe) = get(self.t, step, "continue_on_error")
                 && !matches!(self.py(coe), Py::Bool(_))
             {
-                self.err(coe, format!("step `{id}`: `continue_on_error` must be true or false, not a {}", self.py(coe).type_name()));
+                self.err(coe, format!("step `{id}`: `continue_on_error` must be true or false, not {}", self.py(coe).described()));
             }
             if ty == "fan-in"
                 && let Some(wait) = get(self.t, step, "wait_for")
@@ -632,7 +684,7 @@ impl Validator<'_> {
                             self.err(w, format!("step `{id}`: `wait_for` names `{s}`, which is no step declared before this one"))
                         }
                         Py::Str(_) => {}
-                        other => self.err(w, format!("step `{id}`: `wait_for` entries are step ids, not a {}", other.type_name())),
+                        other => self.err(w, format!("step `{id}`: `wait_for` entries are step ids, not {}", other.described())),
                     }
                 }
             }
@@ -671,7 +723,7 @@ impl Validator<'_> {
             if let Some(cases) = get(self.t, step, "cases")
                 && self.t.is_map(cases)
             {
-                for (_, branch) in self.t.entries(cases).to_vec() {
+                for (_, branch) in entries(self.t, cases).to_vec() {
                     if self.t.is_seq(branch) {
                         let nested = self.t.items(branch).to_vec();
                         self.steps(&nested, seen, inputs, in_fan_out);
@@ -712,7 +764,7 @@ impl Validator<'_> {
                 match self.field(step, "command") {
                     None => self.missing(step, format!("{s}: `command` is missing (a command step runs a command such as `speckit.plan`)")),
                     Some((n, v)) if !matches!(v, Py::Str(_)) => {
-                        self.err(n, format!("{s}: `command` must be a string, not a {}", v.type_name()))
+                        self.err(n, format!("{s}: `command` must be a string, not {}", v.described()))
                     }
                     _ => {}
                 }
@@ -735,7 +787,7 @@ impl Validator<'_> {
                     None => {}
                 }
                 match self.field(step, "integration_options") {
-                    Some((n, Py::Dict)) if self.t.entries(n).iter().any(|(k, _)| !matches!(self.py(*k), Py::Str(_))) => {
+                    Some((n, Py::Dict)) if entries(self.t, n).iter().any(|(k, _)| !matches!(self.py(*k), Py::Str(_))) => {
                         self.err(n, format!("{s}: `integration_options` keys must be strings"));
                     }
                     Some((_, Py::Dict)) => {}
@@ -753,7 +805,7 @@ impl Validator<'_> {
                 match self.field(step, "prompt") {
                     None => self.missing(step, format!("{s}: `prompt` is missing")),
                     Some((n, v)) if !matches!(v, Py::Str(_)) => {
-                        self.err(n, format!("{s}: `prompt` must be a string, not a {}", v.type_name()))
+                        self.err(n, format!("{s}: `prompt` must be a string, not {}", v.described()))
                     }
                     _ => {}
                 }
@@ -765,9 +817,7 @@ impl Validator<'_> {
             "shell" => {
                 match self.field(step, "run") {
                     None => self.missing(step, format!("{s}: `run` is missing")),
-                    Some((n, v)) if !matches!(v, Py::Str(_)) => {
-                        self.err(n, format!("{s}: `run` must be a string, not a {}", v.type_name()))
-                    }
+                    Some((n, v)) if !matches!(v, Py::Str(_)) => self.err(n, format!("{s}: `run` must be a string, not {}", v.described())),
                     _ => {}
                 }
                 if let Some((n, v)) = self.field(step, "output_format")
@@ -842,7 +892,7 @@ impl Validator<'_> {
                             self.err(n, format!("{s}: `condition` holds more than one `{{{{ }}}}` block, or text around one, so it is read as text and is always true: put the whole expression in one block"));
                         }
                     }
-                    Some((n, v)) => self.err(n, format!("{s}: `condition` must be a string or a boolean, not a {}", v.type_name())),
+                    Some((n, v)) => self.err(n, format!("{s}: `condition` must be a string or a boolean, not {}", v.described())),
                 }
                 if ty == "if" {
                     match self.field(step, "then") {
@@ -876,7 +926,7 @@ impl Validator<'_> {
                 match self.field(step, "cases") {
                     None => self.missing(step, format!("{s}: `cases` is missing")),
                     Some((n, Py::Dict)) => {
-                        for (k, v) in self.t.entries(n).to_vec() {
+                        for (k, v) in entries(self.t, n).to_vec() {
                             if !self.t.is_seq(v) {
                                 let key = self.t.str(k).unwrap_or("?").to_string();
                                 self.err(v, format!("{s}: `cases` entry `{key}` must be a list of steps"));
@@ -910,7 +960,7 @@ impl Validator<'_> {
                 if let Some((n, v)) = self.field(step, "output")
                     && !matches!(v, Py::None | Py::Dict)
                 {
-                    self.err(n, format!("{s}: `output` must be a mapping of key to expression, not a {}", v.type_name()));
+                    self.err(n, format!("{s}: `output` must be a mapping of key to expression, not {}", v.described()));
                 }
             }
             "init" => {
@@ -941,11 +991,11 @@ impl Validator<'_> {
                 match self.field(step, "input") {
                     None => {}
                     Some((n, Py::Dict))
-                        if self.t.entries(n).iter().all(|(k, _)| matches!(self.py(*k), Py::Str(_))) && !self.json_safe(n, 0) =>
+                        if entries(self.t, n).iter().all(|(k, _)| matches!(self.py(*k), Py::Str(_))) && !self.json_safe(n, 0) =>
                     {
                         self.err(n, format!("{sw}: `input` is not JSON-safe (a date, a non-finite number or a non-string key)"));
                     }
-                    Some((n, Py::Dict)) if self.t.entries(n).iter().all(|(k, _)| matches!(self.py(*k), Py::Str(_))) => {}
+                    Some((n, Py::Dict)) if entries(self.t, n).iter().all(|(k, _)| matches!(self.py(*k), Py::Str(_))) => {}
                     Some((n, _)) => self.err(n, format!("{sw}: `input` must be a mapping with string keys")),
                 }
             }
@@ -958,7 +1008,7 @@ impl Validator<'_> {
         if let Some((n, v)) = self.field(step, key)
             && !matches!(v, Py::None | Py::Str(_))
         {
-            self.err(n, format!("{s}: `{key}` must be a string, not a {}", v.type_name()));
+            self.err(n, format!("{s}: `{key}` must be a string, not {}", v.described()));
         }
     }
 
@@ -1007,7 +1057,7 @@ impl Validator<'_> {
         }
         const ALLOWED: &[&str] = &["id", "type", "operation", "target", "repository", "number", "label", "continue_on_error"];
         let mut keys: Vec<(NodeId, String)> = Vec::new();
-        for &(k, _) in self.t.entries(step) {
+        for (k, _) in entries(self.t, step) {
             let key = self.t.str(k).unwrap_or("?").to_string();
             if !keys.iter().any(|(_, seen)| *seen == key) {
                 keys.push((k, key));
@@ -1187,7 +1237,7 @@ pub(crate) fn step_types(text: &str) -> Option<(usize, Vec<(String, String)>)> {
                 }
             }
             if let Some(c) = get(t, s, "cases") {
-                for &(_, branch) in t.entries(c) {
+                for &(_, branch) in &entries(t, c) {
                     walk(t, t.items(branch), out, depth + 1);
                 }
             }
@@ -1247,6 +1297,17 @@ mod tests {
         assert_eq!((status[0].name.as_str(), status[0].phase_count, status[0].framework.as_deref()), ("speckit", 3, Some("speckit")));
     }
 
+    /// Merge keys are expanded and duplicate keys keep their last value, as Spec Kit's loader
+    /// (PyYAML) does.
+    #[test]
+    fn merge_keys_and_duplicate_keys_as_the_loader_reads_them() {
+        let text = "workflow:\n  id: Bad_Id\n  id: merged\n  name: M\nx-base: &base\n  type: command\n  command: speckit.plan\nsteps:\n  - id: first\n    <<: *base\n  - <<: [*base]\n    id: second\n    command: 7\n";
+        let spec = format!("//- .specify/workflows/merged/workflow.yml\n{text}");
+        expect![[r#"
+            .specify/workflows/merged/workflow.yml:13:14: error[speckit-workflow-invalid]: step `second`: `command` must be a string, not an integer
+        "#]].assert_eq(&check(&spec, CODES));
+    }
+
     #[test]
     fn structural_errors_at_their_place() {
         let text = "schema_version: 2\nworkflow:\n  id: Full_SDD\n  version: 1.0\ninputs:\n  n:\n    type: number\n    default: many\n  s:\n    type: string\n    default: full\n    enum: [a, b]\n  verdict:\n    enum: [approve, reject]\nrequires:\n  permissions: [shell]\n  tools: []\nsteps:\n  - id: specify\n  - id: specify\n    type: shell\n    run: [echo]\n    timeout: 0\n  - type: gate\n  - id: review\n    type: gate\n    options: [approve, later]\n    on_reject: retry\n    verdict_input: verdict\n  - id: check\n    type: if\n    condition: inputs.ready\n    then:\n      - id: deep\n        type: telepathy\n  - id: join\n    type: fan-in\n    wait_for: [later, join]\n  - id: later\n    command: speckit.plan\n    continue_on_error: \"yes\"\n";
@@ -1255,7 +1316,7 @@ mod tests {
             .specify/workflows/full/workflow.yml:1:17: error[speckit-workflow-invalid]: workflow: `schema_version` must be "1.0"
             .specify/workflows/full/workflow.yml:3:3: error[speckit-workflow-invalid]: workflow: `workflow.name` is missing
             .specify/workflows/full/workflow.yml:3:7: error[speckit-workflow-invalid]: workflow: `workflow.id` `Full_SDD` must be lowercase letters, digits and hyphens
-            .specify/workflows/full/workflow.yml:4:12: error[speckit-workflow-invalid]: workflow: `workflow.version` must be a string, not a float: quote it (`version: "1.0.0"`)
+            .specify/workflows/full/workflow.yml:4:12: error[speckit-workflow-invalid]: workflow: `workflow.version` must be a string, not a number: quote it (`version: "1.0.0"`)
             .specify/workflows/full/workflow.yml:8:14: error[speckit-workflow-invalid]: input `n`: `default` must be a number
             .specify/workflows/full/workflow.yml:11:14: error[speckit-workflow-invalid]: input `s`: `default` is not one of the values its `enum` allows
             .specify/workflows/full/workflow.yml:16:3: error[speckit-workflow-invalid]: requires: `permissions` is no capability gate Spec Kit enforces (shell steps run with the user's privileges): remove it and gate sensitive steps with a `gate` step
@@ -1272,7 +1333,7 @@ mod tests {
             .specify/workflows/full/workflow.yml:35:15: error[speckit-unknown-step-type]: step `deep`: `type` `telepathy` is no step type (built in: command, do-while, fan-in, fan-out, gate, github, workflow, if, init, prompt, shell, slot, switch, while)
             .specify/workflows/full/workflow.yml:38:16: error[speckit-workflow-invalid]: step `join`: `wait_for` names `later`, which is no step declared before this one
             .specify/workflows/full/workflow.yml:38:23: error[speckit-workflow-invalid]: step `join`: `wait_for` names the fan-in itself, which cannot wait for its own results
-            .specify/workflows/full/workflow.yml:41:24: error[speckit-workflow-invalid]: step `later`: `continue_on_error` must be true or false, not a str
+            .specify/workflows/full/workflow.yml:41:24: error[speckit-workflow-invalid]: step `later`: `continue_on_error` must be true or false, not a string
         "#]].assert_eq(&check(&spec, CODES));
     }
 }
