@@ -317,7 +317,7 @@ impl<'a> Context<'a> {
     }
 
     /// Adds what criterion `c` (of `phase`, for `run`) finds unmet to `report`.
-    fn evaluate(&self, c: &crate::model::Criterion, phase: &Phase, run: Option<&RunRef<'_>>, report: &mut GateReport) {
+    pub(crate) fn evaluate(&self, c: &crate::model::Criterion, phase: &Phase, run: Option<&RunRef<'_>>, report: &mut GateReport) {
         match &c.kind {
             CriterionKind::DeliverablesExist => {
                 for d in phase.deliverables.iter().filter(|d| !d.optional) {

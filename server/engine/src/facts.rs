@@ -172,6 +172,11 @@ pub(crate) struct FileFacts {
     pub(crate) outline: std::sync::OnceLock<OutlineFacts>,
     /// Diagnostics that depend on this file alone, computed once per version.
     pub local: Vec<crate::diagnostics::Diagnostic>,
+    /// Symbols and references a framework's reader adds for the editor features (`ide`), beside
+    /// those derived from the model (docs/frameworks/README.md, "Symbols and references").
+    pub ide: crate::ide::index::Additions,
+    /// The file's symbols, references and links, built on first use and kept for the version.
+    index: std::sync::OnceLock<crate::ide::index::FileIndex>,
 }
 
 impl FileFacts {
@@ -208,6 +213,8 @@ impl FileFacts {
             ops_build: None,
             outline: std::sync::OnceLock::new(),
             local: Vec::new(),
+            ide: crate::ide::index::Additions::default(),
+            index: std::sync::OnceLock::new(),
         };
         let text = match input {
             FileInput::Meta { len } => {
@@ -309,6 +316,11 @@ impl FileFacts {
             (FileKind::Markdown, Some(text)) if self.skipped.is_none() => extract::markdown::outline_facts(text, &self.conflicts),
             _ => OutlineFacts::default(),
         })
+    }
+
+    /// The file's index of symbols, references and deliverable links (built on first use).
+    pub(crate) fn index(&self) -> &crate::ide::index::FileIndex {
+        self.index.get_or_init(|| crate::ide::index::FileIndex::of(self))
     }
 
     /// The line index of the text (or of the valid prefix of a file that is not UTF-8); `None`

@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub(crate) mod extract;
 pub mod facts;
 pub mod frameworks;
+pub mod ide;
 pub mod model;
 pub(crate) mod paths;
 #[cfg(test)]

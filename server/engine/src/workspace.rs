@@ -218,6 +218,17 @@ impl Workspace {
         self.files.get(path).and_then(|f| f.line_index())
     }
 
+    /// Builds the editor index of every file now, on all available cores (each file's is
+    /// otherwise built on first use): a front end calls it after loading, so that the first
+    /// workspace-wide request (references, workspace symbols) does not pay for it.
+    pub fn prepare_index(&self) {
+        let files: Vec<Arc<FileFacts>> = self.files.values().cloned().collect();
+        in_parallel(files, |f| {
+            f.index();
+            None::<()>
+        });
+    }
+
     /// How much of the workspace phasegate recognises.
     pub fn summary(&self) -> Summary {
         let mut summary = Summary { files: self.files.len(), ..Summary::default() };

@@ -146,7 +146,7 @@ impl<'a> Context<'a> {
         Ok(WorkspaceChange { changes, summary })
     }
 
-    pub(super) fn start(&self, name: &str) -> Result<WorkspaceChange, Refusal> {
+    pub(crate) fn start(&self, name: &str) -> Result<WorkspaceChange, Refusal> {
         let w = self.workflow_index(name)?;
         let wref = &self.workflows[w];
         if let Some(r) = self.runs_of(name).first() {

@@ -253,7 +253,7 @@ impl<'a> Context<'a> {
     /// The workflows the file at `path` belongs to (indices into [`Context::workflows`]): those
     /// it defines, the one its run names, the instance whose folder holds it, or those listing it
     /// as a deliverable when `deliverables` is set.
-    pub(super) fn workflows_at(&self, path: &str, deliverables: bool) -> Vec<usize> {
+    pub(crate) fn workflows_at(&self, path: &str, deliverables: bool) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         let mut add = |w: usize| {
             if !out.contains(&w) {

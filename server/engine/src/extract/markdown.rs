@@ -197,7 +197,7 @@ fn phase_by_words(phases: &[Phase], name: &str) -> Option<usize> {
 
 /// A task id at the start of a line: `T1`, `T001`, `TASK-3`, `AUTH-12`, `T-BP-001` (the
 /// `.ops/build` task planner's form: groups of capitals joined by `-`, then digits).
-fn task_id(text: &str) -> Option<&str> {
+pub(crate) fn task_id(text: &str) -> Option<&str> {
     let text = text.trim_start();
     let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(text.len());
     let id = &text[..end];
@@ -283,7 +283,7 @@ fn id_refs(text: &str, skip: &[TextRange]) -> Vec<Named> {
 
 /// `view` with the front matter block `fm` blanked byte for byte (ASCII spaces, newlines kept), so
 /// the Markdown parser does not read it and offsets stay valid.
-fn blank_front_matter(view: &str, fm: frontmatter::FrontMatter) -> String {
+pub(crate) fn blank_front_matter(view: &str, fm: frontmatter::FrontMatter) -> String {
     let mut blanked = view.to_string();
     let spaces: String =
         view[fm.whole.start..fm.whole.end].bytes().map(|b| if b == b'\n' || b == b'\r' { b as char } else { ' ' }).collect();

@@ -6,10 +6,12 @@
 //! - `read`: the readers of those files (the shared model's tasks, and this framework's
 //!   [`Facts`]).
 //! - `rules`: the rules, across the files of a build version.
+//! - `ide`: the references its task lists make, for the editor features.
 //! - [`gate`]: the criteria a feature's gates hold besides the built-in definition's
 //!   (`ops-build.workflow.yaml`): no open spec change request, and, to complete the feature, no
 //!   failing gate and every task done.
 
+mod ide;
 mod read;
 mod rules;
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub(super) const TASKS_MD: Recogniser = Recogniser {
     extract: |facts, input| {
         facts.tasks = collect_tasks(input.text, input.blocks);
         facts.tasks_framework = Some(super::FRAMEWORK.id);
+        super::ide::add(facts, None);
     },
 };
 
@@ -153,6 +154,7 @@ fn read_tasks(facts: &mut FileFacts, t: &Tree, root: NodeId) {
         statuses.push(status);
     }
     facts.tasks_framework = Some(super::FRAMEWORK.id);
+    super::ide::add(facts, Some(statuses.clone()));
     facts_of(facts).statuses = statuses;
 }
 

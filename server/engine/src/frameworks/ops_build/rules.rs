@@ -114,7 +114,7 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// Whether the last part of a pointer is an id (`R6`, `S10`, `NFR-2`, `R1.2`), not prose.
-fn looks_like_id(s: &str) -> bool {
+pub(super) fn looks_like_id(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_uppercase())
         && s.chars().any(|c| c.is_ascii_digit())
         && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))

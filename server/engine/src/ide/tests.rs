@@ -1,0 +1,931 @@
+//! Tests of the editor features: fixtures in the diagnostics tests' form (`//- path` sections),
+//! a cursor marked `$0` in one of them, and the expected result as an inline snapshot.
+
+use expect_test::{Expect, expect};
+
+use crate::diagnostics::fixture;
+use crate::ide::Location;
+use crate::text::{PositionEncoding, TextRange};
+use crate::workspace::Workspace;
+
+/// The workspace of `spec` with the cursor `$0` removed: `(workspace, path, offset)`.
+fn cursor(spec: &str) -> (Workspace, String, usize) {
+    let mut at = None;
+    let mut clean = String::new();
+    for section in spec.split("//- ").filter(|s| !s.is_empty()) {
+        let (path, body) = section.split_once('\n').unwrap_or((section, ""));
+        if let Some(i) = body.find("$0") {
+            at = Some((path.trim().to_string(), i));
+        }
+        clean.push_str("//- ");
+        clean.push_str(path);
+        clean.push('\n');
+        clean.push_str(&body.replacen("$0", "", 1));
+    }
+    let (path, offset) = at.unwrap_or_else(|| panic!("no $0 in the fixture"));
+    (fixture::workspace(&clean), path, offset)
+}
+
+/// `path:line:col` (1-based, UTF-8 columns) of byte `offset`.
+fn at(ws: &Workspace, path: &str, offset: usize) -> String {
+    let p = ws.line_index(path).map(|i| i.position(offset, PositionEncoding::Utf8)).unwrap_or_default();
+    format!("{path}:{}:{}", p.line + 1, p.character + 1)
+}
+
+/// A range as `path:line:col` and its text.
+fn show(ws: &Workspace, path: &str, r: TextRange) -> String {
+    let text = ws.text(path).and_then(|t| t.get(r.start..r.end)).unwrap_or("");
+    format!("{} {text:?}", at(ws, path, r.start))
+}
+
+fn locations(ws: &Workspace, list: &[Location]) -> String {
+    list.iter().map(|l| format!("{}\n", show(ws, &l.path, l.range))).collect()
+}
+
+fn check_hover(spec: &str, expected: Expect) {
+    let (ws, path, offset) = cursor(spec);
+    let out = ws.hover(&path, offset).map(|h| format!("{}\n{}\n", show(&ws, &path, h.range), h.markdown)).unwrap_or_default();
+    expected.assert_eq(&out);
+}
+
+fn check_definition(spec: &str, expected: Expect) {
+    let (ws, path, offset) = cursor(spec);
+    expected.assert_eq(&locations(&ws, &ws.definition(&path, offset)));
+}
+
+fn check_references(spec: &str, expected: Expect) {
+    let (ws, path, offset) = cursor(spec);
+    expected.assert_eq(&locations(&ws, &ws.references(&path, offset, true)));
+}
+
+/// A workflow doc with a state file, a spec and a task list (non-ASCII text before the ranges).
+const SHOP: &str = r#"//- docs/checkout.md
+---
+name: checkout
+---
+# Checkout — paiement 💳
+
+## Phase 1: Requirements
+**Deliverables**:
+- `specs/checkout/spec.md`
+
+**Gate Check**: spec reviewed → Proceed to Phase 2
+
+## Phase 2: Design Review
+**Deliverables**:
+- `docs/design.md`
+- `docs/api.md` (optional)
+
+Before starting build, orchestrator MUST verify:
+- [x] design reviewed
+- [ ] API agreed
+
+## Phase 3: Build
+**Deliverables**:
+- `docs/INTERFACE-[feature].md`
+//- docs/checkout.state.yaml
+workflow: checkout
+current: design-review
+history:
+  - {from: requirements, to: design-review, at: 2026-01-01T00:00:00Z}
+//- specs/checkout/spec.md
+# Checkout spec
+- R1: Users pay with a saved card
+- R2: Refunds within 30 days
+- US1: Pay in one click
+//- specs/checkout/tasks.md
+- [ ] T1: Card form
+  - implements: R1
+- [x] T2: Refund API
+  - implements: checkout/R2
+  - depends_on: T1
+- [ ] T3 [US1] Receipts
+  - depends_on: T2
+//- docs/design.md
+# Design notes
+//- docs/INTERFACE-cart.md
+# Cart interface
+"#;
+
+/// `SHOP` with the cursor put at the first `needle` of `path` (plus `shift` bytes).
+fn shop(path: &str, needle: &str, shift: usize) -> String {
+    let header = format!("//- {path}\n");
+    let start = SHOP.find(&header).unwrap_or_else(|| panic!("{path}")) + header.len();
+    let at = start + SHOP[start..].find(needle).unwrap_or_else(|| panic!("{needle} in {path}")) + shift;
+    format!("{}$0{}", &SHOP[..at], &SHOP[at..])
+}
+
+#[test]
+fn hover_on_a_phase_heading_shows_its_gate_and_deliverables() {
+    check_hover(
+        &shop("docs/checkout.md", "Design Review", 2),
+        expect![[r#"
+            docs/checkout.md:12:13 "Design Review"
+            **Phase 2 of 3: Design Review** · workflow `checkout`
+
+            design-review · current · 1/1 deliverables · gate unmet (run: `docs/checkout.state.yaml`)
+
+            **Gate**
+            - ✓ deliverables exist
+            - ✗ Before starting build, orchestrator MUST verify
+              - 1 of 2 items unticked in "Before starting build, orchestrator MUST verify"; first: API agreed
+
+            **Deliverables**
+            - ✓ `docs/design.md`
+            - ✗ `docs/api.md` is missing (optional)
+        "#]],
+    );
+}
+
+#[test]
+fn hover_on_references_shows_what_they_name() {
+    // `current:` of a state file: the phase, with its gate.
+    let (ws, path, offset) = cursor(&shop("docs/checkout.state.yaml", "design-review", 3));
+    let h = ws.hover(&path, offset).unwrap_or_else(|| panic!("no hover"));
+    assert!(h.markdown.starts_with("**Phase 2 of 3: Design Review**"), "{}", h.markdown);
+    // `implements: checkout/R2`: the requirement's text.
+    check_hover(
+        &shop("specs/checkout/tasks.md", "R2", 1),
+        expect![[r#"
+            specs/checkout/tasks.md:4:26 "R2"
+            **Requirement `R2`** · `specs/checkout/spec.md`
+
+            Refunds within 30 days
+        "#]],
+    );
+    // `depends_on: T1`: the task, its status and title.
+    check_hover(
+        &shop("specs/checkout/tasks.md", "depends_on: T1", 13),
+        expect![[r#"
+            specs/checkout/tasks.md:5:17 "T1"
+            **Task `T1`** · open · `specs/checkout/tasks.md`
+
+            Card form
+        "#]],
+    );
+    // A user story label.
+    check_hover(
+        &shop("specs/checkout/tasks.md", "US1", 0),
+        expect![[r#"
+            specs/checkout/tasks.md:6:11 "US1"
+            **User story `US1`** · `specs/checkout/spec.md`
+
+            Pay in one click
+        "#]],
+    );
+    // A deliverable path and a pattern.
+    check_hover(
+        &shop("docs/checkout.md", "docs/design.md", 3),
+        expect![[r#"
+            docs/checkout.md:14:4 "docs/design.md"
+            ✓ `docs/design.md` exists (15 bytes): *Design notes* · deliverable of phase `design-review` of `checkout`
+        "#]],
+    );
+    check_hover(
+        &shop("docs/checkout.md", "INTERFACE", 0),
+        expect![[r#"
+            docs/checkout.md:23:4 "docs/INTERFACE-[feature].md"
+            ✓ `docs/INTERFACE-[feature].md` matches `docs/INTERFACE-cart.md` (17 bytes): *Cart interface* · deliverable of phase `build` of `checkout`
+        "#]],
+    );
+    // A name that resolves to nothing says so.
+    let spec = "//- t/tasks.md\n- [ ] T1: a\n  - depends_on: T$09\n";
+    check_hover(
+        spec,
+        expect![[r#"
+            t/tasks.md:2:17 "T9"
+            No task `T9` is declared where this reference looks.
+        "#]],
+    );
+}
+
+const JOURNEY: &str = "//- docs/journey.md\n# Journey\n\nStates:\n- DRAFT\n- REVIEW\n- DONE\n\nTransitions:\n- DRAFT → REVIEW (submit)\n- REVIEW → DONE (approve)\n- REVIEW → DRAFT (reject)\n//- docs/journey.state.yaml\nworkflow: journey\ncurrent: REVIEW\n";
+
+#[test]
+fn hover_on_a_state_lists_where_it_may_go() {
+    let spec = JOURNEY.replace("current: REVIEW", "current: REV$0IEW");
+    check_hover(
+        &spec,
+        expect![[r#"
+            docs/journey.state.yaml:2:10 "REVIEW"
+            **State `REVIEW`** · workflow `journey`
+
+            May move to: `DONE` (approve), `DRAFT` (reject)
+
+            Current state of `docs/journey.state.yaml`
+        "#]],
+    );
+}
+
+#[test]
+fn definitions() {
+    // A state file's phase, workflow name and history entries.
+    check_definition(
+        &shop("docs/checkout.state.yaml", "design-review", 0),
+        expect![[r#"
+        docs/checkout.md:12:13 "Design Review"
+    "#]],
+    );
+    check_definition(
+        &shop("docs/checkout.state.yaml", "checkout", 2),
+        expect![[r#"
+        docs/checkout.md:2:7 "checkout"
+    "#]],
+    );
+    check_definition(
+        &shop("docs/checkout.state.yaml", "from: requirements", 7),
+        expect![[r#"
+        docs/checkout.md:6:13 "Requirements"
+    "#]],
+    );
+    // `→ Proceed to Phase 2`: by number.
+    check_definition(
+        &shop("docs/checkout.md", "Phase 2\n", 1),
+        expect![[r#"
+        docs/checkout.md:12:13 "Design Review"
+    "#]],
+    );
+    // Requirements, bare and by folder; tasks; stories.
+    check_definition(
+        &shop("specs/checkout/tasks.md", "R1", 0),
+        expect![[r#"
+        specs/checkout/spec.md:2:3 "R1"
+    "#]],
+    );
+    check_definition(
+        &shop("specs/checkout/tasks.md", "checkout/R2", 9),
+        expect![[r#"
+        specs/checkout/spec.md:3:3 "R2"
+    "#]],
+    );
+    check_definition(
+        &shop("specs/checkout/tasks.md", "depends_on: T2", 13),
+        expect![[r#"
+        specs/checkout/tasks.md:3:7 "T2"
+    "#]],
+    );
+    check_definition(
+        &shop("specs/checkout/tasks.md", "[US1]", 2),
+        expect![[r#"
+        specs/checkout/spec.md:4:3 "US1"
+    "#]],
+    );
+    // Deliverable paths: the file, and the files a pattern matches.
+    check_definition(
+        &shop("docs/checkout.md", "docs/design.md", 0),
+        expect![[r#"
+        docs/design.md:1:1 ""
+    "#]],
+    );
+    check_definition(
+        &shop("docs/checkout.md", "INTERFACE", 0),
+        expect![[r#"
+        docs/INTERFACE-cart.md:1:1 ""
+    "#]],
+    );
+    // States in a state file and in transitions; `[id:]` names.
+    check_definition(
+        &JOURNEY.replace("current: REVIEW", "current: REV$0IEW"),
+        expect![[r#"
+        docs/journey.md:5:3 "REVIEW"
+    "#]],
+    );
+    check_definition(
+        &JOURNEY.replace("REVIEW → DONE", "REVIEW → DO$0NE"),
+        expect![[r#"
+        docs/journey.md:6:3 "DONE"
+    "#]],
+    );
+    let ids = "//- memory-map.md\n- [id:core_dir]: src/core/\n//- prompts/review.md\nSave to `[id:co$0re_dir]notes.md`.\n";
+    check_definition(
+        ids,
+        expect![[r#"
+        memory-map.md:1:7 "core_dir"
+    "#]],
+    );
+}
+
+#[test]
+fn references_list_every_place_naming_a_symbol() {
+    // A requirement: every task that implements it (and the declaration first).
+    check_references(
+        &shop("specs/checkout/spec.md", "R2", 0),
+        expect![[r#"
+        specs/checkout/spec.md:3:3 "R2"
+        specs/checkout/tasks.md:4:26 "R2"
+    "#]],
+    );
+    // A phase: the state file's `current:` and history, `Proceed to Phase 2` (by number).
+    check_references(
+        &shop("docs/checkout.md", "Design Review", 0),
+        expect![[r#"
+        docs/checkout.md:12:13 "Design Review"
+        docs/checkout.md:10:46 "Phase 2"
+        docs/checkout.state.yaml:2:10 "design-review"
+        docs/checkout.state.yaml:4:30 "design-review"
+    "#]],
+    );
+    // From a reference: the same list.
+    let from_reference = {
+        let (ws, path, offset) = cursor(&shop("docs/checkout.state.yaml", "design-review", 0));
+        locations(&ws, &ws.references(&path, offset, false))
+    };
+    expect![[r#"
+        docs/checkout.md:10:46 "Phase 2"
+        docs/checkout.state.yaml:2:10 "design-review"
+        docs/checkout.state.yaml:4:30 "design-review"
+    "#]]
+    .assert_eq(&from_reference);
+    // A task across its list.
+    check_references(
+        &shop("specs/checkout/tasks.md", "T2", 0),
+        expect![[r#"
+        specs/checkout/tasks.md:3:7 "T2"
+        specs/checkout/tasks.md:7:17 "T2"
+    "#]],
+    );
+    // A state: the state file and the transitions.
+    check_references(
+        &JOURNEY.replace("- REVIEW\n", "- REV$0IEW\n"),
+        expect![[r#"
+        docs/journey.md:5:3 "REVIEW"
+        docs/journey.md:9:13 "REVIEW"
+        docs/journey.md:10:3 "REVIEW"
+        docs/journey.md:11:3 "REVIEW"
+        docs/journey.state.yaml:2:10 "REVIEW"
+    "#]],
+    );
+}
+
+#[test]
+fn highlights_and_links() {
+    let (ws, path, offset) = cursor(&shop("specs/checkout/tasks.md", "T1:", 0));
+    let shown: Vec<String> =
+        ws.highlights(&path, offset).iter().map(|h| format!("{} write={}", show(&ws, &path, h.range), h.write)).collect();
+    expect![[r#"
+        [
+            "specs/checkout/tasks.md:1:7 \"T1\" write=true",
+            "specs/checkout/tasks.md:5:17 \"T1\" write=false",
+        ]
+    "#]]
+    .assert_debug_eq(&shown);
+    let (ws, _, _) = cursor(&shop("docs/checkout.md", "#", 0));
+    let links: Vec<String> =
+        ws.document_links("docs/checkout.md").iter().map(|l| format!("{} → {}", show(&ws, "docs/checkout.md", l.range), l.path)).collect();
+    // `docs/api.md` is missing: no link.
+    expect![[r#"
+        [
+            "docs/checkout.md:8:4 \"specs/checkout/spec.md\" → specs/checkout/spec.md",
+            "docs/checkout.md:14:4 \"docs/design.md\" → docs/design.md",
+            "docs/checkout.md:23:4 \"docs/INTERFACE-[feature].md\" → docs/INTERFACE-cart.md",
+        ]
+    "#]]
+    .assert_debug_eq(&links);
+}
+
+/// The completions at the cursor: `label (kind, rank) detail` lines, after the replaced range.
+fn check_completion(spec: &str, expected: Expect) {
+    let (ws, path, offset) = cursor(spec);
+    let out = match ws.completion(&path, offset) {
+        Some(c) => {
+            let mut out = format!("replaces {}{}\n", show(&ws, &path, c.range), if c.incomplete { " (incomplete)" } else { "" });
+            for i in &c.items {
+                out.push_str(&format!("{} ({:?}, {}) {}\n", i.label, i.kind, i.rank, i.detail));
+            }
+            out
+        }
+        None => "none\n".to_string(),
+    };
+    expected.assert_eq(&out);
+}
+
+#[test]
+fn completion_of_phases_states_and_workflows_in_state_files() {
+    check_completion(
+        &SHOP.replace("current: design-review", "current: des$0"),
+        expect![[r#"
+            replaces docs/checkout.state.yaml:2:10 "des"
+            build (Phase, 0) phase 3 of 3: Build
+            design-review (Phase, 0) phase 2 of 3: Design Review
+            requirements (Phase, 0) phase 1 of 3: Requirements
+        "#]],
+    );
+    check_completion(
+        &JOURNEY.replace("current: REVIEW", "current: $0"),
+        expect![[r#"
+            replaces docs/journey.state.yaml:2:10 ""
+            DONE (State, 0) state of journey
+            DRAFT (State, 0) state of journey
+            REVIEW (State, 0) state of journey
+        "#]],
+    );
+    check_completion(
+        &SHOP.replace("workflow: checkout", "workflow: ch$0"),
+        expect![[r#"
+            replaces docs/checkout.state.yaml:1:11 "ch"
+            checkout (Workflow, 0) docs/checkout.md
+        "#]],
+    );
+    // Keys of the state format, from the JSON Schema.
+    let (ws, path, offset) = cursor(&SHOP.replace("history:\n", "hi$0\n"));
+    let keys: Vec<String> = ws.completion(&path, offset).map(|c| c.items.iter().map(|i| i.label.clone()).collect()).unwrap_or_default();
+    assert_eq!(keys, ["current", "gates", "history", "status", "workflow"]);
+}
+
+#[test]
+fn completion_of_definition_keys_and_phase_ids() {
+    let definition = "//- wf/plan.workflow.yaml\nname: plan\nphases:\n  - id: scout\n  - id: build\n    depends_on: [sc$0]\n";
+    check_completion(
+        definition,
+        expect![[r#"
+            replaces wf/plan.workflow.yaml:5:18 "sc"
+            build (Phase, 0) phase 2 of 2: build
+            scout (Phase, 0) phase 1 of 2: scout
+        "#]],
+    );
+    let keys = "//- wf/plan.workflow.yaml\nname: plan\nphases:\n  - id: scout\n    del$0\n";
+    let (ws, path, offset) = cursor(keys);
+    let c = ws.completion(&path, offset).unwrap_or_else(|| panic!("no completion"));
+    let labels: Vec<&str> = c.items.iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(labels, ["command", "complete", "deliverables", "depends_on", "gate", "id", "name", "number", "reached", "title"]);
+    let doc = c.items.iter().find(|i| i.label == "deliverables").and_then(|i| i.documentation.clone()).unwrap_or_default();
+    assert!(!doc.is_empty(), "the schema's description");
+    let top = "//- wf/plan.workflow.yaml\nname: plan\nins$0\n";
+    let (ws, path, offset) = cursor(top);
+    let labels: Vec<String> = ws.completion(&path, offset).map(|c| c.items.iter().map(|i| i.label.clone()).collect()).unwrap_or_default();
+    assert!(labels.contains(&"instances".to_string()) && labels.contains(&"transitions".to_string()), "{labels:?}");
+    // Any other YAML file gets nothing.
+    assert_eq!(cursor("//- docker-compose.yaml\nservices:\n  ap$0\n").0.completion("docker-compose.yaml", 14), None);
+}
+
+#[test]
+fn completion_of_tasks_requirements_stories_names_and_paths() {
+    check_completion(
+        &SHOP.replace("  - depends_on: T2\n", "  - depends_on: T$0\n"),
+        expect![[r#"
+            replaces specs/checkout/tasks.md:7:17 "T"
+            T1 (Task, 0) Card form
+            T2 (Task, 0) Refund API
+            T3 (Task, 0) Receipts
+        "#]],
+    );
+    let spec = format!("{SHOP}//- specs/billing/spec.md\n- R1: Invoices\n");
+    check_completion(
+        &spec.replace("implements: R1", "implements: R$0"),
+        expect![[r#"
+            replaces specs/checkout/tasks.md:2:17 "R"
+            R1 (Requirement, 1) Users pay with a saved card
+            R2 (Requirement, 1) Refunds within 30 days
+            billing/R1 (Requirement, 2) Invoices
+        "#]],
+    );
+    check_completion(
+        &SHOP.replace("[US1]", "[US$0]"),
+        expect![[r#"
+            replaces specs/checkout/tasks.md:6:11 "US"
+            US1 (Story, 1) Pay in one click
+        "#]],
+    );
+    check_completion(
+        "//- memory-map.md\n- [id:core_dir]: src/core/\n- [id:notes_dir]: notes/\n//- p.md\nSee [id:no$0\n",
+        expect![[r#"
+            replaces p.md:1:9 "no"
+            core_dir (Name, 0) src/core/
+            notes_dir (Name, 0) notes/
+        "#]],
+    );
+    check_completion(
+        &SHOP.replace("- `docs/design.md`", "- `docs/de$0"),
+        expect![[r#"
+            replaces docs/checkout.md:14:4 "docs/de"
+            docs/design.md (File, 1) 
+        "#]],
+    );
+}
+
+/// A change applied to the workspace's texts, as an editor would: the changed files' new text.
+fn applied(ws: &Workspace, change: &crate::actions::WorkspaceChange) -> String {
+    let mut out = String::new();
+    for c in &change.changes {
+        let crate::actions::FileChange::Edit { path, edits } = c else { panic!("a rename only edits") };
+        let mut text = ws.text(path).unwrap_or_default().to_string();
+        for e in edits.iter().rev() {
+            text.replace_range(e.range.start..e.range.end, &e.new_text);
+        }
+        out.push_str(&format!("//- {path}\n{text}"));
+    }
+    out
+}
+
+fn check_rename(spec: &str, new_name: &str, expected: Expect) {
+    let (ws, path, offset) = cursor(spec);
+    let out = match ws.rename(&path, offset, new_name) {
+        Ok(change) => format!("{}\n{}", change.summary, applied(&ws, &change)),
+        Err(r) => format!("refused: {r}\n"),
+    };
+    expected.assert_eq(&out);
+}
+
+#[test]
+fn rename_a_phase_everywhere() {
+    // From its heading: the new title; the state file gets the new id, `Phase 2` stays.
+    check_rename(
+        &shop("docs/checkout.md", "Design Review", 0),
+        "Architecture",
+        expect![[r#"
+            renamed phase `design-review` to `architecture`: 3 edit(s) in 2 file(s); 1 reference(s) by number kept
+            //- docs/checkout.md
+            ---
+            name: checkout
+            ---
+            # Checkout — paiement 💳
+
+            ## Phase 1: Requirements
+            **Deliverables**:
+            - `specs/checkout/spec.md`
+
+            **Gate Check**: spec reviewed → Proceed to Phase 2
+
+            ## Phase 2: Architecture
+            **Deliverables**:
+            - `docs/design.md`
+            - `docs/api.md` (optional)
+
+            Before starting build, orchestrator MUST verify:
+            - [x] design reviewed
+            - [ ] API agreed
+
+            ## Phase 3: Build
+            **Deliverables**:
+            - `docs/INTERFACE-[feature].md`
+            //- docs/checkout.state.yaml
+            workflow: checkout
+            current: architecture
+            history:
+              - {from: requirements, to: architecture, at: 2026-01-01T00:00:00Z}
+        "#]],
+    );
+    // From a reference: an id-like name titles the heading.
+    let (ws, path, offset) = cursor(&shop("docs/checkout.state.yaml", "design-review", 0));
+    let change = ws.rename(&path, offset, "api-design").unwrap_or_else(|r| panic!("{r}"));
+    let text = applied(&ws, &change);
+    assert!(text.contains("## Phase 2: Api Design\n") && text.contains("current: api-design\n"), "{text}");
+    // The renamed workspace checks clean: the state file still names a phase.
+    let mut renamed = Workspace::new();
+    for section in text.split("//- ").filter(|s| !s.is_empty()) {
+        let (p, body) = section.split_once('\n').unwrap_or((section, ""));
+        renamed.set_file(p, crate::facts::FileInput::Text(body.to_string()));
+    }
+    for (p, body) in [("specs/checkout/spec.md", ws.text("specs/checkout/spec.md")), ("docs/design.md", ws.text("docs/design.md"))] {
+        renamed.set_file(p, crate::facts::FileInput::Text(body.unwrap_or_default().to_string()));
+    }
+    assert_eq!(fixture::render(&renamed, &["unknown-state"]), "");
+}
+
+#[test]
+fn rename_tasks_requirements_states_and_names() {
+    check_rename(
+        &shop("specs/checkout/tasks.md", "T1:", 0),
+        "T10",
+        expect![[r#"
+            renamed task `T1` to `T10`: 2 edit(s) in 1 file(s)
+            //- specs/checkout/tasks.md
+            - [ ] T10: Card form
+              - implements: R1
+            - [x] T2: Refund API
+              - implements: checkout/R2
+              - depends_on: T10
+            - [ ] T3 [US1] Receipts
+              - depends_on: T2
+        "#]],
+    );
+    check_rename(
+        &shop("specs/checkout/tasks.md", "checkout/R2", 9),
+        "R7",
+        expect![[r#"
+            renamed requirement `R2` to `R7`: 2 edit(s) in 2 file(s)
+            //- specs/checkout/spec.md
+            # Checkout spec
+            - R1: Users pay with a saved card
+            - R7: Refunds within 30 days
+            - US1: Pay in one click
+            //- specs/checkout/tasks.md
+            - [ ] T1: Card form
+              - implements: R1
+            - [x] T2: Refund API
+              - implements: checkout/R7
+              - depends_on: T1
+            - [ ] T3 [US1] Receipts
+              - depends_on: T2
+        "#]],
+    );
+    check_rename(
+        &JOURNEY.replace("current: REVIEW", "current: REV$0IEW"),
+        "IN_REVIEW",
+        expect![[r#"
+            renamed state `REVIEW` to `IN_REVIEW`: 5 edit(s) in 2 file(s)
+            //- docs/journey.md
+            # Journey
+
+            States:
+            - DRAFT
+            - IN_REVIEW
+            - DONE
+
+            Transitions:
+            - DRAFT → IN_REVIEW (submit)
+            - IN_REVIEW → DONE (approve)
+            - IN_REVIEW → DRAFT (reject)
+            //- docs/journey.state.yaml
+            workflow: journey
+            current: IN_REVIEW
+        "#]],
+    );
+    check_rename(
+        "//- memory-map.md\n- [id:core_dir]: src/core/\n//- prompts/a.md\nUse `[id:core$0_dir]x.md` and [id:core_dir].\n",
+        "kernel_dir",
+        expect![[r#"
+            renamed memory-map name `core_dir` to `kernel_dir`: 3 edit(s) in 2 file(s)
+            //- memory-map.md
+            - [id:kernel_dir]: src/core/
+            //- prompts/a.md
+            Use `[id:kernel_dir]x.md` and [id:kernel_dir].
+        "#]],
+    );
+}
+
+#[test]
+fn rename_refuses_what_is_not_an_id_collisions_and_bad_names() {
+    let refused = |spec: &str, name: &str| {
+        let (ws, path, offset) = cursor(spec);
+        match ws.rename(&path, offset, name) {
+            Ok(c) => panic!("not refused: {}", c.summary),
+            Err(r) => r.to_string(),
+        }
+    };
+    // prepareRename: prose, a path, an unresolved reference.
+    let (ws, path, offset) = cursor(&shop("docs/checkout.md", "paiement", 0));
+    assert_eq!(
+        ws.prepare_rename(&path, offset).map_err(|r| r.to_string()),
+        Err("nothing to rename here: rename a phase, state, requirement, task or `[id:]` name".into())
+    );
+    let (ws, path, offset) = cursor(&shop("docs/checkout.md", "docs/design.md", 2));
+    assert_eq!(
+        ws.prepare_rename(&path, offset).map_err(|r| r.to_string()),
+        Err("`docs/design.md` is a path: rename the file instead".into())
+    );
+    let (ws, path, offset) = cursor(&shop("docs/checkout.md", "Build", 1));
+    let (range, placeholder) = ws.prepare_rename(&path, offset).unwrap_or_else(|r| panic!("{r}"));
+    assert_eq!((show(&ws, &path, range), placeholder.as_str()), ("docs/checkout.md:21:13 \"Build\"".to_string(), "Build"));
+    assert_eq!(refused("//- t/tasks.md\n- [ ] T1: a\n  - depends_on: T$09\n", "T8"), "`T9` names no declared task: nothing to rename");
+    // Collisions.
+    assert_eq!(
+        refused(&shop("docs/checkout.md", "Design Review", 0), "Build"),
+        "`build` already exists in workflow `checkout`: renaming `design-review` would make two"
+    );
+    assert_eq!(
+        refused(&shop("specs/checkout/tasks.md", "T1:", 0), "T2"),
+        "`T2` already exists in `specs/checkout/tasks.md`: renaming `T1` would make two"
+    );
+    assert_eq!(
+        refused(&JOURNEY.replace("- DONE", "- DO$0NE"), "draft"),
+        "`draft` already exists in workflow `journey`: renaming `DONE` would make two"
+    );
+    // Names that would no longer be read as names.
+    assert_eq!(
+        refused(&shop("specs/checkout/tasks.md", "T1:", 0), "card form"),
+        "`card form` is not a valid task: a task id is `T` and digits (`T12`) or capitals, `-` and digits (`AUTH-3`)"
+    );
+    assert_eq!(refused(&shop("docs/checkout.md", "Design Review", 0), "  "), "`` is not a valid phase: it is empty");
+}
+
+fn lenses(ws: &Workspace, path: &str) -> String {
+    ws.code_lenses(path).iter().map(|l| format!("{} {} {:?}\n", at(ws, path, l.range.start), l.title, l.command)).collect()
+}
+
+#[test]
+fn code_lenses_on_phases_state_files_and_tasks() {
+    let (ws, _, _) = cursor(&shop("docs/checkout.md", "#", 0));
+    expect![[r#"
+        docs/checkout.md:6:1 requirements · passed · 1/1 deliverables · gate met Explain("requirements · passed · 1/1 deliverables · gate met")
+        docs/checkout.md:12:1 design-review · current · 1/1 deliverables · gate unmet Explain("design-review · current · 1/1 deliverables · gate unmet\n- 1 of 2 items unticked in \"Before starting build, orchestrator MUST verify\"; first: API agreed")
+        docs/checkout.md:12:1 ▶ Advance to build (blocked) Explain("Advance to build is blocked: the gate is not met\n- 1 of 2 items unticked in \"Before starting build, orchestrator MUST verify\"; first: API agreed")
+        docs/checkout.md:21:1 build · pending · 1/1 deliverables · gate met Explain("build · pending · 1/1 deliverables · gate met")
+    "#]]
+    .assert_eq(&lenses(&ws, "docs/checkout.md"));
+    expect![[r#"
+        docs/checkout.state.yaml:2:10 checkout · at design-review (2/3) · gate unmet Explain("checkout · at design-review (2/3) · gate unmet\n- 1 of 2 items unticked in \"Before starting build, orchestrator MUST verify\"; first: API agreed")
+        docs/checkout.state.yaml:2:10 ▶ Advance to build (blocked) Explain("Advance to build is blocked: the gate is not met\n- 1 of 2 items unticked in \"Before starting build, orchestrator MUST verify\"; first: API agreed")
+    "#]]
+    .assert_eq(&lenses(&ws, "docs/checkout.state.yaml"));
+    // Open tasks get "Mark done" (plain checkboxes have no started state); T2 is done.
+    expect![[r#"
+        specs/checkout/tasks.md:1:1 Mark done Task { path: "specs/checkout/tasks.md", id: "T1", action: Done }
+        specs/checkout/tasks.md:6:1 Mark done Task { path: "specs/checkout/tasks.md", id: "T3", action: Done }
+    "#]]
+    .assert_eq(&lenses(&ws, "specs/checkout/tasks.md"));
+    let done = ws.task_change("specs/checkout/tasks.md", "T3", crate::ide::TaskAction::Done).unwrap_or_else(|r| panic!("{r}"));
+    assert_eq!(done.summary, "marked done task `T3` in `specs/checkout/tasks.md`");
+    assert!(applied(&ws, &done).contains("- [x] T3 [US1] Receipts\n"));
+    assert_eq!(
+        ws.task_change("specs/checkout/tasks.md", "T3", crate::ide::TaskAction::Start).map_err(|r| r.to_string()),
+        Err("tasks of `specs/checkout/tasks.md` have no started state; mark `T3` done instead".into())
+    );
+    // With the gate met, Advance is offered; without a state file, Start.
+    let (ws, _, _) = cursor(&shop("docs/checkout.md", "#", 0).replace("- [ ] API agreed", "- [x] API agreed"));
+    assert!(
+        lenses(&ws, "docs/checkout.md")
+            .contains("▶ Advance to build Advance { workflow: \"checkout\", state: Some(\"docs/checkout.state.yaml\") }")
+    );
+    let no_run = SHOP.split("//- docs/checkout.state.yaml").next().unwrap_or_default().to_string() + "$0";
+    let (ws, _, _) = cursor(&no_run);
+    assert!(lenses(&ws, "docs/checkout.md").contains("▶ Start Start { workflow: \"checkout\" }"), "{}", lenses(&ws, "docs/checkout.md"));
+    // A state machine's run.
+    let (ws, _, _) = cursor(&(JOURNEY.to_string() + "$0"));
+    expect![[r#"
+        docs/journey.state.yaml:2:10 journey · in state REVIEW · next: DONE (approve), DRAFT (reject) Explain("journey · in state REVIEW · next: DONE (approve), DRAFT (reject)")
+        docs/journey.state.yaml:2:10 ▶ Advance Advance { workflow: "journey", state: Some("docs/journey.state.yaml") }
+    "#]]
+    .assert_eq(&lenses(&ws, "docs/journey.state.yaml"));
+}
+
+#[test]
+fn document_symbols_workspace_symbols_and_folding() {
+    let (ws, _, _) = cursor(&shop("docs/checkout.md", "#", 0));
+    fn render(ws: &Workspace, path: &str, list: &[crate::ide::DocumentSymbol], depth: usize, out: &mut String) {
+        for s in list {
+            assert!(s.range.start <= s.selection.start && s.selection.end <= s.range.end, "{s:?}");
+            out.push_str(&format!("{}{:?} {} [{}] {}\n", "  ".repeat(depth), s.kind, s.name, s.detail, at(ws, path, s.selection.start)));
+            render(ws, path, &s.children, depth + 1, out);
+        }
+    }
+    let mut out = String::new();
+    render(&ws, "docs/checkout.md", &ws.document_symbols("docs/checkout.md"), 0, &mut out);
+    expect![[r#"
+        Workflow checkout [3 phase(s)] docs/checkout.md:2:7
+          Phase Phase 1: Requirements [requirements] docs/checkout.md:6:13
+            Gate gate [2 criteria] docs/checkout.md:10:3
+            Deliverable specs/checkout/spec.md [deliverable] docs/checkout.md:8:4
+          Phase Phase 2: Design Review [design-review] docs/checkout.md:12:13
+            Gate gate [2 criteria] docs/checkout.md:17:1
+              Criterion Before starting build, orchestrator MUST verify [] docs/checkout.md:17:1
+            Deliverable docs/design.md [deliverable] docs/checkout.md:14:4
+            Deliverable docs/api.md [optional deliverable] docs/checkout.md:15:4
+          Phase Phase 3: Build [build] docs/checkout.md:21:13
+            Deliverable docs/INTERFACE-[feature].md [deliverable] docs/checkout.md:23:4
+    "#]]
+    .assert_eq(&out);
+    let mut out = String::new();
+    render(&ws, "specs/checkout/tasks.md", &ws.document_symbols("specs/checkout/tasks.md"), 0, &mut out);
+    expect![[r#"
+        Task T1 Card form [] specs/checkout/tasks.md:1:7
+        Task T2 Refund API [] specs/checkout/tasks.md:3:7
+        Task T3 Receipts [] specs/checkout/tasks.md:6:7
+    "#]]
+    .assert_eq(&out);
+    let found: Vec<String> = ws
+        .workspace_symbols("des")
+        .iter()
+        .map(|s| format!("{:?} {} in {:?} at {}", s.kind, s.name, s.container, at(&ws, &s.location.path, s.location.range.start)))
+        .collect();
+    expect![[r#"
+        [
+            "Phase design-review in Some(\"checkout\") at docs/checkout.md:12:13",
+        ]
+    "#]]
+    .assert_debug_eq(&found);
+    let all = ws.workspace_symbols("");
+    let kinds: std::collections::BTreeSet<String> = all.iter().map(|s| format!("{:?}", s.kind)).collect();
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["Phase", "Requirement", "Story", "Task", "Workflow"]);
+    let folds: Vec<String> = ws
+        .folding_ranges("docs/checkout.md")
+        .iter()
+        .map(|f| format!("{}..{}", at(&ws, "docs/checkout.md", f.range.start), at(&ws, "docs/checkout.md", f.range.end)))
+        .collect();
+    expect![[r#"
+        [
+            "docs/checkout.md:6:1..docs/checkout.md:10:53",
+            "docs/checkout.md:12:1..docs/checkout.md:19:17",
+            "docs/checkout.md:21:1..docs/checkout.md:23:32",
+        ]
+    "#]]
+    .assert_debug_eq(&folds);
+}
+
+#[test]
+fn inlay_hints_and_semantic_tokens() {
+    let (ws, _, _) = cursor(&shop("docs/checkout.md", "#", 0));
+    let hints = |path: &str| -> String {
+        let len = ws.text(path).map_or(0, str::len);
+        ws.inlay_hints(path, TextRange::new(0, len)).iter().map(|h| format!("{} {:?}\n", at(&ws, path, h.offset), h.label)).collect()
+    };
+    expect![[r#"
+        docs/checkout.md:8:27 "✓"
+        docs/checkout.md:10:53 "Design Review · phase 2/3"
+        docs/checkout.md:14:19 "✓"
+        docs/checkout.md:15:16 "○ missing (optional)"
+        docs/checkout.md:23:32 "✓"
+    "#]]
+    .assert_eq(&hints("docs/checkout.md"));
+    expect![[r#"
+        specs/checkout/tasks.md:2:19 "Users pay with a saved card"
+        specs/checkout/tasks.md:4:28 "Refunds within 30 days"
+        specs/checkout/tasks.md:5:19 "Card form"
+        specs/checkout/tasks.md:6:14 "Pay in one click"
+        specs/checkout/tasks.md:7:19 "Refund API"
+    "#]]
+    .assert_eq(&hints("specs/checkout/tasks.md"));
+    let tokens = |path: &str| -> String {
+        ws.semantic_tokens(path)
+            .iter()
+            .map(|t| format!("{} {:?} declaration={}\n", show(&ws, path, t.range), t.kind, t.declaration))
+            .collect()
+    };
+    expect![[r#"
+        docs/checkout.md:6:13 "Requirements" Phase declaration=true
+        docs/checkout.md:10:3 "Gate Check" Gate declaration=false
+        docs/checkout.md:10:46 "Phase 2" Phase declaration=false
+        docs/checkout.md:12:13 "Design Review" Phase declaration=true
+        docs/checkout.md:21:13 "Build" Phase declaration=true
+    "#]]
+    .assert_eq(&tokens("docs/checkout.md"));
+    expect![[r#"
+        docs/checkout.state.yaml:2:10 "design-review" Phase declaration=false
+        docs/checkout.state.yaml:4:12 "requirements" Phase declaration=false
+        docs/checkout.state.yaml:4:30 "design-review" Phase declaration=false
+    "#]]
+    .assert_eq(&tokens("docs/checkout.state.yaml"));
+}
+
+/// `.ops/build`: pointers resolve by the framework's rules, across the features of a version.
+const OPS: &str = r#"//- .ops/build/v1/availability/specs.md
+# Availability
+- R1: Slots are listed
+- R2: A slot can be held
+//- .ops/build/v1/availability/tasks.yaml
+- id: T-AV-001
+  title: List slots
+  implements: "availability/R1"
+  status: pending
+- id: T-AV-002
+  title: Hold a slot
+  implements: R2
+  depends_on: T-AV-001
+  status: in_progress
+//- .ops/build/v1/booking/specs.md
+- R1: A booking holds a slot
+//- .ops/build/v1/booking/tasks.md
+- [ ] T-BK-001: Book
+  - implements: availability/R2, R1
+  - depends_on: T-AV-002
+"#;
+
+#[test]
+fn ops_build_pointers_resolve_across_features() {
+    let with = |path: &str, needle: &str, shift: usize| {
+        let header = format!("//- {path}\n");
+        let start = OPS.find(&header).unwrap_or_default() + header.len();
+        let at = start + OPS[start..].find(needle).unwrap_or_else(|| panic!("{needle}")) + shift;
+        format!("{}$0{}", &OPS[..at], &OPS[at..])
+    };
+    // Every task implementing availability's R2: its own feature's bare `R2`, booking's pointer.
+    check_references(
+        &with(".ops/build/v1/availability/specs.md", "R2", 0),
+        expect![[r#"
+        .ops/build/v1/availability/specs.md:3:3 "R2"
+        .ops/build/v1/availability/tasks.yaml:7:15 "R2"
+        .ops/build/v1/booking/tasks.md:2:30 "R2"
+    "#]],
+    );
+    // A bare `R1` in booking is booking's own requirement, not availability's.
+    check_definition(
+        &with(".ops/build/v1/booking/tasks.md", ", R1", 2),
+        expect![[r#"
+        .ops/build/v1/booking/specs.md:1:3 "R1"
+    "#]],
+    );
+    // `depends_on` reaches another feature's task.
+    check_definition(
+        &with(".ops/build/v1/booking/tasks.md", "T-AV-002", 0),
+        expect![[r#"
+        .ops/build/v1/availability/tasks.yaml:5:7 "T-AV-002"
+    "#]],
+    );
+    // `tasks.yaml`: Start and Mark done set `status:` the framework's way.
+    let (ws, _, _) = cursor(&with(".ops/build/v1/availability/tasks.yaml", "id", 0));
+    expect![[r#"
+        .ops/build/v1/availability/tasks.yaml:1:3 Start Task { path: ".ops/build/v1/availability/tasks.yaml", id: "T-AV-001", action: Start }
+        .ops/build/v1/availability/tasks.yaml:1:3 Mark done Task { path: ".ops/build/v1/availability/tasks.yaml", id: "T-AV-001", action: Done }
+        .ops/build/v1/availability/tasks.yaml:5:3 Mark done Task { path: ".ops/build/v1/availability/tasks.yaml", id: "T-AV-002", action: Done }
+    "#]]
+    .assert_eq(&lenses(&ws, ".ops/build/v1/availability/tasks.yaml"));
+    let started = ws
+        .task_change(".ops/build/v1/availability/tasks.yaml", "T-AV-001", crate::ide::TaskAction::Start)
+        .unwrap_or_else(|r| panic!("{r}"));
+    assert!(applied(&ws, &started).contains("  implements: \"availability/R1\"\n  status: in_progress\n"), "{}", applied(&ws, &started));
+    // Renaming a requirement renames the pointers, whichever form they take.
+    let (ws, path, offset) = cursor(&with(".ops/build/v1/availability/specs.md", "R2", 0));
+    let change = ws.rename(&path, offset, "R20").unwrap_or_else(|r| panic!("{r}"));
+    let text = applied(&ws, &change);
+    assert!(text.contains("  implements: R20\n") && text.contains("  - implements: availability/R20, R1\n"), "{text}");
+}
