@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `phasegate` binary on fixture workspaces (CLI) and over stdio
 //! (LSP). One test binary for all of them, to keep link times down.
 
+mod authoring;
 mod cli;
 mod drift;
 mod forgery;

@@ -21,7 +21,9 @@ pub(crate) mod syntax;
 pub mod text;
 mod workspace;
 
-pub use actions::{Action, ActionKind, FileChange, GateStatus, Refusal, TextEdit, WorkflowStatus, WorkspaceChange};
+pub use actions::{
+    Action, ActionKind, DeliverableState, FileChange, GateStatus, PhaseStatus, Refusal, TextEdit, WorkflowStatus, WorkspaceChange,
+};
 pub use config::{CONFIG_FILE, ProjectConfig};
 pub use diagnostics::{Code, Diagnostic, MAX_PER_CODE, Related, Severity};
 pub use facts::{BOM, FileInput, MAX_TEXT_BYTES, wants_content};

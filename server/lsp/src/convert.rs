@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use phasegate_engine::{Action, ActionKind, Diagnostic, FileChange, LineIndex, PositionEncoding, Severity, TextRange, Workspace};
+use phasegate_engine::{Action, ActionKind, Diagnostic, FileChange, LineIndex, PositionEncoding, Severity, TextRange, Workspace, ide};
 use phasegate_host::safety::Access;
 use tower_lsp_server::ls_types as lsp;
 
@@ -327,4 +327,213 @@ pub(crate) fn code_action(
         });
     }
     Some(out)
+}
+
+// --- Editor features (the engine's `ide` module) ---
+
+/// An engine location → an LSP location.
+pub(crate) fn location(session: &Session, project: &Project, l: &ide::Location) -> Option<lsp::Location> {
+    Some(lsp::Location::new(uri(&project.root, &l.path)?, file_range(session, project, &l.path, l.range)))
+}
+
+/// A hover → LSP, in Markdown where the client reads it (else the same text as plain text).
+pub(crate) fn hover(session: &Session, index: &LineIndex, h: &ide::Hover) -> lsp::Hover {
+    let kind = if session.caps.markdown_hover { lsp::MarkupKind::Markdown } else { lsp::MarkupKind::PlainText };
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent { kind, value: h.markdown.clone() }),
+        range: Some(range(index, h.range, session.encoding)),
+    }
+}
+
+fn completion_kind(k: ide::CompletionKind) -> lsp::CompletionItemKind {
+    match k {
+        ide::CompletionKind::Workflow => lsp::CompletionItemKind::MODULE,
+        ide::CompletionKind::Phase | ide::CompletionKind::State => lsp::CompletionItemKind::ENUM_MEMBER,
+        ide::CompletionKind::Requirement | ide::CompletionKind::Story => lsp::CompletionItemKind::CONSTANT,
+        ide::CompletionKind::Task => lsp::CompletionItemKind::EVENT,
+        ide::CompletionKind::Name => lsp::CompletionItemKind::VARIABLE,
+        ide::CompletionKind::File => lsp::CompletionItemKind::FILE,
+        ide::CompletionKind::Key => lsp::CompletionItemKind::PROPERTY,
+        ide::CompletionKind::Value => lsp::CompletionItemKind::VALUE,
+    }
+}
+
+/// Completions → an LSP completion list: each item replaces the word typed so far (a text edit),
+/// sorted by the engine's order (nearness) through `sortText`.
+pub(crate) fn completion(session: &Session, index: &LineIndex, c: &ide::Completion) -> lsp::CompletionResponse {
+    let replace = range(index, c.range, session.encoding);
+    let items = c
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| lsp::CompletionItem {
+            label: item.label.clone(),
+            kind: Some(completion_kind(item.kind)),
+            detail: (!item.detail.is_empty()).then(|| item.detail.clone()),
+            documentation: item
+                .documentation
+                .as_ref()
+                .map(|d| lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: d.clone() })),
+            sort_text: Some(format!("{:05}", i)),
+            filter_text: Some(item.label.clone()),
+            text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(replace, item.label.clone()))),
+            ..Default::default()
+        })
+        .collect();
+    lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: c.incomplete, items })
+}
+
+/// A code lens → LSP: its command is one of the server's (`phasegate.explain`, `.advance`,
+/// `.start`, `.task`), each with its argument object (docs/lsp.md, "Commands").
+pub(crate) fn code_lens(session: &Session, project: &Project, path: &str, index: &LineIndex, l: &ide::CodeLens) -> Option<lsp::CodeLens> {
+    let root = project.root.as_path();
+    let doc = uri(root, path)?.to_string();
+    let (command, argument) = match &l.command {
+        ide::LensCommand::Explain(message) => ("phasegate.explain", serde_json::json!({ "message": message })),
+        ide::LensCommand::Advance { workflow, state } => {
+            let at = match state {
+                Some(s) => uri(root, s)?.to_string(),
+                None => doc,
+            };
+            ("phasegate.advance", serde_json::json!({ "uri": at, "workflow": workflow }))
+        }
+        ide::LensCommand::Start { workflow } => ("phasegate.start", serde_json::json!({ "uri": doc, "workflow": workflow })),
+        ide::LensCommand::Task { path, id, action } => {
+            ("phasegate.task", serde_json::json!({ "uri": uri(root, path)?.to_string(), "task": id, "action": action.as_str() }))
+        }
+    };
+    Some(lsp::CodeLens {
+        range: range(index, l.range, session.encoding),
+        command: Some(lsp::Command { title: l.title.clone(), command: command.into(), arguments: Some(vec![argument]) }),
+        data: None,
+    })
+}
+
+fn outline_kind(k: ide::OutlineKind) -> lsp::SymbolKind {
+    match k {
+        ide::OutlineKind::Workflow => lsp::SymbolKind::MODULE,
+        ide::OutlineKind::Phase => lsp::SymbolKind::NAMESPACE,
+        ide::OutlineKind::Gate => lsp::SymbolKind::EVENT,
+        ide::OutlineKind::Criterion => lsp::SymbolKind::BOOLEAN,
+        ide::OutlineKind::Deliverable => lsp::SymbolKind::FILE,
+        ide::OutlineKind::StateMachine => lsp::SymbolKind::ENUM,
+        ide::OutlineKind::State => lsp::SymbolKind::ENUM_MEMBER,
+        ide::OutlineKind::Requirement => lsp::SymbolKind::CONSTANT,
+        ide::OutlineKind::Story => lsp::SymbolKind::STRUCT,
+        ide::OutlineKind::Task => lsp::SymbolKind::FUNCTION,
+        ide::OutlineKind::Name => lsp::SymbolKind::KEY,
+    }
+}
+
+/// An outline entry → an LSP document symbol, with its children.
+#[allow(deprecated, reason = "`deprecated` is a required field of the LSP type")]
+pub(crate) fn document_symbol(session: &Session, index: &LineIndex, s: &ide::DocumentSymbol) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name: if s.name.trim().is_empty() { "(unnamed)".into() } else { s.name.clone() },
+        detail: (!s.detail.is_empty()).then(|| s.detail.clone()),
+        kind: outline_kind(s.kind),
+        tags: None,
+        deprecated: None,
+        range: range(index, s.range, session.encoding),
+        selection_range: range(index, s.selection, session.encoding),
+        children: (!s.children.is_empty()).then(|| s.children.iter().map(|c| document_symbol(session, index, c)).collect()),
+    }
+}
+
+/// An outline → the flat form, for clients without hierarchical document symbols.
+#[allow(deprecated, reason = "`deprecated` is a required field of the LSP type")]
+pub(crate) fn flat_symbols(
+    session: &Session,
+    index: &LineIndex,
+    doc: &lsp::Uri,
+    list: &[ide::DocumentSymbol],
+    container: Option<&str>,
+    out: &mut Vec<lsp::SymbolInformation>,
+) {
+    for s in list {
+        out.push(lsp::SymbolInformation {
+            name: s.name.clone(),
+            kind: outline_kind(s.kind),
+            tags: None,
+            deprecated: None,
+            location: lsp::Location::new(doc.clone(), range(index, s.selection, session.encoding)),
+            container_name: container.map(str::to_string),
+        });
+        flat_symbols(session, index, doc, &s.children, Some(&s.name), out);
+    }
+}
+
+/// A project symbol → LSP.
+#[allow(deprecated, reason = "`deprecated` is a required field of the LSP type")]
+pub(crate) fn workspace_symbol(session: &Session, project: &Project, s: &ide::WorkspaceSymbol) -> Option<lsp::SymbolInformation> {
+    Some(lsp::SymbolInformation {
+        name: s.name.clone(),
+        kind: outline_kind(s.kind),
+        tags: None,
+        deprecated: None,
+        location: location(session, project, &s.location)?,
+        container_name: s.container.clone(),
+    })
+}
+
+/// A phase's section → an LSP folding range (whole lines); `None` for a one-line section.
+pub(crate) fn folding_range(index: &LineIndex, f: &ide::Fold) -> Option<lsp::FoldingRange> {
+    let start = index.line_of(f.range.start);
+    let end = index.line_of(f.range.end);
+    (end > start).then_some(lsp::FoldingRange {
+        start_line: start,
+        start_character: None,
+        end_line: end,
+        end_character: None,
+        kind: Some(lsp::FoldingRangeKind::Region),
+        collapsed_text: None,
+    })
+}
+
+/// An inlay hint → LSP.
+pub(crate) fn inlay_hint(session: &Session, index: &LineIndex, h: &ide::InlayHint) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position: position(index, h.offset, session.encoding),
+        label: lsp::InlayHintLabel::String(h.label.clone()),
+        kind: None,
+        text_edits: None,
+        tooltip: h.tooltip.clone().map(lsp::InlayHintTooltip::String),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
+}
+
+/// The semantic token legend: the engine's kinds in order, and the `declaration` modifier.
+pub(crate) fn semantic_legend() -> lsp::SemanticTokensLegend {
+    lsp::SemanticTokensLegend {
+        token_types: ide::TokenKind::ALL.iter().map(|k| lsp::SemanticTokenType::new(k.as_str())).collect(),
+        token_modifiers: vec![lsp::SemanticTokenModifier::DECLARATION],
+    }
+}
+
+/// Semantic tokens → LSP's relative encoding (lines and starts as deltas, lengths in the
+/// negotiated unit).
+pub(crate) fn semantic_tokens(session: &Session, index: &LineIndex, tokens: &[ide::SemanticToken]) -> lsp::SemanticTokens {
+    let mut data = Vec::with_capacity(tokens.len());
+    let (mut last_line, mut last_start) = (0, 0);
+    for t in tokens {
+        let start = position(index, t.range.start, session.encoding);
+        let end = position(index, t.range.end, session.encoding);
+        if end.line != start.line || end.character <= start.character {
+            continue;
+        }
+        let delta_line = start.line - last_line;
+        let delta_start = if delta_line == 0 { start.character - last_start } else { start.character };
+        data.push(lsp::SemanticToken {
+            delta_line,
+            delta_start,
+            length: end.character - start.character,
+            token_type: ide::TokenKind::ALL.iter().position(|k| *k == t.kind).unwrap_or(0) as u32,
+            token_modifiers_bitset: u32::from(t.declaration),
+        });
+        last_line = start.line;
+        last_start = start.character;
+    }
+    lsp::SemanticTokens { result_id: None, data }
 }

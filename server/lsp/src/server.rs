@@ -20,8 +20,9 @@ use phasegate_host::{disk, project};
 /// The last three are what code actions carry: `explain` (a refusal shown when chosen), `open`
 /// (after a creation: say what was created, open the first file) and `create` (file creation for
 /// clients that cannot apply it).
-const COMMANDS: [&str; 7] = [
+const COMMANDS: [&str; 8] = [
     "phasegate.advance",
+    "phasegate.task",
     "phasegate.start",
     "phasegate.scaffold",
     "phasegate.status",
@@ -30,8 +31,21 @@ const COMMANDS: [&str; 7] = [
     "phasegate.create",
 ];
 
+/// Where completion is asked for as one types (docs/lsp.md, "Completion"): after a key's colon
+/// and its blank, in a list (`[`, `,`), in a path (`` ` ``, `/`).
+const COMPLETION_TRIGGERS: [&str; 6] = [":", " ", "[", ",", "`", "/"];
+
 /// Diagnostic codes on which the workflow actions (Advance, Scaffold) are offered as quick fixes.
 const GATE_CODES: [&str; 2] = ["gate-unmet", "missing-deliverable"];
+
+/// `phasegate/statusChanged`: sent after every analysis to a client that declares
+/// `experimental.phasegateStatusNotification` (docs/lsp.md): the status object may have changed.
+enum StatusChanged {}
+
+impl lsp::notification::Notification for StatusChanged {
+    type Params = Value;
+    const METHOD: &'static str = "phasegate/statusChanged";
+}
 
 /// The server: a client handle and the session behind one lock. Cheap to clone (every field is
 /// shared), so the analysis can run in a task of its own.
@@ -136,6 +150,25 @@ impl Backend {
         })
     }
 
+    /// Answers a request about the document at `uri`: waits for the start-up index, then runs
+    /// `f` under the lock with the document's project, its project-relative path and its line
+    /// index. `Ok(None)` when the document is in no project or was not read as text.
+    async fn on_document<R>(
+        &self,
+        uri: &lsp::Uri,
+        f: impl FnOnce(&Session, &Project, &str, &phasegate_engine::LineIndex) -> Option<R>,
+    ) -> Result<Option<R>> {
+        self.wait_for_index().await;
+        let Some(path) = file_path(uri) else { return Ok(None) };
+        self.with(|s| {
+            let (i, rel) = s.locate(&path)?;
+            let project = &s.projects[i];
+            let index = project.ws.line_index(&rel)?;
+            f(s, project, &rel, index)
+        })
+        .map_err(internal)
+    }
+
     /// Publishes (push mode) what changed since the last push, or asks the client to re-pull
     /// (pull mode). Call after an analysis, outside the lock.
     async fn publish(&self) {
@@ -167,8 +200,33 @@ impl Backend {
                 if refresh {
                     let _ = self.client.workspace_diagnostic_refresh().await;
                 }
+                self.refresh_views().await;
             }
             Err(e) => self.client.log_message(lsp::MessageType::ERROR, e).await,
+        }
+    }
+
+    /// After an analysis: asks the client to request code lenses, inlay hints and semantic tokens
+    /// again where it can be asked (they show cross-file facts: a state file's edit changes its
+    /// workflow doc's lenses), and tells a client that asked for it that the status changed.
+    async fn refresh_views(&self) {
+        let Ok((caps, generation)) = self.with(|s| (s.caps, s.generation)) else { return };
+        // Not awaited here: a client may never answer (one shutting down does not), and a
+        // notification handler waiting for it would keep the server from exiting.
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if caps.code_lens_refresh {
+                let _ = client.code_lens_refresh().await;
+            }
+            if caps.inlay_hint_refresh {
+                let _ = client.inlay_hint_refresh().await;
+            }
+            if caps.semantic_tokens && caps.semantic_tokens_refresh {
+                let _ = client.semantic_tokens_refresh().await;
+            }
+        });
+        if caps.status_notification {
+            self.client.send_notification::<StatusChanged>(json!({ "generation": generation })).await;
         }
     }
 
@@ -216,6 +274,12 @@ impl Backend {
         // waited for the index also waits for that analysis (it would find nothing analysed).
         self.schedule();
         self.ready.send_replace(true);
+        // The editor index of every file, built in the background (the facts are shared, so the
+        // session's projects get it): the first references or workspace symbols request does
+        // not pay for it.
+        if let Ok(snapshots) = self.with(|s| s.projects.iter().map(|p| p.ws.clone()).collect::<Vec<_>>()) {
+            tokio::task::spawn_blocking(move || snapshots.iter().for_each(phasegate_engine::Workspace::prepare_index));
+        }
         if let Some(p) = progress {
             p.finish_with_message(message.clone()).await;
         }
@@ -339,6 +403,33 @@ impl Backend {
             _ => {}
         }
         let doc = arg("uri").and_then(|u| u.parse::<lsp::Uri>().ok()).and_then(|u| u.to_file_path().map(|p| p.into_owned()));
+        if name == "phasegate.task" {
+            let planned = self.with(|s| -> std::result::Result<(lsp::WorkspaceEdit, String), String> {
+                let (i, rel) = doc.as_deref().and_then(|d| s.locate(d)).ok_or("phasegate.task needs the `uri` of a tasks file")?;
+                let id = arg("task").ok_or("phasegate.task needs `task`, the task's id")?;
+                let action =
+                    arg("action").as_deref().and_then(phasegate_engine::ide::TaskAction::parse).ok_or("`action` is `start` or `done`")?;
+                let project = &s.projects[i];
+                let change = project.ws.task_change(&rel, &id, action).map_err(|r| r.to_string())?;
+                match convert::workspace_edit(s, project, &change) {
+                    Ok(edit) => Ok((edit, change.summary)),
+                    Err(convert::EditError::Unsafe(reason)) => Err(format!("refused: {reason}")),
+                    Err(convert::EditError::Unsupported) => Err("the client cannot apply this edit".into()),
+                }
+            });
+            let (edit, done) = match planned {
+                Ok(Ok(p)) => p,
+                Ok(Err(message)) => return Ok(json!({ "applied": false, "message": message })),
+                Err(e) => return Err(internal(e)),
+            };
+            return Ok(match self.client.apply_edit(edit).await {
+                Ok(r) if r.applied => json!({ "applied": true, "message": done }),
+                Ok(r) => {
+                    json!({ "applied": false, "message": r.failure_reason.unwrap_or_else(|| "the client did not apply the edit".into()) })
+                }
+                Err(e) => json!({ "applied": false, "message": e.to_string() }),
+            });
+        }
         if name == "phasegate.status" {
             return self
                 .with(|s| {
@@ -523,6 +614,25 @@ fn client_caps(c: &lsp::ClientCapabilities) -> ClientCaps {
         code_action_literals: action.and_then(|a| a.code_action_literal_support.as_ref()).is_some(),
         create_truncates: false,
         show_document: c.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|d| d.support),
+        code_lens_refresh: ws.and_then(|w| w.code_lens.as_ref()).and_then(|c| c.refresh_support).unwrap_or(false),
+        inlay_hint_refresh: ws.and_then(|w| w.inlay_hint.as_ref()).and_then(|c| c.refresh_support).unwrap_or(false),
+        semantic_tokens: td.and_then(|t| t.semantic_tokens.as_ref()).is_some(),
+        semantic_tokens_refresh: ws.and_then(|w| w.semantic_tokens.as_ref()).and_then(|c| c.refresh_support).unwrap_or(false),
+        hierarchical_symbols: td
+            .and_then(|t| t.document_symbol.as_ref())
+            .and_then(|d| d.hierarchical_document_symbol_support)
+            .unwrap_or(false),
+        prepare_rename: td.and_then(|t| t.rename.as_ref()).and_then(|r| r.prepare_support).unwrap_or(false),
+        markdown_hover: td
+            .and_then(|t| t.hover.as_ref())
+            .and_then(|h| h.content_format.as_ref())
+            .is_none_or(|formats| formats.contains(&lsp::MarkupKind::Markdown)),
+        status_notification: c
+            .experimental
+            .as_ref()
+            .and_then(|e| e.get("phasegateStatusNotification"))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false),
     }
 }
 
@@ -603,6 +713,36 @@ impl LanguageServer for Backend {
                     change_notifications: Some(lsp::OneOf::Left(true)),
                 }),
                 file_operations: None,
+            }),
+            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            definition_provider: Some(lsp::OneOf::Left(true)),
+            references_provider: Some(lsp::OneOf::Left(true)),
+            document_highlight_provider: Some(lsp::OneOf::Left(true)),
+            document_link_provider: Some(lsp::DocumentLinkOptions {
+                resolve_provider: Some(false),
+                work_done_progress_options: Default::default(),
+            }),
+            completion_provider: Some(lsp::CompletionOptions {
+                trigger_characters: Some(COMPLETION_TRIGGERS.iter().map(|c| c.to_string()).collect()),
+                ..Default::default()
+            }),
+            rename_provider: Some(if caps.prepare_rename {
+                lsp::OneOf::Right(lsp::RenameOptions { prepare_provider: Some(true), work_done_progress_options: Default::default() })
+            } else {
+                lsp::OneOf::Left(true)
+            }),
+            code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
+            document_symbol_provider: Some(lsp::OneOf::Left(true)),
+            workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+            folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+            inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+            semantic_tokens_provider: caps.semantic_tokens.then(|| {
+                lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(lsp::SemanticTokensOptions {
+                    legend: convert::semantic_legend(),
+                    full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                    range: None,
+                    work_done_progress_options: Default::default(),
+                })
             }),
             diagnostic_provider: caps.pull_diagnostics.then(|| {
                 lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
@@ -878,6 +1018,179 @@ impl LanguageServer for Backend {
             })
             .map_err(internal)?;
         Ok(Some(actions))
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        let p = params.text_document_position_params;
+        self.on_document(&p.text_document.uri, |s, project, rel, index| {
+            let h = project.ws.hover(rel, convert::offset(index, p.position, s.encoding))?;
+            Some(convert::hover(s, index, &h))
+        })
+        .await
+    }
+
+    async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        self.on_document(&p.text_document.uri, |s, project, rel, index| {
+            let found = project.ws.definition(rel, convert::offset(index, p.position, s.encoding));
+            let list: Vec<lsp::Location> = found.iter().filter_map(|l| convert::location(s, project, l)).collect();
+            (!list.is_empty()).then_some(lsp::GotoDefinitionResponse::Array(list))
+        })
+        .await
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        let p = params.text_document_position;
+        let include = params.context.include_declaration;
+        self.on_document(&p.text_document.uri, |s, project, rel, index| {
+            let found = project.ws.references(rel, convert::offset(index, p.position, s.encoding), include);
+            Some(found.iter().filter_map(|l| convert::location(s, project, l)).collect())
+        })
+        .await
+    }
+
+    async fn document_highlight(&self, params: lsp::DocumentHighlightParams) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        self.on_document(&p.text_document.uri, |s, project, rel, index| {
+            let found = project.ws.highlights(rel, convert::offset(index, p.position, s.encoding));
+            Some(
+                found
+                    .iter()
+                    .map(|h| lsp::DocumentHighlight {
+                        range: convert::range(index, h.range, s.encoding),
+                        kind: Some(if h.write { lsp::DocumentHighlightKind::WRITE } else { lsp::DocumentHighlightKind::READ }),
+                    })
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn document_link(&self, params: lsp::DocumentLinkParams) -> Result<Option<Vec<lsp::DocumentLink>>> {
+        self.on_document(&params.text_document.uri, |s, project, rel, index| {
+            Some(
+                project
+                    .ws
+                    .document_links(rel)
+                    .iter()
+                    .map(|l| lsp::DocumentLink {
+                        range: convert::range(index, l.range, s.encoding),
+                        target: convert::uri(&project.root, &l.path),
+                        tooltip: Some(l.path.clone()),
+                        data: None,
+                    })
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
+        let p = params.text_document_position;
+        self.on_document(&p.text_document.uri, |s, project, rel, index| {
+            let c = project.ws.completion(rel, convert::offset(index, p.position, s.encoding))?;
+            Some(convert::completion(s, index, &c))
+        })
+        .await
+    }
+
+    async fn prepare_rename(&self, params: lsp::TextDocumentPositionParams) -> Result<Option<lsp::PrepareRenameResponse>> {
+        let refused = self
+            .on_document(&params.text_document.uri, |s, project, rel, index| {
+                Some(match project.ws.prepare_rename(rel, convert::offset(index, params.position, s.encoding)) {
+                    Ok((range, placeholder)) => Ok(lsp::PrepareRenameResponse::RangeWithPlaceholder {
+                        range: convert::range(index, range, s.encoding),
+                        placeholder,
+                    }),
+                    Err(r) => Err(r.to_string()),
+                })
+            })
+            .await?;
+        match refused {
+            Some(Ok(r)) => Ok(Some(r)),
+            // An error with the reason: editors show it ("cannot rename: ...").
+            Some(Err(reason)) => Err(invalid(reason)),
+            None => Ok(None),
+        }
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let new_name = params.new_name;
+        let result = self
+            .on_document(&p.text_document.uri, |s, project, rel, index| {
+                let change = match project.ws.rename(rel, convert::offset(index, p.position, s.encoding), &new_name) {
+                    Ok(c) => c,
+                    Err(r) => return Some(Err(r.to_string())),
+                };
+                Some(convert::workspace_edit(s, project, &change).map_err(|e| match e {
+                    convert::EditError::Unsafe(reason) => format!("refused: {reason}"),
+                    convert::EditError::Unsupported => "the client cannot apply this edit".into(),
+                }))
+            })
+            .await?;
+        match result {
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(reason)) => Err(invalid(reason)),
+            None => Ok(None),
+        }
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        self.on_document(&params.text_document.uri, |s, project, rel, index| {
+            Some(project.ws.code_lenses(rel).iter().filter_map(|l| convert::code_lens(s, project, rel, index, l)).collect())
+        })
+        .await
+    }
+
+    async fn document_symbol(&self, params: lsp::DocumentSymbolParams) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        let doc = params.text_document.uri;
+        self.on_document(&doc, |s, project, rel, index| {
+            let list = project.ws.document_symbols(rel);
+            Some(if s.caps.hierarchical_symbols {
+                lsp::DocumentSymbolResponse::Nested(list.iter().map(|d| convert::document_symbol(s, index, d)).collect())
+            } else {
+                let mut flat = Vec::new();
+                convert::flat_symbols(s, index, &doc, &list, None, &mut flat);
+                lsp::DocumentSymbolResponse::Flat(flat)
+            })
+        })
+        .await
+    }
+
+    async fn symbol(&self, params: lsp::WorkspaceSymbolParams) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
+        self.wait_for_index().await;
+        self.with(|s| {
+            let mut out = Vec::new();
+            for p in &s.projects {
+                out.extend(p.ws.workspace_symbols(&params.query).iter().filter_map(|w| convert::workspace_symbol(s, p, w)));
+            }
+            Some(lsp::WorkspaceSymbolResponse::Flat(out))
+        })
+        .map_err(internal)
+    }
+
+    async fn folding_range(&self, params: lsp::FoldingRangeParams) -> Result<Option<Vec<lsp::FoldingRange>>> {
+        self.on_document(&params.text_document.uri, |_, project, rel, index| {
+            Some(project.ws.folding_ranges(rel).iter().filter_map(|f| convert::folding_range(index, f)).collect())
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: lsp::InlayHintParams) -> Result<Option<Vec<lsp::InlayHint>>> {
+        self.on_document(&params.text_document.uri, |s, project, rel, index| {
+            let range = convert::text_range(index, params.range, s.encoding);
+            Some(project.ws.inlay_hints(rel, range).iter().map(|h| convert::inlay_hint(s, index, h)).collect())
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full(&self, params: lsp::SemanticTokensParams) -> Result<Option<lsp::SemanticTokensResult>> {
+        self.on_document(&params.text_document.uri, |s, project, rel, index| {
+            let tokens = project.ws.semantic_tokens(rel);
+            Some(lsp::SemanticTokensResult::Tokens(convert::semantic_tokens(s, index, &tokens)))
+        })
+        .await
     }
 
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<lsp::LSPAny>> {

@@ -105,6 +105,24 @@ pub(crate) struct ClientCaps {
     pub create_truncates: bool,
     /// `window.showDocument.support`: the server can open a file it created.
     pub show_document: bool,
+    /// `workspace.codeLens.refreshSupport`: asked to re-request code lenses after an analysis
+    /// (a state file's edit changes the lenses of its workflow doc).
+    pub code_lens_refresh: bool,
+    /// `workspace.inlayHint.refreshSupport`: likewise for inlay hints.
+    pub inlay_hint_refresh: bool,
+    /// `textDocument.semanticTokens` is declared: semantic tokens are offered.
+    pub semantic_tokens: bool,
+    /// `workspace.semanticTokens.refreshSupport`.
+    pub semantic_tokens_refresh: bool,
+    /// `textDocument.documentSymbol.hierarchicalDocumentSymbolSupport`: an outline as a tree.
+    pub hierarchical_symbols: bool,
+    /// `textDocument.rename.prepareSupport`.
+    pub prepare_rename: bool,
+    /// `textDocument.hover.contentFormat` holds `markdown` (or is absent).
+    pub markdown_hover: bool,
+    /// `experimental.phasegateStatusNotification`: the client wants `phasegate/statusChanged`
+    /// after every analysis (the VS Code extension's Workflows view and status bar).
+    pub status_notification: bool,
 }
 
 /// One project (docs/projects.md): its root, its engine workspace and its diagnostics.

@@ -172,6 +172,39 @@ pub struct WorkflowStatus {
     pub next: Option<String>,
     /// The gate of every phase up to and including the current one.
     pub gates: Vec<GateStatus>,
+    /// Every phase, in order, with where the run stands relative to it, its gate and its
+    /// deliverables (what an editor's tree of workflows shows).
+    pub phases: Vec<PhaseStatus>,
+}
+
+/// One phase of a workflow in a status report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhaseStatus {
+    /// Its id.
+    pub id: String,
+    /// Its title as written.
+    pub title: String,
+    /// `passed`, `current`, `pending`, or `not-started` when no run is known.
+    pub status: String,
+    /// Whether its gate is met (every checked criterion); `None` when it checks nothing.
+    pub gate_met: Option<bool>,
+    /// The 0-based line of its heading (or definition entry) in the workflow's file; `None` for
+    /// a framework feature's phases, which no file of the project declares.
+    pub line: Option<u32>,
+    /// Its deliverables.
+    pub deliverables: Vec<DeliverableState>,
+}
+
+/// A deliverable in a status report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeliverableState {
+    /// Project-relative path (with placeholders, for a pattern).
+    pub path: String,
+    /// `present`, `missing`, `empty` or `unusable` (it leaves the project).
+    pub status: String,
+    /// Optional deliverables are never required.
+    pub optional: bool,
 }
 
 /// Renders a YAML scalar: plain when safe, else double-quoted (JSON escaping is valid YAML).

@@ -51,6 +51,7 @@ impl<'a> Context<'a> {
             recognised_by: wf.recognised_by.iter().map(|r| r.as_str().to_string()).chain(run.map(|_| "state file".to_string())).collect(),
             next: None,
             gates: Vec::new(),
+            phases: (0..wf.phases.len()).map(|i| self.phase_status(w, i, run.map(|r| r.file.path.as_str()))).collect(),
         };
         let Some(run) = run else { return st };
         st.current = run.run.current.as_ref().map(|c| c.name.clone());

@@ -139,6 +139,48 @@ impl<'a> Context<'a> {
     }
 }
 
+impl Context<'_> {
+    /// Phase `i` of workflow `w` as a status report lists it.
+    pub(crate) fn phase_status(&self, w: usize, i: usize, prefer: Option<&str>) -> crate::actions::PhaseStatus {
+        let wref = &self.workflows[w];
+        let phase = &wref.wf.phases[i];
+        let report = self.phase_report(w, i, prefer);
+        let checked = report.criteria.iter().any(|c| c.met.is_some()) || !report.unmet.is_empty();
+        let line = match (&wref.wf.instance, wref.file.line_index()) {
+            (None, Some(index)) => Some(index.line_of(phase.range.start)),
+            _ => None,
+        };
+        crate::actions::PhaseStatus {
+            id: phase.id.clone(),
+            title: phase.title.trim().to_string(),
+            status: match report.state {
+                PhaseState::Passed => "passed",
+                PhaseState::Current => "current",
+                PhaseState::Pending => "pending",
+                PhaseState::NoRun => "not-started",
+            }
+            .to_string(),
+            gate_met: checked.then(|| report.gate_met()),
+            line,
+            deliverables: report
+                .deliverables
+                .iter()
+                .map(|(path, status, optional)| crate::actions::DeliverableState {
+                    path: path.clone(),
+                    status: match status {
+                        DeliverableStatus::Present(_) => "present",
+                        DeliverableStatus::Missing => "missing",
+                        DeliverableStatus::Blank(_) => "empty",
+                        DeliverableStatus::Unusable(_) => "unusable",
+                    }
+                    .to_string(),
+                    optional: *optional,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A short status line of a phase: `design · current · 2/3 deliverables · gate unmet`.
 pub(crate) fn phase_line(phase: &Phase, report: &PhaseReport) -> String {
     let mut parts = vec![phase.id.clone()];
