@@ -10,15 +10,15 @@ use crate::lsp::{Server, codes};
 const FILES: [(&str, &str); 5] = [
     (
         "docs/café.md",
-        "---\nname: café\n---\n# Café — déploiement 🚀\n\n## Phase 1: Requirements\n**Deliverables**:\n- `specs/café/spec.md` — exigences\n\n**Gate Check**: spec écrite → Proceed to Phase 2\n\n## Phase 2: Design Review\n**Deliverables**:\n- `docs/design.md`\n\n## Phase 3: Build\n",
+        "---\nname: café\n---\n# Café — déploiement 🚀\n\n## Phase 1: Requirements\n**Deliverables**:\n- `features/café/spec.md` — exigences\n\n**Gate Check**: spec écrite → Proceed to Phase 2\n\n## Phase 2: Design Review\n**Deliverables**:\n- `docs/design.md`\n\n## Phase 3: Build\n",
     ),
     (
         "docs/café.state.yaml",
         "workflow: café\ncurrent: design-review\nhistory:\n  - {from: requirements, to: design-review, at: 2026-01-01T00:00:00Z}\n",
     ),
-    ("specs/café/spec.md", "# Spec — café ☕\n- R1: Paiement par carte 💳\n- R2: Remboursement sous 30 jours\n"),
+    ("features/café/spec.md", "# Spec — café ☕\n- R1: Paiement par carte 💳\n- R2: Remboursement sous 30 jours\n"),
     (
-        "specs/café/tasks.md",
+        "features/café/tasks.md",
         "# Tâches 📋\n- [ ] T1: Formulaire de carte\n  - implements: R1\n- [ ] T2: API de remboursement ✓\n  - implements: café/R2\n  - depends_on: T1\n",
     ),
     ("docs/design.md", "# Design\n"),
@@ -121,7 +121,7 @@ fn run(utf8: bool) {
     }
     let uri = |rel: &str| file_uri(&root.join(rel));
     let path = |rel: &str| root.join(rel).to_string_lossy().into_owned();
-    let (doc, state, spec, tasks) = ("docs/café.md", "docs/café.state.yaml", "specs/café/spec.md", "specs/café/tasks.md");
+    let (doc, state, spec, tasks) = ("docs/café.md", "docs/café.state.yaml", "features/café/spec.md", "features/café/tasks.md");
     let mut server = Server::start(root, &[("SOURCE_DATE_EPOCH", "1790000000")]);
     let encodings = if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) };
     let init = server.initialize(json!({
@@ -182,7 +182,7 @@ fn run(utf8: bool) {
     assert_eq!(slice(&text(doc), &target["range"], utf8), "Design Review", "{def}");
     assert_eq!(target["range"]["start"], pos(&text(doc), "Design Review", 0, utf8));
     // A deliverable path → the file.
-    let def = server.request("textDocument/definition", at(doc, "specs/café/spec.md", 8));
+    let def = server.request("textDocument/definition", at(doc, "features/café/spec.md", 8));
     assert_eq!(uri_path(&def["result"][0]["uri"]), path(spec), "{def}");
 
     // References of a requirement: every task implementing it.

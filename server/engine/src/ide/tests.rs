@@ -67,7 +67,7 @@ name: checkout
 
 ## Phase 1: Requirements
 **Deliverables**:
-- `specs/checkout/spec.md`
+- `features/checkout/spec.md`
 
 **Gate Check**: spec reviewed → Proceed to Phase 2
 
@@ -88,12 +88,12 @@ workflow: checkout
 current: design-review
 history:
   - {from: requirements, to: design-review, at: 2026-01-01T00:00:00Z}
-//- specs/checkout/spec.md
+//- features/checkout/spec.md
 # Checkout spec
 - R1: Users pay with a saved card
 - R2: Refunds within 30 days
 - US1: Pay in one click
-//- specs/checkout/tasks.md
+//- features/checkout/tasks.md
 - [ ] T1: Card form
   - implements: R1
 - [x] T2: Refund API
@@ -145,30 +145,30 @@ fn hover_on_references_shows_what_they_name() {
     assert!(h.markdown.starts_with("**Phase 2 of 3: Design Review**"), "{}", h.markdown);
     // `implements: checkout/R2`: the requirement's text.
     check_hover(
-        &shop("specs/checkout/tasks.md", "R2", 1),
+        &shop("features/checkout/tasks.md", "R2", 1),
         expect![[r#"
-            specs/checkout/tasks.md:4:26 "R2"
-            **Requirement `R2`** · `specs/checkout/spec.md`
+            features/checkout/tasks.md:4:26 "R2"
+            **Requirement `R2`** · `features/checkout/spec.md`
 
             Refunds within 30 days
         "#]],
     );
     // `depends_on: T1`: the task, its status and title.
     check_hover(
-        &shop("specs/checkout/tasks.md", "depends_on: T1", 13),
+        &shop("features/checkout/tasks.md", "depends_on: T1", 13),
         expect![[r#"
-            specs/checkout/tasks.md:5:17 "T1"
-            **Task `T1`** · open · `specs/checkout/tasks.md`
+            features/checkout/tasks.md:5:17 "T1"
+            **Task `T1`** · open · `features/checkout/tasks.md`
 
             Card form
         "#]],
     );
     // A user story label.
     check_hover(
-        &shop("specs/checkout/tasks.md", "US1", 0),
+        &shop("features/checkout/tasks.md", "US1", 0),
         expect![[r#"
-            specs/checkout/tasks.md:6:11 "US1"
-            **User story `US1`** · `specs/checkout/spec.md`
+            features/checkout/tasks.md:6:11 "US1"
+            **User story `US1`** · `features/checkout/spec.md`
 
             Pay in one click
         "#]],
@@ -247,27 +247,27 @@ fn definitions() {
     );
     // Requirements, bare and by folder; tasks; stories.
     check_definition(
-        &shop("specs/checkout/tasks.md", "R1", 0),
+        &shop("features/checkout/tasks.md", "R1", 0),
         expect![[r#"
-        specs/checkout/spec.md:2:3 "R1"
+        features/checkout/spec.md:2:3 "R1"
     "#]],
     );
     check_definition(
-        &shop("specs/checkout/tasks.md", "checkout/R2", 9),
+        &shop("features/checkout/tasks.md", "checkout/R2", 9),
         expect![[r#"
-        specs/checkout/spec.md:3:3 "R2"
+        features/checkout/spec.md:3:3 "R2"
     "#]],
     );
     check_definition(
-        &shop("specs/checkout/tasks.md", "depends_on: T2", 13),
+        &shop("features/checkout/tasks.md", "depends_on: T2", 13),
         expect![[r#"
-        specs/checkout/tasks.md:3:7 "T2"
+        features/checkout/tasks.md:3:7 "T2"
     "#]],
     );
     check_definition(
-        &shop("specs/checkout/tasks.md", "[US1]", 2),
+        &shop("features/checkout/tasks.md", "[US1]", 2),
         expect![[r#"
-        specs/checkout/spec.md:4:3 "US1"
+        features/checkout/spec.md:4:3 "US1"
     "#]],
     );
     // Deliverable paths: the file, and the files a pattern matches.
@@ -309,10 +309,10 @@ fn definitions() {
 fn references_list_every_place_naming_a_symbol() {
     // A requirement: every task that implements it (and the declaration first).
     check_references(
-        &shop("specs/checkout/spec.md", "R2", 0),
+        &shop("features/checkout/spec.md", "R2", 0),
         expect![[r#"
-        specs/checkout/spec.md:3:3 "R2"
-        specs/checkout/tasks.md:4:26 "R2"
+        features/checkout/spec.md:3:3 "R2"
+        features/checkout/tasks.md:4:26 "R2"
     "#]],
     );
     // A phase: the state file's `current:` and history, `Proceed to Phase 2` (by number).
@@ -338,10 +338,10 @@ fn references_list_every_place_naming_a_symbol() {
     .assert_eq(&from_reference);
     // A task across its list.
     check_references(
-        &shop("specs/checkout/tasks.md", "T2", 0),
+        &shop("features/checkout/tasks.md", "T2", 0),
         expect![[r#"
-        specs/checkout/tasks.md:3:7 "T2"
-        specs/checkout/tasks.md:7:17 "T2"
+        features/checkout/tasks.md:3:7 "T2"
+        features/checkout/tasks.md:7:17 "T2"
     "#]],
     );
     // A state: the state file and the transitions.
@@ -359,13 +359,13 @@ fn references_list_every_place_naming_a_symbol() {
 
 #[test]
 fn highlights_and_links() {
-    let (ws, path, offset) = cursor(&shop("specs/checkout/tasks.md", "T1:", 0));
+    let (ws, path, offset) = cursor(&shop("features/checkout/tasks.md", "T1:", 0));
     let shown: Vec<String> =
         ws.highlights(&path, offset).iter().map(|h| format!("{} write={}", show(&ws, &path, h.range), h.write)).collect();
     expect![[r#"
         [
-            "specs/checkout/tasks.md:1:7 \"T1\" write=true",
-            "specs/checkout/tasks.md:5:17 \"T1\" write=false",
+            "features/checkout/tasks.md:1:7 \"T1\" write=true",
+            "features/checkout/tasks.md:5:17 \"T1\" write=false",
         ]
     "#]]
     .assert_debug_eq(&shown);
@@ -375,7 +375,7 @@ fn highlights_and_links() {
     // `docs/api.md` is missing: no link.
     expect![[r#"
         [
-            "docs/checkout.md:8:4 \"specs/checkout/spec.md\" → specs/checkout/spec.md",
+            "docs/checkout.md:8:4 \"features/checkout/spec.md\" → features/checkout/spec.md",
             "docs/checkout.md:14:4 \"docs/design.md\" → docs/design.md",
             "docs/checkout.md:23:4 \"docs/INTERFACE-[feature].md\" → docs/INTERFACE-cart.md",
         ]
@@ -463,17 +463,17 @@ fn completion_of_tasks_requirements_stories_names_and_paths() {
     check_completion(
         &SHOP.replace("  - depends_on: T2\n", "  - depends_on: T$0\n"),
         expect![[r#"
-            replaces specs/checkout/tasks.md:7:17 "T"
+            replaces features/checkout/tasks.md:7:17 "T"
             T1 (Task, 0) Card form
             T2 (Task, 0) Refund API
             T3 (Task, 0) Receipts
         "#]],
     );
-    let spec = format!("{SHOP}//- specs/billing/spec.md\n- R1: Invoices\n");
+    let spec = format!("{SHOP}//- features/billing/spec.md\n- R1: Invoices\n");
     check_completion(
         &spec.replace("implements: R1", "implements: R$0"),
         expect![[r#"
-            replaces specs/checkout/tasks.md:2:17 "R"
+            replaces features/checkout/tasks.md:2:17 "R"
             R1 (Requirement, 1) Users pay with a saved card
             R2 (Requirement, 1) Refunds within 30 days
             billing/R1 (Requirement, 2) Invoices
@@ -482,7 +482,7 @@ fn completion_of_tasks_requirements_stories_names_and_paths() {
     check_completion(
         &SHOP.replace("[US1]", "[US$0]"),
         expect![[r#"
-            replaces specs/checkout/tasks.md:6:11 "US"
+            replaces features/checkout/tasks.md:6:11 "US"
             US1 (Story, 1) Pay in one click
         "#]],
     );
@@ -542,7 +542,7 @@ fn rename_a_phase_everywhere() {
 
             ## Phase 1: Requirements
             **Deliverables**:
-            - `specs/checkout/spec.md`
+            - `features/checkout/spec.md`
 
             **Gate Check**: spec reviewed → Proceed to Phase 2
 
@@ -576,7 +576,7 @@ fn rename_a_phase_everywhere() {
         let (p, body) = section.split_once('\n').unwrap_or((section, ""));
         renamed.set_file(p, crate::facts::FileInput::Text(body.to_string()));
     }
-    for (p, body) in [("specs/checkout/spec.md", ws.text("specs/checkout/spec.md")), ("docs/design.md", ws.text("docs/design.md"))] {
+    for (p, body) in [("features/checkout/spec.md", ws.text("features/checkout/spec.md")), ("docs/design.md", ws.text("docs/design.md"))] {
         renamed.set_file(p, crate::facts::FileInput::Text(body.unwrap_or_default().to_string()));
     }
     assert_eq!(fixture::render(&renamed, &["unknown-state"]), "");
@@ -585,11 +585,11 @@ fn rename_a_phase_everywhere() {
 #[test]
 fn rename_tasks_requirements_states_and_names() {
     check_rename(
-        &shop("specs/checkout/tasks.md", "T1:", 0),
+        &shop("features/checkout/tasks.md", "T1:", 0),
         "T10",
         expect![[r#"
             renamed task `T1` to `T10`: 2 edit(s) in 1 file(s)
-            //- specs/checkout/tasks.md
+            //- features/checkout/tasks.md
             - [ ] T10: Card form
               - implements: R1
             - [x] T2: Refund API
@@ -600,16 +600,16 @@ fn rename_tasks_requirements_states_and_names() {
         "#]],
     );
     check_rename(
-        &shop("specs/checkout/tasks.md", "checkout/R2", 9),
+        &shop("features/checkout/tasks.md", "checkout/R2", 9),
         "R7",
         expect![[r#"
             renamed requirement `R2` to `R7`: 2 edit(s) in 2 file(s)
-            //- specs/checkout/spec.md
+            //- features/checkout/spec.md
             # Checkout spec
             - R1: Users pay with a saved card
             - R7: Refunds within 30 days
             - US1: Pay in one click
-            //- specs/checkout/tasks.md
+            //- features/checkout/tasks.md
             - [ ] T1: Card form
               - implements: R1
             - [x] T2: Refund API
@@ -684,8 +684,8 @@ fn rename_refuses_what_is_not_an_id_collisions_and_bad_names() {
         "`build` already exists in workflow `checkout`: renaming `design-review` would make two"
     );
     assert_eq!(
-        refused(&shop("specs/checkout/tasks.md", "T1:", 0), "T2"),
-        "`T2` already exists in `specs/checkout/tasks.md`: renaming `T1` would make two"
+        refused(&shop("features/checkout/tasks.md", "T1:", 0), "T2"),
+        "`T2` already exists in `features/checkout/tasks.md`: renaming `T1` would make two"
     );
     assert_eq!(
         refused(&JOURNEY.replace("- DONE", "- DO$0NE"), "draft"),
@@ -693,7 +693,7 @@ fn rename_refuses_what_is_not_an_id_collisions_and_bad_names() {
     );
     // Names that would no longer be read as names.
     assert_eq!(
-        refused(&shop("specs/checkout/tasks.md", "T1:", 0), "card form"),
+        refused(&shop("features/checkout/tasks.md", "T1:", 0), "card form"),
         "`card form` is not a valid task: a task id is `T` and digits (`T12`) or capitals, `-` and digits (`AUTH-3`)"
     );
     assert_eq!(refused(&shop("docs/checkout.md", "Design Review", 0), "  "), "`` is not a valid phase: it is empty");
@@ -720,16 +720,16 @@ fn code_lenses_on_phases_state_files_and_tasks() {
     .assert_eq(&lenses(&ws, "docs/checkout.state.yaml"));
     // Open tasks get "Mark done" (plain checkboxes have no started state); T2 is done.
     expect![[r#"
-        specs/checkout/tasks.md:1:1 Mark done Task { path: "specs/checkout/tasks.md", id: "T1", action: Done }
-        specs/checkout/tasks.md:6:1 Mark done Task { path: "specs/checkout/tasks.md", id: "T3", action: Done }
+        features/checkout/tasks.md:1:1 Mark done Task { path: "features/checkout/tasks.md", id: "T1", action: Done }
+        features/checkout/tasks.md:6:1 Mark done Task { path: "features/checkout/tasks.md", id: "T3", action: Done }
     "#]]
-    .assert_eq(&lenses(&ws, "specs/checkout/tasks.md"));
-    let done = ws.task_change("specs/checkout/tasks.md", "T3", crate::ide::TaskAction::Done).unwrap_or_else(|r| panic!("{r}"));
-    assert_eq!(done.summary, "marked done task `T3` in `specs/checkout/tasks.md`");
+    .assert_eq(&lenses(&ws, "features/checkout/tasks.md"));
+    let done = ws.task_change("features/checkout/tasks.md", "T3", crate::ide::TaskAction::Done).unwrap_or_else(|r| panic!("{r}"));
+    assert_eq!(done.summary, "marked done task `T3` in `features/checkout/tasks.md`");
     assert!(applied(&ws, &done).contains("- [x] T3 [US1] Receipts\n"));
     assert_eq!(
-        ws.task_change("specs/checkout/tasks.md", "T3", crate::ide::TaskAction::Start).map_err(|r| r.to_string()),
-        Err("tasks of `specs/checkout/tasks.md` have no started state; mark `T3` done instead".into())
+        ws.task_change("features/checkout/tasks.md", "T3", crate::ide::TaskAction::Start).map_err(|r| r.to_string()),
+        Err("tasks of `features/checkout/tasks.md` have no started state; mark `T3` done instead".into())
     );
     // With the gate met, Advance is offered; without a state file, Start.
     let (ws, _, _) = cursor(&shop("docs/checkout.md", "#", 0).replace("- [ ] API agreed", "- [x] API agreed"));
@@ -765,7 +765,7 @@ fn document_symbols_workspace_symbols_and_folding() {
         Workflow checkout [3 phase(s)] docs/checkout.md:2:7
           Phase Phase 1: Requirements [requirements] docs/checkout.md:6:13
             Gate gate [2 criteria] docs/checkout.md:10:3
-            Deliverable specs/checkout/spec.md [deliverable] docs/checkout.md:8:4
+            Deliverable features/checkout/spec.md [deliverable] docs/checkout.md:8:4
           Phase Phase 2: Design Review [design-review] docs/checkout.md:12:13
             Gate gate [2 criteria] docs/checkout.md:17:1
               Criterion Before starting build, orchestrator MUST verify [] docs/checkout.md:17:1
@@ -776,11 +776,11 @@ fn document_symbols_workspace_symbols_and_folding() {
     "#]]
     .assert_eq(&out);
     let mut out = String::new();
-    render(&ws, "specs/checkout/tasks.md", &ws.document_symbols("specs/checkout/tasks.md"), 0, &mut out);
+    render(&ws, "features/checkout/tasks.md", &ws.document_symbols("features/checkout/tasks.md"), 0, &mut out);
     expect![[r#"
-        Task T1 Card form [] specs/checkout/tasks.md:1:7
-        Task T2 Refund API [] specs/checkout/tasks.md:3:7
-        Task T3 Receipts [] specs/checkout/tasks.md:6:7
+        Task T1 Card form [] features/checkout/tasks.md:1:7
+        Task T2 Refund API [] features/checkout/tasks.md:3:7
+        Task T3 Receipts [] features/checkout/tasks.md:6:7
     "#]]
     .assert_eq(&out);
     let found: Vec<String> = ws
@@ -820,7 +820,7 @@ fn inlay_hints_and_semantic_tokens() {
         ws.inlay_hints(path, TextRange::new(0, len)).iter().map(|h| format!("{} {:?}\n", at(&ws, path, h.offset), h.label)).collect()
     };
     expect![[r#"
-        docs/checkout.md:8:27 "✓"
+        docs/checkout.md:8:30 "✓"
         docs/checkout.md:10:53 "Design Review · phase 2/3"
         docs/checkout.md:14:19 "✓"
         docs/checkout.md:15:16 "○ missing (optional)"
@@ -828,13 +828,13 @@ fn inlay_hints_and_semantic_tokens() {
     "#]]
     .assert_eq(&hints("docs/checkout.md"));
     expect![[r#"
-        specs/checkout/tasks.md:2:19 "Users pay with a saved card"
-        specs/checkout/tasks.md:4:28 "Refunds within 30 days"
-        specs/checkout/tasks.md:5:19 "Card form"
-        specs/checkout/tasks.md:6:14 "Pay in one click"
-        specs/checkout/tasks.md:7:19 "Refund API"
+        features/checkout/tasks.md:2:19 "Users pay with a saved card"
+        features/checkout/tasks.md:4:28 "Refunds within 30 days"
+        features/checkout/tasks.md:5:19 "Card form"
+        features/checkout/tasks.md:6:14 "Pay in one click"
+        features/checkout/tasks.md:7:19 "Refund API"
     "#]]
-    .assert_eq(&hints("specs/checkout/tasks.md"));
+    .assert_eq(&hints("features/checkout/tasks.md"));
     let tokens = |path: &str| -> String {
         ws.semantic_tokens(path)
             .iter()
