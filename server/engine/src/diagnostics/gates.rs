@@ -1,7 +1,7 @@
 //! Diagnostics: `gate-unmet` (a run is past a gate whose criteria fail) and `gate-dangling` (a
 //! gate points at nothing).
 
-use crate::analysis::{Context, RunRef};
+use crate::analysis::{Context, RunRef, WorkflowRef};
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity, listing};
 use crate::facts::FileFacts;
 use crate::model::CriterionKind;
@@ -73,40 +73,40 @@ pub(crate) fn check_run(ctx: &Context<'_>, run: &RunRef<'_>, out: &mut Vec<Diagn
 }
 
 /// Across files: gate criteria naming missing files or checklists.
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    // A framework instance's criteria name its folder's own artifacts (`tasks.md`), which appear
-    // as the feature moves on: not yet having them is where an early feature stands.
-    for w in ctx.workflows.iter().filter(|w| w.wf.instance.is_none()) {
-        for phase in &w.wf.phases {
-            for c in &phase.gate.criteria {
-                match &c.kind {
-                    CriterionKind::ChecklistTicked { file, section } if ctx.checklist(file, section).is_none() => {
-                        let what = if ctx.file(file).is_none() {
-                            format!("`{file}` does not exist")
-                        } else {
-                            format!("`{file}` has no checklist under \"{section}\"")
-                        };
+///
+/// Called per workflow by the run cache ([`super::memo`]), for each workflow that is not a
+/// framework instance: an instance's criteria name its folder's own artifacts (`tasks.md`), which
+/// appear as the feature moves on, so not yet having them is where an early feature stands.
+pub(crate) fn check_workflow(ctx: &Context<'_>, w: &WorkflowRef<'_>, out: &mut Vec<Diagnostic>) {
+    for phase in &w.wf.phases {
+        for c in &phase.gate.criteria {
+            match &c.kind {
+                CriterionKind::ChecklistTicked { file, section } if ctx.checklist(file, section).is_none() => {
+                    let what = if ctx.file(file).is_none() {
+                        format!("`{file}` does not exist")
+                    } else {
+                        format!("`{file}` has no checklist under \"{section}\"")
+                    };
+                    out.push(Diagnostic::new(
+                        Code::GateDangling,
+                        Severity::Error,
+                        &w.file.path,
+                        c.range,
+                        format!("the gate of phase `{}` requires a checklist, but {what}", phase.id),
+                    ));
+                }
+                CriterionKind::NoMarkers { files } => {
+                    for f in files.iter().filter(|f| ctx.file(f).is_none()) {
                         out.push(Diagnostic::new(
                             Code::GateDangling,
                             Severity::Error,
                             &w.file.path,
                             c.range,
-                            format!("the gate of phase `{}` requires a checklist, but {what}", phase.id),
+                            format!("the gate of phase `{}` checks `{f}` for markers, but it does not exist", phase.id),
                         ));
                     }
-                    CriterionKind::NoMarkers { files } => {
-                        for f in files.iter().filter(|f| ctx.file(f).is_none()) {
-                            out.push(Diagnostic::new(
-                                Code::GateDangling,
-                                Severity::Error,
-                                &w.file.path,
-                                c.range,
-                                format!("the gate of phase `{}` checks `{f}` for markers, but it does not exist", phase.id),
-                            ));
-                        }
-                    }
-                    _ => {}
                 }
+                _ => {}
             }
         }
     }

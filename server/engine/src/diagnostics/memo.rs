@@ -1,6 +1,7 @@
 //! The run cache: what the run-scoped checks report about each run (its gates, deliverables,
-//! markers, transitions, names), kept between analyses with the files it was computed from, and
-//! recomputed only for the runs whose files changed. This is what keeps an edit's analysis short
+//! markers, transitions, names), and the workflow-scoped gate checks about each workflow (the
+//! checklists and files its criteria name), kept between analyses with the files they were
+//! computed from, and recomputed only for the runs and workflows whose files changed. This is what keeps an edit's analysis short
 //! in a workspace of thousands of state files (docs/benchmarks.md, "The live server").
 //!
 //! A run's result depends on: its state file; its workflow's file, and the name it is found by;
@@ -55,6 +56,9 @@ struct Unit {
 pub(crate) struct RunCache {
     /// By the run's state file and its index among that file's runs.
     units: HashMap<(String, usize), Unit>,
+    /// The workflow-scoped gate checks ([`super::gates::check_workflow`]), by the workflow's
+    /// file, its name (as a key) and its index among that file's workflows of that name.
+    workflows: HashMap<(String, String, usize), Unit>,
     /// What made the cache valid: the frameworks on and the feature folders' names.
     shape: Option<(Vec<&'static str>, Vec<String>)>,
 }
@@ -69,6 +73,7 @@ impl RunCache {
         );
         if changes.all || self.shape.as_ref() != Some(&shape) {
             self.units.clear();
+            self.workflows.clear();
             self.shape = Some(shape);
         }
         let stale = |u: &Unit| {
@@ -95,6 +100,36 @@ impl RunCache {
             live.insert(key);
         }
         self.units.retain(|k, _| live.contains(k));
+
+        // The gate checks of each workflow that is not a framework's (those read files through
+        // their framework's criteria, which the notes do not cover).
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut live: HashSet<(String, String, usize)> = HashSet::new();
+        for w in ctx.workflows.iter().filter(|w| w.wf.instance.is_none()) {
+            if w.wf.framework.is_some() {
+                super::gates::check_workflow(ctx, w, out);
+                continue;
+            }
+            let index = seen.entry((w.file.path.as_str(), w.wf.keys.name.as_str())).or_insert(0);
+            let key = (w.file.path.clone(), w.wf.keys.name.clone(), *index);
+            *index += 1;
+            match self.workflows.get(&key) {
+                Some(u) if !stale(u) => out.extend(u.diagnostics.iter().cloned()),
+                _ => {
+                    *ctx.reads.borrow_mut() = Some(Reads::default());
+                    let mut diagnostics = Vec::new();
+                    super::gates::check_workflow(ctx, w, &mut diagnostics);
+                    let mut reads = ctx.reads.borrow_mut().take().unwrap_or_default();
+                    reads.paths.push(w.file.path.clone());
+                    reads.paths.sort_unstable();
+                    reads.paths.dedup();
+                    out.extend(diagnostics.iter().cloned());
+                    self.workflows.insert(key.clone(), Unit { reads, workflow: w.wf.keys.name.clone(), diagnostics });
+                }
+            }
+            live.insert(key);
+        }
+        self.workflows.retain(|k, _| live.contains(k));
     }
 }
 
@@ -121,7 +156,7 @@ mod tests {
     /// After any sequence of edits, the cached analysis equals a fresh one of the same files.
     #[test]
     fn cached_runs_follow_every_edit() {
-        let spec = "//- docs/wf.md\n---\nname: demo\n---\n## Phase 1: Design\n**Deliverables**:\n- `docs/design.md`\n- `out/`\n- `notes/INTERFACE-[feature].md`\n\n**Gate Check**: ok → Proceed to Phase 2\n\n**Before starting build, orchestrator MUST verify:**\n- [ ] reviewed\n\n## Phase 2: Build\n**Deliverables**:\n- `docs/build.md`\n## Phase 3: Ship\n//- a.state.yaml\nworkflow: demo\ncurrent: build\n//- b.state.yaml\nworkflow: demo\ncurrent: design\n//- other.workflow.yaml\nname: other\nphases:\n  - id: one\n    gate: [{recorded: qa}]\n  - id: two\n//- c.state.yaml\nworkflow: other\ncurrent: two\n";
+        let spec = "//- docs/wf.md\n---\nname: demo\n---\n## Phase 1: Design\n**Deliverables**:\n- `docs/design.md`\n- `out/`\n- `notes/INTERFACE-[feature].md`\n\n**Gate Check**: ok → Proceed to Phase 2\n\n**Before starting build, orchestrator MUST verify:**\n- [ ] reviewed\n\n## Phase 2: Build\n**Deliverables**:\n- `docs/build.md`\n## Phase 3: Ship\n//- a.state.yaml\nworkflow: demo\ncurrent: build\n//- b.state.yaml\nworkflow: demo\ncurrent: design\n//- other.workflow.yaml\nname: other\nphases:\n  - id: one\n    gate: [{recorded: qa}, {checklist: review.md#Sign-off}, {no_markers: [notes.md]}]\n  - id: two\n//- c.state.yaml\nworkflow: other\ncurrent: two\n";
         let mut ws = workspace(spec);
         let edits: &[(&str, Option<&str>)] = &[
             ("docs/design.md", Some("# Design\n")),
@@ -139,6 +174,13 @@ mod tests {
             ("checks.yaml", Some("gates:\n  qa: failed\n")),
             ("second.md", Some("---\nname: demo\n---\n## Phase 1: A\n## Phase 2: B\n")),
             ("second.md", None),
+            // The workflow-scoped gate checks: a checklist file and a marker file appear and go.
+            ("review.md", Some("# Review\n")),
+            ("review.md", Some("# Review\n## Sign-off\n- [ ] done\n")),
+            ("notes.md", Some("TBD\n")),
+            ("review.md", None),
+            ("notes.md", None),
+            ("other.workflow.yaml", Some("name: other\nphases:\n  - id: one\n    gate: [{checklist: review.md}]\n  - id: two\n")),
         ];
         for (path, text) in edits {
             match text {

@@ -338,9 +338,8 @@ pub(crate) fn collect_file(file: &FileFacts) -> Vec<Diagnostic> {
 /// Runs the checks that look across files.
 pub(crate) fn collect(ctx: &Context<'_>, runs: &mut memo::RunCache, changes: memo::Changes) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    // What each run is past or at: cached per run (memo.rs).
+    // What each run is past or at, and each workflow's gate criteria: cached (memo.rs).
     runs.collect(ctx, changes, &mut out);
-    gates::check(ctx, &mut out);
     references::check(ctx, &mut out);
     duplicates::check(ctx, &mut out);
     for f in &ctx.frameworks {
