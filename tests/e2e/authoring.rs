@@ -350,3 +350,120 @@ fn editor_requests_in_utf16() {
 fn editor_requests_in_utf8() {
     run(true);
 }
+
+/// A Kiro spec and a Spec Kit feature (non-ASCII before every position under test).
+const FRAMEWORK_FILES: [(&str, &str); 5] = [
+    (
+        ".kiro/specs/connexion/requirements.md",
+        "# Requirements — connexion 🔐\n\n### Requirement 1: Se connecter\n\n#### Acceptance Criteria\n\n1. WHEN un membre envoie des identifiants valides THEN le système SHALL ouvrir une session\n2. WHEN les identifiants sont faux THEN le système SHALL le dire — sans nommer le champ\n",
+    ),
+    (
+        ".kiro/specs/connexion/tasks.md",
+        "# Implementation Plan — café ☕\n\n- [x] 1. Formulaire 📱\n  - _Requirements: 1.1_\n- [ ] 2. Session côté serveur\n  - _Requirements: 1.1–1.2_\n",
+    ),
+    (".specify/memory/constitution.md", "# Constitution\n"),
+    (
+        "specs/001-albums/spec.md",
+        "# Feature Specification: Albums 📷\n\n### User Story 1 - Parcourir les albums (Priority: P1)\n\nUn visiteur voit ses albums.\n",
+    ),
+    (
+        "specs/001-albums/tasks.md",
+        "# Tasks: Albums 📷\n\n## Phase 3: User Story 1 — Parcourir 🎯\n\n- [ ] T001 [P] [US1] Créer le modèle « Album »\n",
+    ),
+];
+
+/// The frameworks' names and marks over stdio: a Kiro criterion hovered, gone to and its
+/// references listed, Kiro's "Start" applied as `[-]`, a Spec Kit story label gone to and its
+/// task marked done as `[X]`.
+fn frameworks(utf8: bool) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    let text = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    for (rel, body) in FRAMEWORK_FILES {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap_or(root)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(p, body).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let uri = |rel: &str| file_uri(&root.join(rel));
+    let path = |rel: &str| root.join(rel).to_string_lossy().into_owned();
+    let (requirements, kiro_tasks, spec, tasks) = (
+        ".kiro/specs/connexion/requirements.md",
+        ".kiro/specs/connexion/tasks.md",
+        "specs/001-albums/spec.md",
+        "specs/001-albums/tasks.md",
+    );
+    let mut server = Server::start(root, &[("SOURCE_DATE_EPOCH", "1790000000")]);
+    let encodings = if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) };
+    let init = server.initialize(json!({
+        "general": { "positionEncodings": encodings },
+        "workspace": { "applyEdit": true, "workspaceEdit": { "documentChanges": true } }
+    }));
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], if utf8 { "utf-8" } else { "utf-16" }, "{init}");
+    for rel in [kiro_tasks, tasks] {
+        server.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri(rel), "languageId": "markdown", "version": 1, "text": text(rel) } }),
+        );
+    }
+    let at = |rel: &str, needle: &str, shift: usize| json!({ "textDocument": { "uri": uri(rel) }, "position": pos(&text(rel), needle, shift, utf8) });
+
+    // Kiro: the end of a range names criterion 1.2, with its text.
+    let hover = server.request("textDocument/hover", at(kiro_tasks, "1.2_", 1));
+    assert!(hover["result"]["contents"]["value"].as_str().unwrap_or("").starts_with("**Acceptance criterion `1.2`**"), "{hover}");
+    assert!(hover["result"]["contents"]["value"].as_str().unwrap_or("").contains("le dire — sans nommer"), "{hover}");
+    assert_eq!(slice(&text(kiro_tasks), &hover["result"]["range"], utf8), "1.2");
+    let def = server.request("textDocument/definition", at(kiro_tasks, "1.2_", 0));
+    assert_eq!(uri_path(&def["result"][0]["uri"]), path(requirements), "{def}");
+    assert_eq!(def["result"][0]["range"]["start"], pos(&text(requirements), "2. WHEN", 0, utf8), "{def}");
+    let refs = server.request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": uri(requirements) }, "position": pos(&text(requirements), "1. WHEN", 0, utf8), "context": { "includeDeclaration": false } }),
+    );
+    let starts: Vec<Value> = refs["result"].as_array().map(|l| l.iter().map(|r| r["range"]["start"].clone()).collect()).unwrap_or_default();
+    assert_eq!(starts, [pos(&text(kiro_tasks), "1.1_", 0, utf8), pos(&text(kiro_tasks), "1.1–", 0, utf8)], "{refs}");
+    // Kiro's "Start": `[-]`.
+    let lenses = server.request("textDocument/codeLens", json!({ "textDocument": { "uri": uri(kiro_tasks) } }));
+    let start = lenses["result"]
+        .as_array()
+        .and_then(|l| l.iter().find(|x| x["command"]["title"] == "Start"))
+        .map(|x| x["command"].clone())
+        .unwrap_or_else(|| panic!("{lenses}"));
+    let started = server.request("workspace/executeCommand", json!({ "command": start["command"], "arguments": start["arguments"] }));
+    assert_eq!(started["result"]["applied"], true, "{started}");
+    let edit = server.applied.lock().unwrap_or_else(|p| p.into_inner()).last().cloned().unwrap_or_default();
+    let change = &edit["documentChanges"][0];
+    assert_eq!(
+        apply(&text(kiro_tasks), change["edits"].as_array().map(Vec::as_slice).unwrap_or(&[]), utf8).lines().nth(4),
+        Some("- [-] 2. Session côté serveur")
+    );
+
+    // Spec Kit: `[US1]` → the story's heading; "Mark done" writes `[X]`.
+    let def = server.request("textDocument/definition", at(tasks, "US1", 1));
+    assert_eq!(uri_path(&def["result"][0]["uri"]), path(spec), "{def}");
+    assert_eq!(slice(&text(spec), &def["result"][0]["range"], utf8), "User Story 1", "{def}");
+    let lenses = server.request("textDocument/codeLens", json!({ "textDocument": { "uri": uri(tasks) } }));
+    let mark = lenses["result"]
+        .as_array()
+        .and_then(|l| l.iter().find(|x| x["command"]["title"] == "Mark done"))
+        .map(|x| x["command"].clone())
+        .unwrap_or_else(|| panic!("{lenses}"));
+    let done = server.request("workspace/executeCommand", json!({ "command": mark["command"], "arguments": mark["arguments"] }));
+    assert_eq!(done["result"]["applied"], true, "{done}");
+    let edit = server.applied.lock().unwrap_or_else(|p| p.into_inner()).last().cloned().unwrap_or_default();
+    let change = &edit["documentChanges"][0];
+    assert_eq!(
+        apply(&text(tasks), change["edits"].as_array().map(Vec::as_slice).unwrap_or(&[]), utf8).lines().nth(4),
+        Some("- [X] T001 [P] [US1] Créer le modèle « Album »")
+    );
+    server.shutdown();
+}
+
+#[test]
+fn framework_requests_in_utf16() {
+    frameworks(false);
+}
+
+#[test]
+fn framework_requests_in_utf8() {
+    frameworks(true);
+}

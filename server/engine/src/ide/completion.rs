@@ -52,7 +52,7 @@ pub struct CompletionItem {
     /// More, in Markdown (a requirement's text, a key's description).
     pub documentation: Option<String>,
     /// Nearness, lower first: 0 the same file, 1 the same folder, 2 the same feature, 3 the
-    /// project.
+    /// project. Values of a fixed order (BMAD's statuses) are ranked by their place in it.
     pub rank: u32,
 }
 
@@ -197,6 +197,12 @@ impl Workspace {
             let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
             value_of(before, &refs).is_some_and(|v| v.chars().all(|c| is_word(c) || matches!(c, ' ' | '"' | '\'' | '[' | ',' | '{')))
         };
+        // BMAD's `sprint-status.yaml`: an entry's status, from the statuses of its kind.
+        if matches!(paths::file_name(&file.path), "sprint-status.yaml" | "sprint-status.yml")
+            && let Some(items) = sprint_status_values(before)
+        {
+            return Some((range, items));
+        }
         let state_file =
             !file.runs.is_empty() || paths::file_name(&file.path).contains(".state.") || top_level_value(text, "workflow").is_some();
         if state_file {
@@ -412,6 +418,31 @@ impl Workspace {
             })
             .collect()
     }
+}
+
+/// The statuses BMAD allows an entry of `development_status` (an indented `key: ` before the
+/// cursor) to take, by the key's kind (`sprint_plan.py`; docs/frameworks/bmad.md).
+fn sprint_status_values(before: &str) -> Option<Vec<CompletionItem>> {
+    let lead = before.len() - before.trim_start().len();
+    let (key, value) = before.trim_start().split_once(':')?;
+    if lead == 0 || !value.chars().all(|c| is_word(c) || c == ' ') {
+        return None;
+    }
+    let (kind, _) = crate::state::sprint_status::classify(key.trim().trim_matches(['"', '\'']))?;
+    Some(
+        kind.current()
+            .iter()
+            .enumerate()
+            .map(|(i, s)| CompletionItem {
+                label: s.to_string(),
+                kind: CompletionKind::Phase,
+                detail: format!("{} status {} of {}", kind.as_str(), i + 1, kind.current().len()),
+                documentation: None,
+                // In BMAD's order.
+                rank: i as u32,
+            })
+            .collect(),
+    )
 }
 
 /// Items ranked (nearest first, then by label), deduplicated by label, those holding the typed

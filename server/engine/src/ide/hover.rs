@@ -110,6 +110,12 @@ fn phase(ctx: &Context<'_>, file: &FileFacts, s: &Symbol) -> String {
         (None, false, PhaseState::NoRun) => out.push_str(" (no state file yet)"),
         _ => {}
     }
+    if report.state == PhaseState::Current {
+        match wf.phases.get(s.ordinal + 1) {
+            Some(next) => out.push_str(&format!("\n\nNext: {}", code(&next.id))),
+            None => out.push_str("\n\nThe last phase: advancing completes the run."),
+        }
+    }
     if !report.criteria.is_empty() || !report.unmet.is_empty() {
         out.push_str("\n\n**Gate**");
         let mut shown: Vec<&str> = Vec::new();

@@ -293,7 +293,17 @@ impl FileIndex {
         ix.tasks(facts, text);
         for r in &facts.requirements {
             let kind = if is_story_id(&r.id.name) { SymbolKind::Story } else { SymbolKind::Requirement };
-            ix.symbols.push(Symbol::new(kind, &r.id.name, r.id.range, r.range, &r.text));
+            // A framework's own declaration of it (with its noun) stands instead.
+            if facts.ide.symbols.iter().any(|s| s.kind == kind && s.name == r.id.name && s.full == r.range) {
+                continue;
+            }
+            let mut sym = Symbol::new(kind, &r.id.name, r.id.range, r.range, &r.text);
+            // An id not written as is (Spec Kit's `User Story 1` is `US1`): numbered by its
+            // place, so a rename cannot write it.
+            if text.get(r.id.range.start..r.id.range.end) != Some(&r.id.name[..]) {
+                sym.rename = RenameForm::Fixed;
+            }
+            ix.symbols.push(sym);
         }
         for id in &facts.memory_ids {
             let line = TextRange::new(id.range.start, crate::text::line_end(text, id.range.start));
@@ -336,7 +346,10 @@ impl FileIndex {
             };
             let whole = TextRange::new(wf.name_range.start.min(wf.phases.first().map_or(usize::MAX, |p| p.range.start)), text.len());
             let mut sym = Symbol::new(SymbolKind::Workflow, &wf.name, name_range, whole, &wf.name);
-            sym.rename = if wf.explicit_name && wf.instances.is_empty() { RenameForm::Verbatim } else { RenameForm::Fixed };
+            // A framework's workflow is named by its files (a BMAD entry's key is its story
+            // file's name): not renamed here.
+            let framework = wf.source == crate::model::WorkflowSource::Framework;
+            sym.rename = if wf.explicit_name && wf.instances.is_empty() && !framework { RenameForm::Verbatim } else { RenameForm::Fixed };
             if !wf.instances.is_empty() {
                 sym.noun = Some("workflow definition (instantiated per folder)");
             }

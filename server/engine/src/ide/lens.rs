@@ -108,7 +108,9 @@ impl Workspace {
     fn workflow_lenses(&self, ctx: &Context<'_>, path: &str, out: &mut Vec<CodeLens>) {
         let Some(file) = ctx.file(path) else { return };
         // Phases, where they are declared.
-        for wf in &file.workflows {
+        // (A framework's per-entry workflows, as BMAD's, declare no phases here: their runs'
+        // lenses below say where each stands.)
+        for wf in file.workflows.iter().filter(|w| w.source != crate::model::WorkflowSource::Framework) {
             let Some(w) = ctx.workflow_at(path, wf) else { continue };
             for (i, p) in wf.phases.iter().enumerate() {
                 let report = ctx.phase_report(w, i, None);

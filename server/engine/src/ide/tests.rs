@@ -125,6 +125,8 @@ fn hover_on_a_phase_heading_shows_its_gate_and_deliverables() {
 
             design-review · current · 1/1 deliverables · gate unmet (run: `docs/checkout.state.yaml`)
 
+            Next: `build`
+
             **Gate**
             - ✓ deliverables exist
             - ✗ Before starting build, orchestrator MUST verify
@@ -928,4 +930,333 @@ fn ops_build_pointers_resolve_across_features() {
     let change = ws.rename(&path, offset, "R20").unwrap_or_else(|r| panic!("{r}"));
     let text = applied(&ws, &change);
     assert!(text.contains("  implements: R20\n") && text.contains("  - implements: availability/R20, R1\n"), "{text}");
+}
+
+/// A Kiro spec (non-ASCII before the ranges): requirements with acceptance criteria, a design
+/// validating one, and tasks tracing to them, one in progress (`[-]`).
+const KIRO: &str = "//- .kiro/specs/connexion/requirements.md
+# Requirements Document — connexion 🔐
+
+## Requirements
+
+### Requirement 1: Se connecter
+
+**User Story:** En tant que membre, je veux me connecter, afin de voir mes commandes.
+
+#### Acceptance Criteria
+
+1. WHEN un membre envoie des identifiants valides THEN le système SHALL ouvrir une session
+2. WHEN les identifiants sont faux THEN le système SHALL le dire sans nommer le champ
+
+### Requirement 2: Se déconnecter
+
+#### Acceptance Criteria
+
+1. WHEN un membre se déconnecte THEN le système SHALL fermer la session
+//- .kiro/specs/connexion/design.md
+# Design — connexion
+
+**Property 1: Session fermée**
+**Validates: Requirements 2.1**
+//- .kiro/specs/connexion/tasks.md
+# Implementation Plan — café ☕
+
+- [x] 1. Formulaire de connexion
+  - _Requirements: 1.1, 1.2_
+- [ ] 2. Session côté serveur
+  - _Requirements: 1.1–1.2, 2_
+  - _Depends: 1_
+- [-] 3. Déconnexion
+  - _Requirements: 2.1_
+";
+
+/// `spec` with the cursor at the first `needle` of `path` (plus `shift` bytes).
+fn marked(spec: &str, path: &str, needle: &str, shift: usize) -> String {
+    let header = format!("//- {path}\n");
+    let start = spec.find(&header).unwrap_or_else(|| panic!("{path}")) + header.len();
+    let at = start + spec[start..].find(needle).unwrap_or_else(|| panic!("{needle} in {path}")) + shift;
+    format!("{}$0{}", &spec[..at], &spec[at..])
+}
+
+#[test]
+fn kiro_requirements_criteria_and_tasks() {
+    let tasks = ".kiro/specs/connexion/tasks.md";
+    let requirements = ".kiro/specs/connexion/requirements.md";
+    // Hover on a criterion named by `_Requirements:`: its text, as Kiro calls it.
+    check_hover(
+        &marked(KIRO, tasks, "1.2_", 2),
+        expect![[r#"
+            .kiro/specs/connexion/tasks.md:4:25 "1.2"
+            **Acceptance criterion `1.2`** · `.kiro/specs/connexion/requirements.md`
+
+            WHEN les identifiants sont faux THEN le système SHALL le dire sans nommer le champ
+        "#]],
+    );
+    // A whole requirement, from a range's list.
+    check_definition(
+        &marked(KIRO, tasks, ", 2_", 2),
+        expect![[r#"
+        .kiro/specs/connexion/requirements.md:14:5 "Requirement 2"
+    "#]],
+    );
+    check_definition(
+        &marked(KIRO, ".kiro/specs/connexion/design.md", "2.1", 0),
+        expect![[r#"
+        .kiro/specs/connexion/requirements.md:18:1 "1"
+    "#]],
+    );
+    // `_Depends: 1_` names task 1.
+    check_definition(
+        &marked(KIRO, tasks, "Depends: 1", 9),
+        expect![[r#"
+        .kiro/specs/connexion/tasks.md:3:7 "1"
+    "#]],
+    );
+    // Every task tracing to criterion 1.2 (one by its number, one as a range's end).
+    check_references(
+        &marked(KIRO, requirements, "2. WHEN", 0),
+        expect![[r#"
+        .kiro/specs/connexion/requirements.md:12:1 "2"
+        .kiro/specs/connexion/tasks.md:4:25 "1.2"
+        .kiro/specs/connexion/tasks.md:6:26 "1.2"
+    "#]],
+    );
+    // Completion after `_Requirements:`: the spec's own requirements and criteria first.
+    check_completion(
+        &KIRO.replace("_Requirements: 2.1_", "_Requirements: 2.$0"),
+        expect![[r#"
+        replaces .kiro/specs/connexion/tasks.md:9:20 "2."
+        1 (Requirement, 1) Requirement 1: Se connecter
+        1.1 (Requirement, 1) WHEN un membre envoie des identifiants valides THEN le système SHALL ouvrir une session
+        1.2 (Requirement, 1) WHEN les identifiants sont faux THEN le système SHALL le dire sans nommer le champ
+        2 (Requirement, 1) Requirement 2: Se déconnecter
+        2.1 (Requirement, 1) WHEN un membre se déconnecte THEN le système SHALL fermer la session
+    "#]],
+    );
+    // Criteria are numbered by their place: no rename.
+    check_rename(
+        &marked(KIRO, tasks, "1.2_", 0),
+        "1.3",
+        expect![[r#"
+        refused: acceptance criterion `1.2` cannot be renamed here: it is not written plainly where it is declared
+    "#]],
+    );
+    // Tasks: "Start" writes Kiro's in-progress mark, "Mark done" ticks; a started task has
+    // "Mark done" only.
+    let (ws, _, _) = cursor(&(KIRO.to_string() + "$0"));
+    expect![[r#"
+        .kiro/specs/connexion/tasks.md:1:1 Kiro connexion · at implementation (4/4) · gate unmet Explain("Kiro connexion · at implementation (4/4) · gate unmet")
+        .kiro/specs/connexion/tasks.md:1:1 ▶ Complete (blocked) Explain("Complete is blocked: the gate is not met\n- 1 of 2 items unticked in \"checklist: tasks.md\"; first: 2. Session côté serveur")
+        .kiro/specs/connexion/tasks.md:5:1 Start Task { path: ".kiro/specs/connexion/tasks.md", id: "2", action: Start }
+        .kiro/specs/connexion/tasks.md:5:1 Mark done Task { path: ".kiro/specs/connexion/tasks.md", id: "2", action: Done }
+        .kiro/specs/connexion/tasks.md:8:1 Mark done Task { path: ".kiro/specs/connexion/tasks.md", id: "3", action: Done }
+    "#]].assert_eq(&lenses(&ws, tasks));
+    let start = ws.task_change(tasks, "2", crate::ide::TaskAction::Start).unwrap_or_else(|r| panic!("{r}"));
+    assert!(applied(&ws, &start).contains("- [-] 2. Session côté serveur\n"), "{}", applied(&ws, &start));
+    let done = ws.task_change(tasks, "3", crate::ide::TaskAction::Done).unwrap_or_else(|r| panic!("{r}"));
+    assert!(applied(&ws, &done).contains("- [x] 3. Déconnexion\n"), "{}", applied(&ws, &done));
+}
+
+/// A Spec Kit feature (non-ASCII before the ranges): a spec with a user story, functional
+/// requirements and a success criterion, and tasks labelled with the story.
+const SPECKIT: &str = "//- .specify/memory/constitution.md
+# Constitution
+//- specs/001-albums/spec.md
+# Feature Specification: Albums photo 📷
+
+### User Story 1 - Parcourir les albums (Priority: P1)
+
+Un visiteur voit ses albums, les plus récents d'abord.
+
+### Functional Requirements
+
+- **FR-001**: Le système DOIT lister les albums — récents d'abord
+- **FR-002**: Le système DOIT permettre le tri
+
+### Measurable Outcomes
+
+- **SC-001**: 95 % des albums s'ouvrent en moins d'une seconde
+//- specs/001-albums/tasks.md
+# Tasks: Albums photo 📷
+
+## Phase 3: User Story 1 - Parcourir (Priority: P1) 🎯
+
+- [ ] T001 [P] [US1] Créer le modèle Album dans src/album.py
+- [X] T002 [US1] Lister les albums dans src/list.py
+- [ ] T003 Documenter l'API dans docs/api.md
+";
+
+#[test]
+fn speckit_stories_requirements_and_tasks() {
+    let tasks = "specs/001-albums/tasks.md";
+    let spec = "specs/001-albums/spec.md";
+    check_hover(
+        &marked(SPECKIT, tasks, "US1", 1),
+        expect![[r#"
+        specs/001-albums/tasks.md:5:17 "US1"
+        **User story `US1`** · `specs/001-albums/spec.md`
+
+        Parcourir les albums (Priority: P1)
+    "#]],
+    );
+    check_hover(
+        &marked(SPECKIT, spec, "FR-001", 0),
+        expect![[r#"
+        specs/001-albums/spec.md:9:5 "FR-001"
+        **Functional requirement `FR-001`** · `specs/001-albums/spec.md`
+
+        Le système DOIT lister les albums — récents d'abord
+    "#]],
+    );
+    check_hover(
+        &marked(SPECKIT, spec, "SC-001", 0),
+        expect![[r#"
+        specs/001-albums/spec.md:14:5 "SC-001"
+        **Success criterion `SC-001`** · `specs/001-albums/spec.md`
+
+        95 % des albums s'ouvrent en moins d'une seconde
+    "#]],
+    );
+    check_definition(
+        &marked(SPECKIT, tasks, "US1", 0),
+        expect![[r#"
+        specs/001-albums/spec.md:3:5 "User Story 1"
+    "#]],
+    );
+    check_references(
+        &marked(SPECKIT, spec, "User Story 1", 0),
+        expect![[r#"
+        specs/001-albums/spec.md:3:5 "User Story 1"
+        specs/001-albums/tasks.md:5:17 "US1"
+        specs/001-albums/tasks.md:6:13 "US1"
+    "#]],
+    );
+    check_completion(
+        &SPECKIT.replace("- [ ] T003 Documenter", "- [ ] T003 [US$0 Documenter"),
+        expect![[r#"
+        replaces specs/001-albums/tasks.md:7:13 "US"
+        US1 (Story, 1) Parcourir les albums (Priority: P1)
+    "#]],
+    );
+    // A story is numbered by its heading: no rename; a task id is written as is.
+    check_rename(
+        &marked(SPECKIT, tasks, "US1", 0),
+        "US2",
+        expect![[r#"
+        refused: user story `US1` cannot be renamed here: it is not written plainly where it is declared
+    "#]],
+    );
+    check_rename(
+        &marked(SPECKIT, tasks, "T003", 0),
+        "T004",
+        expect![[r#"
+        renamed task `T003` to `T004`: 1 edit(s) in 1 file(s)
+        //- specs/001-albums/tasks.md
+        # Tasks: Albums photo 📷
+
+        ## Phase 3: User Story 1 - Parcourir (Priority: P1) 🎯
+
+        - [ ] T001 [P] [US1] Créer le modèle Album dans src/album.py
+        - [X] T002 [US1] Lister les albums dans src/list.py
+        - [ ] T004 Documenter l'API dans docs/api.md
+    "#]],
+    );
+    // "Mark done" writes `[X]`, as /speckit.implement does; Spec Kit has no started mark.
+    let (ws, _, _) = cursor(&(SPECKIT.to_string() + "$0"));
+    expect![[r#"
+        specs/001-albums/tasks.md:1:1 Spec Kit 001-albums · at implement (5/5) · gate unmet Explain("Spec Kit 001-albums · at implement (5/5) · gate unmet")
+        specs/001-albums/tasks.md:1:1 ▶ Complete (blocked) Explain("Complete is blocked: the gate is not met\n- 2 of 3 items unticked in \"checklist: tasks.md\"; first: T001 [P] [US1] Créer le modèle Album dans src/album.py")
+        specs/001-albums/tasks.md:5:1 Mark done Task { path: "specs/001-albums/tasks.md", id: "T001", action: Done }
+        specs/001-albums/tasks.md:7:1 Mark done Task { path: "specs/001-albums/tasks.md", id: "T003", action: Done }
+    "#]].assert_eq(&lenses(&ws, tasks));
+    let done = ws.task_change(tasks, "T001", crate::ide::TaskAction::Done).unwrap_or_else(|r| panic!("{r}"));
+    assert!(applied(&ws, &done).contains("- [X] T001 [P] [US1] Créer"), "{}", applied(&ws, &done));
+}
+
+/// A BMAD sprint (non-ASCII before the entries) and a story file.
+const BMAD: &str = "//- _bmad/bmm/config.yaml
+project_name: boutique
+//- _bmad-output/implementation-artifacts/sprint-status.yaml
+# Sprint — boutique en ligne ☕
+story_location: _bmad-output/implementation-artifacts
+
+development_status:
+  epic-1: in-progress
+  1-1-panier: done
+  1-2-paiement: review
+  epic-1-retrospective: optional
+//- _bmad-output/implementation-artifacts/1-2-paiement.md
+# Story 1.2: Paiement
+
+Status: review
+";
+
+#[test]
+fn bmad_sprint_entries() {
+    let sprint = "_bmad-output/implementation-artifacts/sprint-status.yaml";
+    // Hover on a status: the entry's place in its kind's statuses and the next one.
+    check_hover(
+        &marked(BMAD, sprint, "review", 1),
+        expect![[r#"
+        _bmad-output/implementation-artifacts/sprint-status.yaml:7:17 "review"
+        **Phase 4 of 5: review** · workflow `1-2-paiement`
+
+        review · current (run: `_bmad-output/implementation-artifacts/sprint-status.yaml`)
+
+        Next: `done`
+    "#]],
+    );
+    // Hover on a key: every status of the entry, the current one marked.
+    check_hover(
+        &marked(BMAD, sprint, "1-2-paiement", 3),
+        expect![[r#"
+        _bmad-output/implementation-artifacts/sprint-status.yaml:7:3 "1-2-paiement"
+        **Workflow `1-2-paiement`** · `_bmad-output/implementation-artifacts/sprint-status.yaml`
+        - ✓ backlog · passed
+        - ✓ ready-for-dev · passed
+        - ✓ in-progress · passed
+        - ▶ review · current
+        - · done · pending
+    "#]],
+    );
+    // Completion of a status: the statuses of the key's kind.
+    check_completion(
+        &BMAD.replace("1-2-paiement: review", "1-2-paiement: re$0"),
+        expect![[r#"
+        replaces _bmad-output/implementation-artifacts/sprint-status.yaml:7:17 "re"
+        backlog (Phase, 0) story status 1 of 5
+        ready-for-dev (Phase, 1) story status 2 of 5
+        in-progress (Phase, 2) story status 3 of 5
+        review (Phase, 3) story status 4 of 5
+        done (Phase, 4) story status 5 of 5
+    "#]],
+    );
+    check_completion(
+        &BMAD.replace("epic-1: in-progress", "epic-1: $0"),
+        expect![[r#"
+        replaces _bmad-output/implementation-artifacts/sprint-status.yaml:5:11 ""
+        backlog (Phase, 0) epic status 1 of 3
+        in-progress (Phase, 1) epic status 2 of 3
+        done (Phase, 2) epic status 3 of 3
+    "#]],
+    );
+    // A key names its story file: no rename.
+    check_rename(
+        &marked(BMAD, sprint, "1-2-paiement", 0),
+        "1-2-payment",
+        expect![[r#"
+        refused: workflow `1-2-paiement` cannot be renamed here: its name comes from its file or folder name: rename the file
+    "#]],
+    );
+    // Lenses: each entry's status and Advance.
+    let (ws, _, _) = cursor(&(BMAD.to_string() + "$0"));
+    expect![[r#"
+        _bmad-output/implementation-artifacts/sprint-status.yaml:5:11 epic-1 · at in-progress (2/3) · gate met Explain("epic-1 · at in-progress (2/3) · gate met")
+        _bmad-output/implementation-artifacts/sprint-status.yaml:5:11 ▶ Advance to done Advance { workflow: "epic-1", state: Some("_bmad-output/implementation-artifacts/sprint-status.yaml") }
+        _bmad-output/implementation-artifacts/sprint-status.yaml:6:15 1-1-panier · completed (5 phases) Explain("1-1-panier · completed (5 phases)")
+        _bmad-output/implementation-artifacts/sprint-status.yaml:7:17 1-2-paiement · at review (4/5) · gate met Explain("1-2-paiement · at review (4/5) · gate met")
+        _bmad-output/implementation-artifacts/sprint-status.yaml:7:17 ▶ Advance to done Advance { workflow: "1-2-paiement", state: Some("_bmad-output/implementation-artifacts/sprint-status.yaml") }
+        _bmad-output/implementation-artifacts/sprint-status.yaml:8:25 epic-1-retrospective · at optional (1/2) · gate met Explain("epic-1-retrospective · at optional (1/2) · gate met")
+        _bmad-output/implementation-artifacts/sprint-status.yaml:8:25 ▶ Advance to done Advance { workflow: "epic-1-retrospective", state: Some("_bmad-output/implementation-artifacts/sprint-status.yaml") }
+    "#]].assert_eq(&lenses(&ws, sprint));
 }

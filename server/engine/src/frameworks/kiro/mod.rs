@@ -7,6 +7,7 @@
 //! `_Depends:`; steering documents are context and are never read as workflows. The rules check
 //! what a spec's documents say about each other (docs/frameworks/kiro.md).
 
+mod ide;
 pub(crate) mod parse;
 
 use std::collections::BTreeMap;
@@ -112,7 +113,12 @@ const DESIGN: Recogniser = Recogniser {
     applies: |path| is_spec_document(path, "design.md"),
     prefilter: None,
     replaces: GENERIC_READERS,
-    extract: |_, _| {},
+    extract: |facts, input| {
+        if let Some((feature, _)) = spec_document(input.path) {
+            let list = parse::task_list(input.text, false);
+            ide::add_references(facts, input.text, feature, &list, false);
+        }
+    },
 };
 
 /// `.kiro/steering/*.md`: context for the agent (product, structure, tech), never a workflow.
@@ -126,7 +132,9 @@ const STEERING: Recogniser = Recogniser {
 
 fn read_requirements(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
     let mut seen = std::collections::HashSet::new();
-    for r in parse::requirements(input.text) {
+    let parsed = parse::requirements(input.text);
+    ide::add_requirements(facts, input.text, &parsed);
+    for r in parsed {
         let id = r.number.to_string();
         facts.requirements.push(Requirement { id: Named::new(id.clone(), r.range), text: r.title.clone(), range: r.range });
         // A repeated heading is reported once (as a duplicate requirement), not once per criterion.
@@ -144,7 +152,11 @@ fn read_requirements(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
 }
 
 fn read_tasks(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
-    for t in parse::task_list(input.text, true).tasks {
+    let list = parse::task_list(input.text, true);
+    if let Some((feature, _)) = spec_document(input.path) {
+        ide::add_references(facts, input.text, feature, &list, true);
+    }
+    for t in list.tasks {
         let mut labels = Vec::new();
         if t.optional {
             labels.push(Named::new("optional", t.checkbox));

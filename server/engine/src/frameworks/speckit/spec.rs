@@ -124,6 +124,19 @@ fn extract(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
     for r in collect(input.text, input.blocks) {
         // A duplicate is reported by `speckit-requirement-id`, not kept as a second requirement.
         if seen.insert(r.id.name.clone()) {
+            // The spec template's names: "Functional Requirements" (`FR-001`) and "Measurable
+            // Outcomes" (`SC-001`, success criteria), for the editor's hover and outline.
+            let noun = match r.id.name.split('-').next() {
+                Some("FR") => Some("functional requirement"),
+                Some("SC") => Some("success criterion"),
+                _ => None,
+            };
+            if noun.is_some() {
+                let mut sym =
+                    crate::ide::index::Symbol::new(crate::ide::index::SymbolKind::Requirement, &r.id.name, r.id.range, r.range, &r.text);
+                sym.noun = noun;
+                facts.ide.symbols.push(sym);
+            }
             facts.requirements.push(r);
         }
     }

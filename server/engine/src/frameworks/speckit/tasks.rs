@@ -302,6 +302,9 @@ pub(crate) fn parse(text: &str, blocks: &[Block]) -> TasksDoc {
 
 fn extract(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
     let doc = parse(input.text, input.blocks);
+    // `/speckit.implement` ticks a done task with `X` ("mark the task off as [X] in the tasks
+    // file", templates/commands/implement.md); Spec Kit has no started mark.
+    facts.ide.task_marks = Some(crate::ide::index::TaskMarks::Checkbox { done: 'X', start: None });
     let mut seen: HashMap<String, ()> = HashMap::new();
     for item in &doc.items {
         let Some(id) = &item.id else { continue };
