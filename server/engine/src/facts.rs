@@ -166,6 +166,8 @@ pub(crate) struct FileFacts {
     /// What the `.ops/build` readers found for that framework's own rules (task statuses, gate
     /// results, spec change requests, the system design).
     pub ops_build: Option<Box<crate::frameworks::ops_build::Facts>>,
+    /// What an OpenSpec file holds (a main spec, a delta spec, a proposal, its YAML).
+    pub openspec: Option<Box<crate::frameworks::openspec::Facts>>,
     /// Facts read from a Markdown file's outline: computed during extraction for files that may
     /// declare workflow facts, on first use for the others (plain docs and deliverables, most of a
     /// workspace), then kept for the file's version.
@@ -211,6 +213,7 @@ impl FileFacts {
             gate_records: Vec::new(),
             config: None,
             ops_build: None,
+            openspec: None,
             outline: std::sync::OnceLock::new(),
             local: Vec::new(),
             ide: crate::ide::index::Additions::default(),

@@ -72,7 +72,9 @@ pub(crate) struct PathPattern {
 
 impl PathPattern {
     /// Compiles a resolved path holding placeholders. Each placeholder matches one or more
-    /// characters within a path segment, except `[id:name]`, which may span folders. `None` when
+    /// characters within a path segment, except `[id:name]` and `{**}`, which may span folders
+    /// (`{**}` also none: `specs/{*}/{**}/spec.md` matches `specs/a/spec.md` and
+    /// `specs/a/b/spec.md`). `None` when
     /// the pattern cannot be compiled.
     pub(crate) fn new(path: &str) -> Option<PathPattern> {
         let mut glob = String::new();
@@ -90,7 +92,7 @@ impl PathPattern {
                 first_placeholder = Some(path.len() - rest.len() + start);
             }
             let inner = &rest[start + 1..start + len];
-            glob.push_str(if inner.starts_with("id:") { "**" } else { "?*" });
+            glob.push_str(if inner.starts_with("id:") || inner == "**" { "**" } else { "?*" });
             rest = &rest[start + len + 1..];
         }
         glob.push_str(&globset::escape(rest));
@@ -135,5 +137,8 @@ mod tests {
         let p = PathPattern::new("[id:findings_dir]/report*.md").unwrap_or_else(|| panic!("compiles"));
         assert!(p.is_match("out/findings/report*.md"));
         assert!(!p.is_match("out/findings/report1.md"), "a literal `*` is not a wildcard");
+        let p = PathPattern::new("c/specs/{*}/{**}/spec.md").unwrap_or_else(|| panic!("compiles"));
+        assert!(p.is_match("c/specs/auth/spec.md") && p.is_match("c/specs/area/auth/spec.md"));
+        assert!(!p.is_match("c/specs/spec.md") && !p.is_match("c/specs/auth/notes.md"));
     }
 }

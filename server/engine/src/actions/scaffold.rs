@@ -10,7 +10,7 @@ impl<'a> Context<'a> {
     /// Starter content for deliverable `d` of `phase`; `now` (RFC 3339) gives `{date}`.
     pub(super) fn starter(&self, wf: &Workflow, phase: &Phase, d: &Deliverable, path: &str, now: &str) -> String {
         if let Some(t) = &d.template
-            && let Some(text) = self.file(t).and_then(|f| f.text.as_deref())
+            && let Some(text) = self.file(t).and_then(|f| f.text.as_deref()).or_else(|| crate::frameworks::embedded_template(t))
         {
             return fill_template(wf, text, now);
         }

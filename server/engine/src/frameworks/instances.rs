@@ -40,7 +40,8 @@ pub(crate) fn instances(ws: &Workspace) -> Vec<Instance> {
     let mut out = Vec::new();
     for t in templates(ws) {
         for folder in folders(ws, &t.instances) {
-            out.push(instantiate(ws, t, &folder));
+            let own = super::instance_definition(t, ws, &folder);
+            out.push(instantiate(ws, own.as_ref().unwrap_or(t), &folder));
         }
     }
     out

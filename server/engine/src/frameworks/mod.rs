@@ -91,6 +91,20 @@ pub(crate) fn gate(
     }
 }
 
+/// The definition of one instance folder when it is not the template's own: OpenSpec builds each
+/// change's from the change's schema and the capabilities its proposal lists
+/// (`openspec::schema::definition_for`). `None`: the template applies as it is.
+pub(crate) fn instance_definition(template: &Workflow, ws: &crate::workspace::Workspace, folder: &str) -> Option<Workflow> {
+    let openspec = builtin(&openspec::FRAMEWORK)?;
+    if std::ptr::eq(template, openspec) { openspec::schema::definition_for(ws, folder) } else { None }
+}
+
+/// Starter content a framework carries for a template path the project does not have (OpenSpec's
+/// built-in schema templates, `openspec/schemas/spec-driven/templates/*`).
+pub(crate) fn embedded_template(path: &str) -> Option<&'static str> {
+    openspec::schema::embedded_template(path)
+}
+
 /// The framework with id `id`.
 pub fn by_id(id: &str) -> Option<&'static Framework> {
     FRAMEWORKS.iter().copied().find(|f| f.id == id)

@@ -1,0 +1,335 @@
+//! OpenSpec's reading of a Markdown file, line by line: its parsers normalise `\r\n` and `\r` to
+//! `\n`, mask fenced code (`src/core/parsers/code-fence.ts`) and match lines with JavaScript
+//! regular expressions, whose `\s` and `trim()` know more blanks than ASCII. This module gives
+//! each line its byte range in the original text, so every finding has a precise place, and the
+//! few character classes those expressions use.
+
+use crate::text::TextRange;
+
+/// Whether `c` is JavaScript whitespace (`\s`, and what `String.prototype.trim` removes): the
+/// ECMAScript WhiteSpace and LineTerminator characters.
+pub(crate) fn js_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
+    )
+}
+
+/// Whether `c` ends a line for JavaScript's `.` (which matches anything else).
+pub(crate) fn js_line_terminator(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
+}
+
+/// `s.trim()` in JavaScript.
+pub(crate) fn js_trim(s: &str) -> &str {
+    s.trim_matches(js_space)
+}
+
+/// `s.trimEnd()` in JavaScript.
+pub(crate) fn js_trim_end(s: &str) -> &str {
+    s.trim_end_matches(js_space)
+}
+
+/// The length of `s` in UTF-16 code units, as JavaScript's `length` counts.
+pub(crate) fn js_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// One line: its text without the line break, and where it starts in the file (bytes).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Line<'a> {
+    pub text: &'a str,
+    pub start: usize,
+}
+
+impl Line<'_> {
+    /// The line's range, without its break.
+    pub(crate) fn range(&self) -> TextRange {
+        TextRange::new(self.start, self.start + self.text.len())
+    }
+
+    /// The range of the line's text with blanks at both ends left out (the line's start when it
+    /// is blank).
+    pub(crate) fn trimmed_range(&self) -> TextRange {
+        let lead = self.text.len() - self.text.trim_start_matches(js_space).len();
+        let body = js_trim(self.text);
+        if body.is_empty() {
+            return TextRange::empty(self.start);
+        }
+        TextRange::new(self.start + lead, self.start + lead + body.len())
+    }
+
+    /// The range of `part`, a slice of this line's text.
+    pub(crate) fn range_of(&self, part: &str) -> TextRange {
+        let offset = (part.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize).min(self.text.len());
+        TextRange::new(self.start + offset, self.start + (offset + part.len()).min(self.text.len()))
+    }
+}
+
+/// The lines of `text` as OpenSpec's parsers see them: split at `\n`, `\r\n` and `\r` (which they
+/// normalise to `\n` first).
+pub(crate) fn split(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                out.push(Line { text: &text[start..i], start });
+                i += 1;
+                start = i;
+            }
+            b'\r' => {
+                out.push(Line { text: &text[start..i], start });
+                i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push(Line { text: &text[start..], start });
+    out
+}
+
+/// A fence: its character and the length of its run.
+#[derive(Clone, Copy)]
+struct Fence {
+    marker: char,
+    len: usize,
+}
+
+/// `^\s*(`{3,}|~{3,})`: the fence a line opens (any indentation, as OpenSpec reads it).
+fn fence_marker(line: &str) -> Option<(Fence, &str)> {
+    let rest = line.trim_start_matches(js_space);
+    let marker = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = rest.chars().take_while(|c| *c == marker).count();
+    (len >= 3).then(|| (Fence { marker, len }, &rest[len..]))
+}
+
+/// The mask of fenced lines (`src/core/parsers/code-fence.ts` `buildCodeFenceMask`): `true` for
+/// the lines of a fenced block, its opening and closing fences included. A closing fence is the
+/// same character, at least as long, with only blanks after it.
+pub(crate) fn fence_mask<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<bool> {
+    let mut mask = Vec::new();
+    let mut active: Option<Fence> = None;
+    for line in lines {
+        match active {
+            None => {
+                let opens = fence_marker(line);
+                if let Some((fence, _)) = opens {
+                    active = Some(fence);
+                }
+                mask.push(opens.is_some());
+            }
+            Some(open) => {
+                mask.push(true);
+                if let Some((fence, after)) = fence_marker(line)
+                    && fence.marker == open.marker
+                    && fence.len >= open.len
+                    && after.chars().all(js_space)
+                {
+                    active = None;
+                }
+            }
+        }
+    }
+    mask
+}
+
+/// A file's lines and their fence mask.
+pub(crate) struct Doc<'a> {
+    pub lines: Vec<Line<'a>>,
+    pub fenced: Vec<bool>,
+}
+
+impl<'a> Doc<'a> {
+    pub(crate) fn new(text: &'a str) -> Doc<'a> {
+        let lines = split(text);
+        let fenced = fence_mask(lines.iter().map(|l| l.text));
+        Doc { lines, fenced }
+    }
+
+    /// Whether line `i` is outside fenced code.
+    pub(crate) fn open(&self, i: usize) -> bool {
+        !self.fenced.get(i).copied().unwrap_or(false)
+    }
+}
+
+/// `^(#{1,6})\s+(.+)$` (the heading of `MarkdownParser.parseSections`): the level and the trimmed
+/// title, when the line is such a heading.
+pub(crate) fn heading(line: &str) -> Option<(usize, &str)> {
+    let hashes = line.len() - line.trim_start_matches('#').len();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    let rest = &line[hashes..];
+    let chars: Vec<char> = rest.chars().collect();
+    let blanks = chars.iter().take_while(|c| js_space(**c)).count();
+    if blanks == 0 {
+        return None;
+    }
+    // `\s+` may take line terminators; `(.+)$` may not hold any and needs one character.
+    let last_terminator = chars.iter().rposition(|c| js_line_terminator(*c));
+    let from = last_terminator.map_or(1, |j| j + 1).max(1);
+    if from > blanks || from >= chars.len() {
+        return None;
+    }
+    Some((hashes, js_trim(rest)))
+}
+
+/// `^(#{1,6})\s+`: whether a line starts a heading of level at most `level` (where a section's
+/// content ends in `getContentUntilNextHeader`).
+pub(crate) fn heading_at_most(line: &str, level: usize) -> bool {
+    let hashes = line.len() - line.trim_start_matches('#').len();
+    (1..=6).contains(&hashes) && hashes <= level && line[hashes..].starts_with(js_space)
+}
+
+/// `^#{1,6}\s` (`HEADER_LINE` of `src/core/parsers/requirement-text.ts`).
+pub(crate) fn is_header_line(line: &str) -> bool {
+    heading_at_most(line, 6)
+}
+
+/// `^##\s+`: a level-2 heading start (`##` then a blank).
+pub(crate) fn is_h2(line: &str) -> bool {
+    line.strip_prefix("##").is_some_and(|r| r.starts_with(js_space))
+}
+
+/// `^##\s+(.+)$` (`splitTopLevelSections`): the trimmed title of a level-2 heading. A third `#`
+/// is not a blank, so `### x` is not one.
+pub(crate) fn h2_title(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("##")?;
+    let chars: Vec<char> = rest.chars().collect();
+    let blanks = chars.iter().take_while(|c| js_space(**c)).count();
+    if blanks == 0 {
+        return None;
+    }
+    let last_terminator = chars.iter().rposition(|c| js_line_terminator(*c));
+    let from = last_terminator.map_or(1, |j| j + 1).max(1);
+    if from > blanks || from >= chars.len() {
+        return None;
+    }
+    Some(js_trim(rest))
+}
+
+/// `^##\s+<word>\s*$`, case-insensitive: `## Requirements` and the like (`word` has no blank).
+pub(crate) fn is_h2_named(line: &str, word: &str) -> bool {
+    line.strip_prefix("##").is_some_and(|rest| rest.starts_with(js_space) && js_trim(rest).eq_ignore_ascii_case(word))
+}
+
+/// `^##\s+(ADDED|MODIFIED|REMOVED|RENAMED)\s+Requirements\s*$` (case-insensitive): the operation,
+/// in capitals, when the line is a delta header.
+pub(crate) fn delta_header(line: &str) -> Option<&'static str> {
+    let rest = line.strip_prefix("##")?;
+    if !rest.starts_with(js_space) {
+        return None;
+    }
+    let body = js_trim(rest);
+    let split = body.find(js_space)?;
+    let (op, tail) = body.split_at(split);
+    if !js_trim(tail).eq_ignore_ascii_case("requirements") {
+        return None;
+    }
+    ["ADDED", "MODIFIED", "REMOVED", "RENAMED"].into_iter().find(|o| o.eq_ignore_ascii_case(op))
+}
+
+/// A `### Requirement: <name>` header, case-insensitive, as one of OpenSpec's two patterns
+/// reads it: `spaced` is `^###\s+Requirement:\s*(.+)\s*$` (`spec-structure.ts`), otherwise
+/// `^###\s*Requirement:\s*(.+)\s*$` (`requirement-blocks.ts`). Returns the raw name (group 1, not
+/// trimmed of a closing `#` run).
+pub(crate) fn requirement_header(line: &str, spaced: bool) -> Option<&str> {
+    let rest = line.strip_prefix("###")?;
+    let after_hashes = rest.trim_start_matches(js_space);
+    if spaced && after_hashes.len() == rest.len() {
+        return None;
+    }
+    let keyword = after_hashes.get(..12)?;
+    if !keyword.eq_ignore_ascii_case("requirement:") {
+        return None;
+    }
+    let name = after_hashes[12..].trim_start_matches(js_space);
+    // `(.+)\s*$`: at least one character, no line terminator in it.
+    if name.is_empty() || name.contains(js_line_terminator) {
+        return None;
+    }
+    Some(name)
+}
+
+/// `^####\s+` (`SCENARIO_HEADER`): any level-4 heading counts as a scenario.
+pub(crate) fn is_scenario_header(line: &str) -> bool {
+    line.strip_prefix("####").is_some_and(|r| r.starts_with(js_space))
+}
+
+/// `^#{1,4}\s`: where a scenario's body ends.
+pub(crate) fn ends_scenario_body(line: &str) -> bool {
+    heading_at_most(line, 4)
+}
+
+/// `\b(SHALL|MUST)\b` with JavaScript's ASCII word boundaries.
+pub(crate) fn contains_shall_or_must(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    for kw in ["SHALL", "MUST"] {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(kw) {
+            let start = from + i;
+            let end = start + kw.len();
+            if (start == 0 || !word(bytes[start - 1])) && (end >= bytes.len() || !word(bytes[end])) {
+                return true;
+            }
+            from = end;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_openspec() {
+        let lines: Vec<&str> = split("a\r\nb\rc\n\nd").iter().map(|l| l.text).collect();
+        assert_eq!(lines, ["a", "b", "c", "", "d"]);
+        let l = split("x\r\n  ## Why  \n")[1];
+        assert_eq!(l.start, 3);
+        assert_eq!(l.trimmed_range(), TextRange::new(5, 11));
+    }
+
+    #[test]
+    fn fences() {
+        let text = "a\n```md\n## x\n~~~\n````\n## y\n  ```  \nz";
+        let lines: Vec<&str> = split(text).iter().map(|l| l.text).collect();
+        assert_eq!(fence_mask(lines.into_iter()), [false, true, true, true, true, false, true, true]);
+    }
+
+    #[test]
+    fn headings() {
+        assert_eq!(heading("## Purpose"), Some((2, "Purpose")));
+        assert_eq!(heading("###   Requirement: A  "), Some((3, "Requirement: A")));
+        assert_eq!(heading("####### x"), None);
+        assert_eq!(heading("##x"), None);
+        assert_eq!(heading("## "), None);
+        assert_eq!(heading("##  "), Some((2, "")));
+        assert!(heading_at_most("## x", 2) && !heading_at_most("### x", 2) && heading_at_most("#\tx", 1));
+        assert_eq!(h2_title("## ADDED Requirements "), Some("ADDED Requirements"));
+        assert_eq!(h2_title("### x"), None);
+        assert_eq!(delta_header("## modified   requirements"), Some("MODIFIED"));
+        assert_eq!(delta_header("## ADDED"), None);
+        assert_eq!(requirement_header("### Requirement: Login ###", true), Some("Login ###"));
+        assert_eq!(requirement_header("###Requirement: Login", true), None);
+        assert_eq!(requirement_header("###Requirement: Login", false), Some("Login"));
+        assert_eq!(requirement_header("### requirement:", false), None);
+        assert!(is_h2_named("##  Requirements ", "requirements") && !is_h2_named("## Requirements x", "requirements"));
+    }
+
+    #[test]
+    fn keywords() {
+        assert!(contains_shall_or_must("The system SHALL log."));
+        assert!(contains_shall_or_must("MUST"));
+        assert!(!contains_shall_or_must("MUSTARD and SHALLOW"));
+        assert!(!contains_shall_or_must("must"));
+        assert!(contains_shall_or_must("élan MUST"));
+    }
+}
