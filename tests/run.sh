@@ -7,7 +7,8 @@
 #      headless Neovim and Emacs (editors/test.sh);
 #   3. the CI and pre-commit recipes of docs/ci.md (tests/integrations.sh);
 #   4. Spec Kit's own workflow validator (specify-cli, pinned) and phasegate on the same
-#      definitions, every difference listed (tests/speckit-validator/run.sh).
+#      definitions, every difference listed (tests/speckit-validator/run.sh);
+#   5. phasegate against OpenSpec's own validator, the pinned npm release (tests/openspec/run.sh).
 # Needs a Rust toolchain, Node.js 20 with npm, Python 3 with venv, and apt-get (Emacs, chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,3 +27,6 @@ PHASEGATE_BIN="$PWD/target/release/phasegate" bash tests/integrations.sh
 
 echo "== Spec Kit's workflow validator against phasegate (tests/speckit-validator)"
 PHASEGATE_BIN="$PWD/target/release/phasegate" bash tests/speckit-validator/run.sh
+
+echo "== OpenSpec parity (docs/frameworks/openspec.md)"
+PHASEGATE_BIN="$PWD/target/release/phasegate" bash tests/openspec/run.sh

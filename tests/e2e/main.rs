@@ -8,6 +8,7 @@ mod forgery;
 mod frameworks;
 mod limits;
 mod lsp;
+mod openspec;
 mod projects;
 mod safety;
 mod soak;
