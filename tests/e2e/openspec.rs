@@ -44,7 +44,8 @@ fn changes_advance_and_scaffold_through_their_artifacts() {
     let status = phasegate(&root, &["status", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&status.stdout).unwrap_or_else(|e| panic!("{e}: {}", status.stdout));
     let current = |name: &str| {
-        json["workflows"].as_array()
+        json["workflows"]
+            .as_array()
             .and_then(|a| a.iter().find(|w| w["name"] == name))
             .map(|w| (w["current"].as_str().unwrap_or("").to_string(), w["framework"].as_str().unwrap_or("").to_string()))
     };

@@ -113,8 +113,9 @@ pub(crate) struct Context<'a> {
     pub by_name: HashMap<String, Vec<usize>>,
     pub runs: Vec<RunRef<'a>>,
     /// Runs inferred from artifacts: framework instances (and instanced definitions with `run:
-    /// inferred`) that no state file runs.
-    pub inferred: Vec<InferredRun>,
+    /// inferred`) that no state file runs. Computed on first use ([`Context::inferred`]): only
+    /// status and the actions need them, not the diagnostics.
+    inferred: std::sync::OnceLock<Vec<InferredRun>>,
     /// The frameworks on in this workspace ([`Workspace::frameworks`]).
     pub frameworks: Vec<&'static crate::frameworks::Framework>,
     /// While a run's checks are computed for the run cache ([`crate::diagnostics::memo`]): the
@@ -178,7 +179,7 @@ impl<'a> Context<'a> {
             workflows,
             by_name,
             runs: Vec::new(),
-            inferred: Vec::new(),
+            inferred: std::sync::OnceLock::new(),
             frameworks,
             reads: Default::default(),
             recorded_passed: Default::default(),
@@ -195,14 +196,21 @@ impl<'a> Context<'a> {
                 ctx.runs.push(RunRef { file, run, workflow, position });
             }
         }
-        let run_by_state_file: std::collections::HashSet<usize> = ctx.runs.iter().filter_map(|r| r.workflow).collect();
-        for (w, wref) in ctx.workflows.iter().enumerate() {
-            if wref.wf.run_inferred && !run_by_state_file.contains(&w) {
-                let position = ctx.infer(wref.wf);
-                ctx.inferred.push(InferredRun { workflow: w, position });
-            }
-        }
         ctx
+    }
+
+    /// The runs inferred from artifacts, computed on first use.
+    pub(crate) fn inferred(&self) -> &[InferredRun] {
+        self.inferred.get_or_init(|| {
+            let run_by_state_file: std::collections::HashSet<usize> = self.runs.iter().filter_map(|r| r.workflow).collect();
+            let mut out = Vec::new();
+            for (w, wref) in self.workflows.iter().enumerate() {
+                if wref.wf.run_inferred && !run_by_state_file.contains(&w) {
+                    out.push(InferredRun { workflow: w, position: self.infer(wref.wf) });
+                }
+            }
+            out
+        })
     }
 
     /// Where a run of `wf` stands, inferred from its artifacts: at the last phase it has

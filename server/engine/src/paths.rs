@@ -62,24 +62,43 @@ pub(crate) fn file_stem(path: &str) -> &str {
 }
 
 /// A compiled deliverable pattern: the literal folder before the first placeholder (to scan only
-/// files under it) and a glob matcher for the rest.
+/// files under it) and a glob matcher for the rest of the path.
 #[derive(Clone, Debug)]
 pub(crate) struct PathPattern {
     /// Literal prefix folder, `""` or ending in `/`.
     pub prefix: String,
-    matcher: globset::GlobMatcher,
+    /// Matches the path after `prefix`; shared by every pattern with the same glob, so they share
+    /// one compiled regular expression and its caches.
+    matcher: std::sync::Arc<globset::GlobMatcher>,
 }
+
+/// Compiled matchers by glob: compiling one builds a regular expression, and a framework
+/// instantiates the same pattern in every feature folder (only the folder, `prefix`, differs).
+/// Bounded: cleared when it holds 4,096 globs.
+static MATCHERS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<globset::GlobMatcher>>>> =
+    std::sync::LazyLock::new(Default::default);
 
 impl PathPattern {
     /// Compiles a resolved path holding placeholders. Each placeholder matches one or more
     /// characters within a path segment, except `[id:name]` and `{**}`, which may span folders
     /// (`{**}` also none: `specs/{*}/{**}/spec.md` matches `specs/a/spec.md` and
-    /// `specs/a/b/spec.md`). `None` when
-    /// the pattern cannot be compiled.
+    /// `specs/a/b/spec.md`). `None` when the pattern cannot be compiled.
     pub(crate) fn new(path: &str) -> Option<PathPattern> {
+        let first_placeholder = path.find(['{', '<', '[']).filter(|&i| {
+            let close = match path.as_bytes()[i] {
+                b'{' => '}',
+                b'<' => '>',
+                _ => ']',
+            };
+            path[i..].contains(close)
+        });
+        let literal = &path[..first_placeholder.unwrap_or(path.len())];
+        let prefix = match literal.rfind('/') {
+            Some(i) => literal[..=i].to_string(),
+            None => String::new(),
+        };
         let mut glob = String::new();
-        let mut rest = path;
-        let mut first_placeholder = None;
+        let mut rest = &path[prefix.len()..];
         while let Some(start) = rest.find(['{', '<', '[']) {
             let close = match rest.as_bytes()[start] {
                 b'{' => '}',
@@ -88,26 +107,26 @@ impl PathPattern {
             };
             let Some(len) = rest[start..].find(close) else { break };
             glob.push_str(&globset::escape(&rest[..start]));
-            if first_placeholder.is_none() {
-                first_placeholder = Some(path.len() - rest.len() + start);
-            }
             let inner = &rest[start + 1..start + len];
             glob.push_str(if inner.starts_with("id:") || inner == "**" { "**" } else { "?*" });
             rest = &rest[start + len + 1..];
         }
         glob.push_str(&globset::escape(rest));
-        let literal = &path[..first_placeholder.unwrap_or(path.len())];
-        let prefix = match literal.rfind('/') {
-            Some(i) => literal[..=i].to_string(),
-            None => String::new(),
-        };
-        let matcher = globset::GlobBuilder::new(&glob).literal_separator(true).build().ok()?.compile_matcher();
+        let mut cache = MATCHERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(m) = cache.get(&glob) {
+            return Some(PathPattern { prefix, matcher: m.clone() });
+        }
+        let matcher = std::sync::Arc::new(globset::GlobBuilder::new(&glob).literal_separator(true).build().ok()?.compile_matcher());
+        if cache.len() >= 4096 {
+            cache.clear();
+        }
+        cache.insert(glob, matcher.clone());
         Some(PathPattern { prefix, matcher })
     }
 
     /// Whether workspace-relative `path` matches.
     pub(crate) fn is_match(&self, path: &str) -> bool {
-        self.matcher.is_match(path)
+        path.strip_prefix(self.prefix.as_str()).is_some_and(|tail| self.matcher.is_match(tail))
     }
 }
 

@@ -280,7 +280,7 @@ impl<'a> Context<'a> {
 
     /// The run inferred from the artifacts of workflow `w`, when no state file runs it.
     pub(super) fn inferred_of(&self, w: usize) -> Option<&crate::analysis::InferredRun> {
-        self.inferred.iter().find(|r| r.workflow == w)
+        self.inferred().iter().find(|r| r.workflow == w)
     }
 
     /// The workflows the file at `path` belongs to (indices into [`Context::workflows`]): those

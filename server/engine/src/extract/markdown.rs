@@ -384,12 +384,30 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     if readers.is_empty() {
         return;
     }
-    let blocks = outline(text);
-    let _ = facts.outline.set(facts_of_outline(text, &blocks));
+    let blocks = Outline { text, blocks: std::cell::OnceCell::new() };
     let superseded: Vec<&str> = readers.iter().flat_map(|r| r.replaces.iter().copied()).collect();
     let input = MarkdownInput { path: &path, view, text, blocks: &blocks, front };
     for r in readers.iter().filter(|r| !superseded.contains(&r.name)) {
         (r.extract)(facts, &input);
+    }
+    // A reader that only reads lines (OpenSpec's) builds no outline; the outline facts of such a
+    // file are then read on first use, as for a plain doc.
+    if let Some(b) = blocks.blocks.get() {
+        let _ = facts.outline.set(facts_of_outline(text, b));
+    }
+}
+
+/// The outline of a Markdown text, built when a recogniser first reads it.
+pub(crate) struct Outline<'a> {
+    text: &'a str,
+    blocks: std::cell::OnceCell<Vec<Block>>,
+}
+
+impl std::ops::Deref for Outline<'_> {
+    type Target = [Block];
+
+    fn deref(&self) -> &[Block] {
+        self.blocks.get_or_init(|| outline(self.text))
     }
 }
 
@@ -402,8 +420,8 @@ pub(crate) struct MarkdownInput<'a> {
     pub view: &'a str,
     /// The text with front matter blanked (offsets unchanged).
     pub text: &'a str,
-    /// The outline of `text`.
-    pub blocks: &'a [Block],
+    /// The outline of `text`, built on first use (it dereferences to `&[Block]`).
+    pub blocks: &'a Outline<'a>,
     /// The front matter, when it parsed.
     pub front: Option<&'a Tree>,
 }

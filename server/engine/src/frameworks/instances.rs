@@ -132,7 +132,7 @@ fn rebase_criteria(folder: &str, criteria: &mut [Criterion]) {
 }
 
 /// The workflow of `template` for the instance in `folder`.
-fn instantiate(ws: &Workspace, template: &Workflow, folder: &str) -> Instance {
+pub(crate) fn instantiate(ws: &Workspace, template: &Workflow, folder: &str) -> Instance {
     let mut wf = template.clone();
     wf.instances.clear();
     wf.instance = Some(folder.to_string());
@@ -149,7 +149,12 @@ fn instantiate(ws: &Workspace, template: &Workflow, folder: &str) -> Instance {
         rebase_criteria(folder, &mut p.reached);
         p.gate.range = None;
     }
-    wf.index_keys();
+    // The phases keep the template's ids and titles: only the name's key is new.
+    if wf.keys.phases.len() == wf.phases.len() {
+        wf.keys.name = crate::model::slug(&wf.name);
+    } else {
+        wf.index_keys();
+    }
     let first_present = wf
         .phases
         .iter()

@@ -99,7 +99,7 @@ impl<'a> Context<'a> {
         if let Some(r) = runs.iter().find(|r| Some(r.file.path.as_str()) == prefer).or(runs.first()) {
             return Some((r.position.clone(), Some(r), false));
         }
-        self.inferred.iter().find(|r| r.workflow == w).map(|r| (r.position.clone(), None, true))
+        self.inferred().iter().find(|r| r.workflow == w).map(|r| (r.position.clone(), None, true))
     }
 
     /// The report of phase `i` of workflow `w`.

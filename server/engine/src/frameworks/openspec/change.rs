@@ -124,7 +124,7 @@ impl<'a> Change<'a> {
             return Some((&f.path, p.title));
         }
         if let Some(f) = self.file(".openspec.yaml")
-            && let Some(Facts::Yaml(t, root)) = facts_of(f)
+            && let Some(Facts::Yaml(t, root, _)) = facts_of(f)
         {
             let r = t.entries(*root).first().map_or(TextRange::empty(0), |(k, _)| t.range(*k));
             return Some((&f.path, r));
@@ -149,7 +149,7 @@ pub(crate) enum MetadataState<'a> {
     /// It does not parse as YAML.
     Unparsed(&'a FileFacts),
     /// Parsed and judged.
-    Read(&'a FileFacts, ChangeMetadata),
+    Read(&'a FileFacts, &'a ChangeMetadata),
 }
 
 impl<'a> Project<'a> {
@@ -158,7 +158,7 @@ impl<'a> Project<'a> {
         for (path, f) in ws.files.range("openspec/schemas/".to_string()..).take_while(|(p, _)| p.starts_with("openspec/schemas/")) {
             if let Place::Schema { name, rest: "schema.yaml" } = place(path) {
                 let schema = match facts_of(f) {
-                    Some(Facts::Yaml(t, root)) => Schema::read(t, *root, f.text()),
+                    Some(Facts::Yaml(t, root, _)) => Schema::read(t, *root, f.text()),
                     _ => Schema {
                         name: name.to_string(),
                         problems: vec![("the file is not valid YAML".into(), TextRange::empty(0))],
@@ -171,7 +171,7 @@ impl<'a> Project<'a> {
         let config_schema = ["openspec/config.yaml", "openspec/config.yml"].iter().find_map(|p| {
             let f = ws.files.get(*p)?;
             match facts_of(f) {
-                Some(Facts::Yaml(t, root)) => metadata::ProjectConfig::read(t, *root, f.text()).schema,
+                Some(Facts::Yaml(t, root, _)) => metadata::ProjectConfig::read(t, *root, f.text()).schema,
                 _ => None,
             }
         });
@@ -232,15 +232,13 @@ impl<'a> Project<'a> {
     /// The change's metadata file, read.
     pub(crate) fn metadata(&self, c: &Change<'a>) -> MetadataState<'a> {
         let Some(f) = c.file(".openspec.yaml") else { return MetadataState::Absent };
+        static EMPTY: std::sync::LazyLock<ChangeMetadata> = std::sync::LazyLock::new(|| ChangeMetadata {
+            problem: Some((String::new(), "the file is empty".into(), TextRange::empty(0))),
+            ..ChangeMetadata::default()
+        });
         match facts_of(f) {
-            Some(Facts::Yaml(t, root)) => MetadataState::Read(f, ChangeMetadata::read(t, *root, f.text())),
-            _ if f.blank || f.text.is_none() => MetadataState::Read(
-                f,
-                ChangeMetadata {
-                    problem: Some((String::new(), "the file is empty".into(), TextRange::empty(0))),
-                    ..ChangeMetadata::default()
-                },
-            ),
+            Some(Facts::Yaml(t, root, read)) => MetadataState::Read(f, read.get_or_init(|| ChangeMetadata::read(t, *root, f.text()))),
+            _ if f.blank || f.text.is_none() => MetadataState::Read(f, &EMPTY),
             _ => MetadataState::Unparsed(f),
         }
     }

@@ -61,6 +61,9 @@ pub(crate) struct DeltaSpec {
     pub skipped: Vec<SkippedHeader>,
     /// The file's first heading, or its first line: where findings about the file as a whole go.
     pub title: TextRange,
+    /// Whether the file on its own has an error the validator reports (set when the file is
+    /// read, from `deltas::check_file`): `openspec validate` then does not dry-run archive on it.
+    pub has_error: bool,
 }
 
 impl DeltaSpec {
@@ -89,7 +92,7 @@ impl DeltaSpec {
             heads
                 .iter()
                 .enumerate()
-                .filter(|(_, (_, t))| t.to_lowercase() == wanted)
+                .filter(|(_, (_, t))| t.eq_ignore_ascii_case(&wanted))
                 .map(|(k, (i, _))| (*i, heads.get(k + 1).map_or(n, |h| h.0)))
                 .collect()
         };
@@ -97,7 +100,7 @@ impl DeltaSpec {
             let wanted = format!("{} requirements", OPERATIONS[op].to_ascii_lowercase());
             heads
                 .iter()
-                .find(|(_, t)| t.to_lowercase() == wanted)
+                .find(|(_, t)| t.eq_ignore_ascii_case(&wanted))
                 .map_or_else(|| format!("{} Requirements", OPERATIONS[op]), |(_, t)| t.to_string())
         };
         for op in 0..4 {
@@ -105,11 +108,11 @@ impl DeltaSpec {
             spec.sections[op] = found.first().map(|(i, _)| doc.lines[*i].trimmed_range());
             for (header, end) in found {
                 match op {
-                    0 => spec.added.extend(blocks(&doc, header + 1, end, Some((&title_of(0), &mut spec.skipped)))),
-                    1 => spec.modified.extend(blocks(&doc, header + 1, end, Some((&title_of(1), &mut spec.skipped)))),
+                    0 => spec.added.extend(blocks(&doc, header + 1, end, Some((&title_of(0), &mut spec.skipped)), false)),
+                    1 => spec.modified.extend(blocks(&doc, header + 1, end, Some((&title_of(1), &mut spec.skipped)), false)),
                     2 => {
                         spec.removed.extend(removed_names(&doc, header + 1, end));
-                        spec.removed_blocks.extend(blocks(&doc, header + 1, end, None));
+                        spec.removed_blocks.extend(blocks(&doc, header + 1, end, None, true));
                     }
                     _ => renamed_pairs(&doc, header + 1, end, &mut spec.renamed, &mut spec.unpaired),
                 }
@@ -125,7 +128,7 @@ impl DeltaSpec {
 /// `parseRequirementBlocksFromSection` over lines `from..to`: each `### Requirement:` header (the
 /// `###\s*` pattern) up to the next one or a `## ` line. Other `### ` headers are recorded in
 /// `skipped` (for ADDED and MODIFIED).
-fn blocks(doc: &Doc<'_>, from: usize, to: usize, mut skipped: Option<(&str, &mut Vec<SkippedHeader>)>) -> Vec<Block> {
+fn blocks(doc: &Doc<'_>, from: usize, to: usize, mut skipped: Option<(&str, &mut Vec<SkippedHeader>)>, removed: bool) -> Vec<Block> {
     let is_req = |i: usize| doc.open(i) && lines::requirement_header(doc.lines[i].text, false).is_some();
     let is_top = |i: usize| doc.open(i) && lines::is_h2(doc.lines[i].text);
     let mut record = |i: usize| {
@@ -154,7 +157,7 @@ fn blocks(doc: &Doc<'_>, from: usize, to: usize, mut skipped: Option<(&str, &mut
             i += 1;
         }
         let name = lines::requirement_header(doc.lines[start].text, false).unwrap_or("");
-        out.push(Block::read(doc, start, i, name));
+        out.push(Block::read(doc, start, i, name, removed));
     }
     out
 }
@@ -252,7 +255,7 @@ fn orphans(doc: &Doc<'_>) -> Vec<Orphan> {
             section = Some(t.to_string());
             continue;
         }
-        if section.as_ref().is_some_and(|s| titles.contains(&s.to_lowercase())) {
+        if section.as_ref().is_some_and(|s| titles.iter().any(|t| t.eq_ignore_ascii_case(s))) {
             continue;
         }
         if let Some(name) = lines::requirement_header(line.text, false) {

@@ -164,19 +164,27 @@ pub(crate) fn heading(line: &str) -> Option<(usize, &str)> {
     if !(1..=6).contains(&hashes) {
         return None;
     }
-    let rest = &line[hashes..];
-    let chars: Vec<char> = rest.chars().collect();
-    let blanks = chars.iter().take_while(|c| js_space(**c)).count();
-    if blanks == 0 {
+    title_after(&line[hashes..]).map(|t| (hashes, t))
+}
+
+/// `\s+(.+)$` at the start of `rest`: the trimmed title. `\s+` may take line terminators;
+/// `(.+)$` may not hold any and needs one character.
+fn title_after(rest: &str) -> Option<&str> {
+    let mut chars = rest.char_indices();
+    match chars.next() {
+        Some((_, c)) if js_space(c) => {}
+        _ => return None,
+    }
+    // The blanks run to `blanks_end`; the title part must start at or before it (after the
+    // first blank) and after the last line terminator, and hold a character.
+    let blanks_end = rest.find(|c: char| !js_space(c)).unwrap_or(rest.len());
+    let after_terminator = rest.rfind(js_line_terminator).map_or(0, |j| j + rest[j..].chars().next().map_or(1, char::len_utf8));
+    let first_blank_len = rest.chars().next().map_or(1, char::len_utf8);
+    let from = after_terminator.max(first_blank_len);
+    if from > blanks_end || from >= rest.len() {
         return None;
     }
-    // `\s+` may take line terminators; `(.+)$` may not hold any and needs one character.
-    let last_terminator = chars.iter().rposition(|c| js_line_terminator(*c));
-    let from = last_terminator.map_or(1, |j| j + 1).max(1);
-    if from > blanks || from >= chars.len() {
-        return None;
-    }
-    Some((hashes, js_trim(rest)))
+    Some(js_trim(rest))
 }
 
 /// `^(#{1,6})\s+`: whether a line starts a heading of level at most `level` (where a section's
@@ -199,18 +207,7 @@ pub(crate) fn is_h2(line: &str) -> bool {
 /// `^##\s+(.+)$` (`splitTopLevelSections`): the trimmed title of a level-2 heading. A third `#`
 /// is not a blank, so `### x` is not one.
 pub(crate) fn h2_title(line: &str) -> Option<&str> {
-    let rest = line.strip_prefix("##")?;
-    let chars: Vec<char> = rest.chars().collect();
-    let blanks = chars.iter().take_while(|c| js_space(**c)).count();
-    if blanks == 0 {
-        return None;
-    }
-    let last_terminator = chars.iter().rposition(|c| js_line_terminator(*c));
-    let from = last_terminator.map_or(1, |j| j + 1).max(1);
-    if from > blanks || from >= chars.len() {
-        return None;
-    }
-    Some(js_trim(rest))
+    title_after(line.strip_prefix("##")?)
 }
 
 /// `^##\s+<word>\s*$`, case-insensitive: `## Requirements` and the like (`word` has no blank).

@@ -105,13 +105,7 @@ pub(crate) fn check(p: &Project<'_>, c: &Change<'_>, out: &mut Vec<Diagnostic>) 
         if let Some((mf, ms)) = main {
             scenario_loss(f, d, mf, ms, &mut errors);
         }
-        let file_has_error = {
-            let rest = &f.path[c.folder.len() + 1..];
-            let mut own = Vec::new();
-            super::deltas::check_file(&f.path, rest, d, &mut own);
-            own.iter().any(|x| x.severity == Severity::Error)
-        };
-        let blocked = !errors.is_empty() || file_has_error || d.entries() == 0;
+        let blocked = !errors.is_empty() || d.has_error || d.entries() == 0;
         out.append(&mut errors);
         if !blocked && let Some(d) = refusal(cap, f, d, main) {
             out.push(d);
@@ -180,7 +174,7 @@ fn refusal(cap: &str, f: &FileFacts, d: &DeltaSpec, main: Option<(&FileFacts, &M
                 ),
             );
         }
-        let mut held: Vec<(String, Held<'_>)> = Vec::new();
+        let mut held: Vec<(&str, Held<'_>)> = Vec::new();
         return added(f, d, "", &mut held);
     };
     if let Some(issue) = ms.structure.first() {
@@ -194,8 +188,8 @@ fn refusal(cap: &str, f: &FileFacts, d: &DeltaSpec, main: Option<(&FileFacts, &M
                 .with_related(&mf.path, issue.range, "broken here"),
         );
     }
-    let mut held: Vec<(String, Held<'_>)> = ms.blocks.iter().map(|b| (b.name.clone(), Held::Main(b))).collect();
-    let find = |held: &[(String, Held<'_>)], key: &str| held.iter().position(|(k, _)| k == key);
+    let mut held: Vec<(&str, Held<'_>)> = ms.blocks.iter().map(|b| (b.name.as_str(), Held::Main(b))).collect();
+    let find = |held: &[(&str, Held<'_>)], key: &str| held.iter().position(|(k, _)| *k == key);
     let related = |msg: Diagnostic, h: &Held<'_>| match h {
         Held::Main(b) | Held::Renamed(b, _) => msg.with_related(&mf.path, b.header, "the main spec's requirement"),
         Held::Delta(_) => msg,
@@ -205,7 +199,7 @@ fn refusal(cap: &str, f: &FileFacts, d: &DeltaSpec, main: Option<(&FileFacts, &M
         let Some(i) = find(&held, from) else {
             if find(&held, to).is_some() {
                 let folded = fold_name(from);
-                if let Some((_, h)) = held.iter().find(|(k, _)| k != to && fold_name(k) == folded) {
+                if let Some((_, h)) = held.iter().find(|(k, _)| *k != to && fold_name(k) == folded) {
                     let m = CANNOT_APPLY.at(
                         &f.path,
                         r.from.range,
@@ -222,7 +216,7 @@ fn refusal(cap: &str, f: &FileFacts, d: &DeltaSpec, main: Option<(&FileFacts, &M
             return Some(related(m, &held[j].1));
         }
         let folded = fold_name(to);
-        if let Some((_, h)) = held.iter().find(|(k, _)| k != from && fold_name(k) == folded) {
+        if let Some((_, h)) = held.iter().find(|(k, _)| *k != from && fold_name(k) == folded) {
             let m = CANNOT_APPLY.at(
                 &f.path,
                 r.to.range,
@@ -232,7 +226,7 @@ fn refusal(cap: &str, f: &FileFacts, d: &DeltaSpec, main: Option<(&FileFacts, &M
         }
         let block = held[i].1.block();
         held.remove(i);
-        held.push((to.to_string(), Held::Renamed(block, to)));
+        held.push((to, Held::Renamed(block, to)));
     }
     for name in &d.removed {
         match find(&held, &name.name) {
@@ -273,7 +267,7 @@ fn refusal(cap: &str, f: &FileFacts, d: &DeltaSpec, main: Option<(&FileFacts, &M
 }
 
 /// The ADDED entries against what the spec holds by then.
-fn added<'a>(f: &'a FileFacts, d: &'a DeltaSpec, main_text: &str, held: &mut Vec<(String, Held<'a>)>) -> Option<Diagnostic> {
+fn added<'a>(f: &'a FileFacts, d: &'a DeltaSpec, main_text: &str, held: &mut Vec<(&'a str, Held<'a>)>) -> Option<Diagnostic> {
     for a in &d.added {
         if let Some((_, h)) = held.iter().find(|(k, _)| *k == a.name) {
             if h.normalized(main_text, f.text()) == normalized_raw(f.text(), a.raw) {
@@ -293,7 +287,7 @@ fn added<'a>(f: &'a FileFacts, d: &'a DeltaSpec, main_text: &str, held: &mut Vec
                 format!("ADDED \"{}\": \"{}\" already exists and differs only in case or spacing; use MODIFIED with that exact name, or choose a distinct one", a.name, h.name()),
             ));
         }
-        held.push((a.name.clone(), Held::Delta(a)));
+        held.push((a.name.as_str(), Held::Delta(a)));
     }
     None
 }

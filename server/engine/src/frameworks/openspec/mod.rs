@@ -90,9 +90,11 @@ pub(crate) enum Facts {
     Delta(delta::DeltaSpec),
     /// A change's `proposal.md`.
     Proposal(spec::Proposal),
+    /// A `tasks.md` of a change (active or archived).
+    Tasks(tasks::TaskFacts),
     /// `.openspec.yaml`, `openspec/config.yaml` or a `schema.yaml`, parsed (its values are typed
-    /// against the text when read, [`metadata::value`]).
-    Yaml(Tree, NodeId),
+    /// against the text when read, [`metadata::value`]); a change's metadata, once judged.
+    Yaml(Tree, NodeId, std::sync::OnceLock<metadata::ChangeMetadata>),
 }
 
 /// Where a project-relative path sits in an OpenSpec layout.
@@ -164,12 +166,16 @@ pub(crate) fn delta_capability(rest: &str) -> Option<&str> {
 }
 
 /// Reads the Markdown files OpenSpec reads: main specs, proposals and delta specs of active
-/// changes.
+/// changes, task lists (`tasks.md`) of every change; OpenSpec's `tasks.md` replaces the generic
+/// task reader there.
 const MARKDOWN: Recogniser = Recogniser {
     name: "openspec",
     applies: |path| match place(path) {
         Place::MainSpec { .. } => true,
-        Place::Change { archived: false, rest, .. } => rest == "proposal.md" || (rest.starts_with("specs/") && visible(rest)),
+        Place::Change { archived, rest, .. } => {
+            crate::paths::file_name(rest) == "tasks.md"
+                || (!archived && (rest == "proposal.md" || (rest.starts_with("specs/") && visible(rest))))
+        }
         _ => false,
     },
     prefilter: None,
@@ -180,8 +186,17 @@ const MARKDOWN: Recogniser = Recogniser {
 fn read_markdown(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
     let read = match place(input.path) {
         Place::MainSpec { .. } => Facts::MainSpec(spec::MainSpec::read(input.view)),
+        Place::Change { rest, .. } if crate::paths::file_name(rest) == "tasks.md" && !rest.starts_with("specs/") => {
+            Facts::Tasks(tasks::TaskFacts::read(input.view))
+        }
         Place::Change { rest: "proposal.md", .. } => Facts::Proposal(spec::Proposal::read(input.view)),
-        Place::Change { .. } => Facts::Delta(delta::DeltaSpec::read(input.view)),
+        Place::Change { rest, .. } => {
+            let mut d = delta::DeltaSpec::read(input.view);
+            let mut own = Vec::new();
+            deltas::check_file(input.path, rest, &d, &mut own);
+            d.has_error = own.iter().any(|x| x.severity == crate::diagnostics::Severity::Error);
+            Facts::Delta(d)
+        }
         _ => return,
     };
     facts.openspec = Some(Box::new(read));
@@ -196,7 +211,7 @@ const DATA: DataRecogniser = DataRecogniser {
         Place::Config => true,
         _ => false,
     },
-    extract: |facts, tree, root| facts.openspec = Some(Box::new(Facts::Yaml(tree.clone(), root))),
+    extract: |facts, tree, root| facts.openspec = Some(Box::new(Facts::Yaml(tree.clone(), root, std::sync::OnceLock::new()))),
 };
 
 /// The OpenSpec facts of a file, when it has some.
@@ -217,7 +232,7 @@ fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
         }
         (Facts::Delta(d), Place::Change { archived: false, rest, .. }) => deltas::check_file(&file.path, rest, d, out),
         (Facts::Proposal(p), Place::Change { archived: false, .. }) => sections::check_proposal(&file.path, p, out),
-        (Facts::Yaml(t, root), Place::Schema { rest: "schema.yaml", .. }) => {
+        (Facts::Yaml(t, root, _), Place::Schema { rest: "schema.yaml", .. }) => {
             schema::check_file(&file.path, &metadata::Schema::read(t, *root, text), out)
         }
         _ => {}

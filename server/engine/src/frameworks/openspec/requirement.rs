@@ -49,20 +49,29 @@ fn is_metadata(line: &str) -> bool {
     close > 0 && rest[close..].starts_with("**:")
 }
 
-/// What `extractRequirementBody` reads from the lines after a requirement header: the first
-/// body line's range, and whether there is body text at all (captured text, else metadata).
+/// What `extractRequirementBody` reads from the lines after a requirement header (the captured
+/// lines, else the `**Key**:` metadata lines), without building its text.
 pub(crate) struct Body {
     /// The range of the first line that counts as body text, if any.
     pub first: Option<TextRange>,
-    /// The body text, lines trimmed and joined with `\n`.
-    pub text: String,
+    /// Whether there is body text.
+    pub has_text: bool,
+    /// Whether it holds `SHALL` or `MUST` (word boundaries do not cross the lines' joins).
+    pub has_keyword: bool,
+    /// Its length in UTF-16 code units, the lines trimmed and joined with `\n`.
+    pub len: usize,
 }
 
 /// The body of a requirement from its lines after the header (`extractRequirementBody`).
 pub(crate) fn body(after: &[Line<'_>]) -> Body {
-    let fenced = lines::fence_mask(after.iter().map(|l| l.text));
-    let mut captured: Vec<(&str, TextRange)> = Vec::new();
-    let mut metadata: Vec<(&str, TextRange)> = Vec::new();
+    body_with(after, &lines::fence_mask(after.iter().map(|l| l.text)))
+}
+
+/// [`body`] with the lines' fence mask already computed.
+fn body_with(after: &[Line<'_>], fenced: &[bool]) -> Body {
+    // (first range, lines, UTF-16 length, keyword) of the captured and of the metadata lines.
+    let mut captured: (Option<TextRange>, usize, usize, bool) = (None, 0, 0, false);
+    let mut metadata = captured;
     for (i, l) in after.iter().enumerate() {
         if fenced[i] {
             continue;
@@ -74,14 +83,14 @@ pub(crate) fn body(after: &[Line<'_>]) -> Body {
         if trimmed.is_empty() {
             continue;
         }
-        if is_metadata(trimmed) {
-            metadata.push((trimmed, l.trimmed_range()));
-        } else {
-            captured.push((trimmed, l.trimmed_range()));
-        }
+        let acc = if is_metadata(trimmed) { &mut metadata } else { &mut captured };
+        acc.0.get_or_insert_with(|| l.trimmed_range());
+        acc.1 += 1;
+        acc.2 += lines::js_len(trimmed);
+        acc.3 = acc.3 || lines::contains_shall_or_must(trimmed);
     }
-    let chosen = if captured.is_empty() { metadata } else { captured };
-    Body { first: chosen.first().map(|c| c.1), text: chosen.iter().map(|c| c.0).collect::<Vec<_>>().join("\n") }
+    let (first, n, len, keyword) = if captured.1 > 0 { captured } else { metadata };
+    Body { first, has_text: n > 0, has_keyword: keyword, len: len + n.saturating_sub(1) }
 }
 
 /// A scenario of a requirement block: any non-fenced level-4 header, its name without `####`, a
@@ -93,9 +102,8 @@ pub(crate) struct Scenario {
     pub has_body: bool,
 }
 
-/// The scenarios of a block from its lines after the header.
-pub(crate) fn scenarios(after: &[Line<'_>]) -> Vec<Scenario> {
-    let fenced = lines::fence_mask(after.iter().map(|l| l.text));
+/// The scenarios of a block from its lines after the header, given their fence mask.
+fn scenarios(after: &[Line<'_>], fenced: &[bool]) -> Vec<Scenario> {
     let mut out = Vec::new();
     for (i, l) in after.iter().enumerate() {
         if fenced[i] || !lines::is_scenario_header(l.text) {
@@ -134,8 +142,8 @@ pub(crate) fn bullet_scenarios(after: &[Line<'_>]) -> bool {
         let t = js_trim(l.text);
         let item = t.strip_prefix(['-', '*', '+']).map(|r| r.trim_start_matches(lines::js_space).trim_start_matches("**"));
         item.is_some_and(|r| {
-            let upper: String = r.chars().take(9).collect::<String>().to_ascii_uppercase();
-            upper.starts_with("WHEN") || upper.starts_with("GIVEN") || upper.starts_with("SCENARIO")
+            let starts = |w: &str| r.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w));
+            starts("when") || starts("given") || starts("scenario")
         })
     })
 }
@@ -166,10 +174,12 @@ pub(crate) struct Block {
 }
 
 impl Block {
-    /// Reads a block: `doc.lines[header]` is its header, `end` the line after its last.
-    pub(crate) fn read(doc: &Doc<'_>, header: usize, end: usize, raw_name: &str) -> Block {
+    /// Reads a block: `doc.lines[header]` is its header, `end` the line after its last;
+    /// `removed` reads its **Reason** and **Migration** lines too.
+    pub(crate) fn read(doc: &Doc<'_>, header: usize, end: usize, raw_name: &str, removed: bool) -> Block {
         let after = &doc.lines[header + 1..end];
-        let b = body(after);
+        let fenced = lines::fence_mask(after.iter().map(|l| l.text));
+        let b = body_with(after, &fenced);
         // `raw` is trimEnd-ed: it ends at the last non-blank line's end.
         let last = (header..end).rev().find(|&i| !js_trim(doc.lines[i].text).is_empty()).unwrap_or(header);
         let last_line = doc.lines[last];
@@ -185,12 +195,12 @@ impl Block {
             header: doc.lines[header].trimmed_range(),
             raw: TextRange::new(doc.lines[header].start, raw_end),
             body_first: b.first,
-            has_text: !b.text.is_empty(),
-            has_keyword: lines::contains_shall_or_must(&b.text),
-            scenarios: scenarios(after),
+            has_text: b.has_text,
+            has_keyword: b.has_keyword,
+            scenarios: scenarios(after, &fenced),
             bullet_scenarios: bullet_scenarios(after),
-            reason: has_key("reason"),
-            migration: has_key("migration"),
+            reason: removed && has_key("reason"),
+            migration: removed && has_key("migration"),
         }
     }
 
@@ -231,12 +241,12 @@ mod tests {
         let doc = Doc::new(
             "### Requirement: A\n\n**ID**: R1\n```\n#### Scenario: fenced\n```\nThe system SHALL x.\n#### Scenario: S\n- WHEN y\n#### Scenario: Empty\n",
         );
-        let b = Block::read(&doc, 0, doc.lines.len(), "A");
+        let b = Block::read(&doc, 0, doc.lines.len(), "A", false);
         assert!(b.has_text && b.has_keyword);
         assert_eq!(b.scenarios.iter().map(|s| (s.name.as_str(), s.has_body)).collect::<Vec<_>>(), [("S", true), ("Empty", false)]);
         assert_eq!(b.scenario_count(), 1);
         let doc = Doc::new("### Requirement: B\n**Constraint**: The API MUST y\n- **WHEN** z\n");
-        let b = Block::read(&doc, 0, doc.lines.len(), "B");
+        let b = Block::read(&doc, 0, doc.lines.len(), "B", false);
         assert!(b.has_text && !b.has_keyword && b.bullet_scenarios && b.scenario_count() == 0);
     }
 }

@@ -18,7 +18,7 @@ use crate::text::TextRange;
 
 /// A heading of the section tree.
 #[derive(Clone, Debug)]
-struct Section {
+pub(crate) struct Section {
     level: usize,
     title: String,
     /// Its line.
@@ -28,33 +28,39 @@ struct Section {
     children: Vec<usize>,
 }
 
-/// `parseSections`: every heading outside fenced code, with its children.
-fn sections(doc: &Doc<'_>) -> Vec<Section> {
+/// `parseSections`: every heading outside fenced code, with its children. One pass: a line that
+/// starts a heading (`^(#{1,6})\s+`, even without a title) ends the content of every open
+/// section of its level or deeper (`getContentUntilNextHeader`); a heading with a title opens a
+/// section, the child of the nearest heading above it of a lower level.
+pub(crate) fn sections(doc: &Doc<'_>) -> Vec<Section> {
     let mut out: Vec<Section> = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
-    // Heading lines with their level, to find where each section's content ends.
-    let heads: Vec<(usize, usize, &str)> = doc
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| doc.open(*i))
-        .filter_map(|(i, l)| lines::heading(l.text).map(|(level, title)| (i, level, title)))
-        .collect();
-    for &(line, level, title) in &heads {
-        // Content runs to the next open line starting a heading of this level or above
-        // (`getContentUntilNextHeader`).
-        let end = (line + 1..doc.lines.len())
-            .find(|&i| doc.open(i) && lines::heading_at_most(doc.lines[i].text, level))
-            .unwrap_or(doc.lines.len());
-        while stack.last().is_some_and(|&s| out[s].level >= level) {
-            stack.pop();
+    // Sections whose content is still open (levels strictly increasing), and the parent chain.
+    let mut open: Vec<usize> = Vec::new();
+    let mut parents: Vec<usize> = Vec::new();
+    for (i, l) in doc.lines.iter().enumerate() {
+        if !doc.open(i) || !l.text.starts_with('#') {
+            continue;
+        }
+        let hashes = l.text.len() - l.text.trim_start_matches('#').len();
+        if !(1..=6).contains(&hashes) || !l.text[hashes..].starts_with(lines::js_space) {
+            continue;
+        }
+        while open.last().is_some_and(|&s| out[s].level >= hashes) {
+            if let Some(s) = open.pop() {
+                out[s].end = i;
+            }
+        }
+        let Some((level, title)) = lines::heading(l.text) else { continue };
+        while parents.last().is_some_and(|&s| out[s].level >= level) {
+            parents.pop();
         }
         let id = out.len();
-        if let Some(&parent) = stack.last() {
+        if let Some(&parent) = parents.last() {
             out[parent].children.push(id);
         }
-        out.push(Section { level, title: title.to_string(), line, end, children: Vec::new() });
-        stack.push(id);
+        out.push(Section { level, title: title.to_string(), line: i, end: doc.lines.len(), children: Vec::new() });
+        parents.push(id);
+        open.push(id);
     }
     out
 }
@@ -77,9 +83,35 @@ fn content_range(doc: &Doc<'_>, s: &Section) -> TextRange {
     }
 }
 
-/// The first section, in document order, titled `title` (case-insensitively; `findSection`).
+/// The first section, in document order, titled `title` (case-insensitively; `findSection`
+/// compares `toLowerCase()`, which maps no other character onto the ASCII letters of these
+/// titles).
 fn find<'s>(sections: &'s [Section], title: &str) -> Option<&'s Section> {
-    sections.iter().find(|s| s.title.to_lowercase() == title)
+    sections.iter().find(|s| s.title.eq_ignore_ascii_case(title))
+}
+
+/// Whether a section has content (`getContentUntilNextHeader(...).trim()` is not empty).
+fn has_content(doc: &Doc<'_>, s: &Section) -> bool {
+    doc.lines[s.line + 1..s.end].iter().any(|l| !js_trim(l.text).is_empty())
+}
+
+/// A section's content as lines, the way `content().split('\n')` gives them: from the first
+/// non-blank line to the last, the first without its leading blanks and the last without its
+/// trailing ones.
+fn content_lines<'a>(doc: &Doc<'a>, s: &Section) -> Vec<lines::Line<'a>> {
+    let body = &doc.lines[s.line + 1..s.end];
+    let Some(first) = body.iter().position(|l| !js_trim(l.text).is_empty()) else { return Vec::new() };
+    let last = body.iter().rposition(|l| !js_trim(l.text).is_empty()).unwrap_or(first);
+    let mut out: Vec<lines::Line<'a>> = body[first..=last].to_vec();
+    if let Some(l) = out.first_mut() {
+        let trimmed = l.text.trim_start_matches(lines::js_space);
+        l.start += l.text.len() - trimmed.len();
+        l.text = trimmed;
+    }
+    if let Some(l) = out.last_mut() {
+        l.text = lines::js_trim_end(l.text);
+    }
+    out
 }
 
 /// A requirement as `parseRequirements` reads it: a heading directly under Requirements.
@@ -189,19 +221,15 @@ impl MainSpec {
         spec.requirements_heading = Some(doc.lines[reqs.line].trimmed_range());
         for &c in &reqs.children {
             let child = &secs[c];
-            let text = {
-                let joined = content(&doc, child);
-                let inner = Doc::new(&joined);
-                let b = requirement::body(&inner.lines);
-                if b.text.is_empty() { js_trim(&child.title).to_string() } else { b.text }
-            };
+            let b = requirement::body(&content_lines(&doc, child));
+            let text_len = if b.has_text { b.len } else { js_len(js_trim(&child.title)) };
             let after = &doc.lines[child.line + 1..child.end];
-            let scenarios = child.children.iter().filter(|&&g| !content(&doc, &secs[g]).is_empty()).count();
-            let empty_scenarios = child.children.iter().filter(|&&g| content(&doc, &secs[g]).is_empty()).count();
+            let scenarios = child.children.iter().filter(|&&g| has_content(&doc, &secs[g])).count();
+            let empty_scenarios = child.children.len() - scenarios;
             spec.requirements.push(SpecRequirement {
                 header: doc.lines[child.line].trimmed_range(),
                 title: child.title.clone(),
-                text_len: js_len(&text),
+                text_len,
                 scenarios,
                 bullet_scenarios: requirement::bullet_scenarios(after),
                 empty_scenarios,
@@ -232,13 +260,13 @@ pub(crate) fn blocks(doc: &Doc<'_>) -> Vec<Block> {
             i += 1;
         }
         let name = lines::requirement_header(doc.lines[start].text, false).unwrap_or("");
-        out.push(Block::read(doc, start, i, name));
+        out.push(Block::read(doc, start, i, name, false));
     }
     out
 }
 
 /// `findMainSpecStructureIssues`, on the lines outside fenced code.
-fn structure(doc: &Doc<'_>) -> Vec<StructureIssue> {
+pub(crate) fn structure(doc: &Doc<'_>) -> Vec<StructureIssue> {
     let text_of = |i: usize| if doc.open(i) { doc.lines[i].text } else { "" };
     let n = doc.lines.len();
     let req_header = (0..n).find(|&i| lines::is_h2_named(text_of(i), "requirements"));
@@ -306,6 +334,11 @@ fn leading_marker(prose: &str) -> bool {
 /// The Purpose placeholder (`findPurposePlaceholderIssue`), and where it is: the first line of
 /// the Purpose for a leading marker, the line holding the generated sentence otherwise.
 fn placeholder(doc: &Doc<'_>, purpose: &Section, overview: &str) -> Option<Placeholder> {
+    // Neither rule can match without these letters: most Purposes stop here.
+    let lower = overview.to_ascii_lowercase();
+    if !lower.contains("tbd") && !lower.contains("todo") {
+        return None;
+    }
     let inner = Doc::new(overview);
     let prose: Vec<&str> = inner.lines.iter().enumerate().filter(|(i, _)| inner.open(*i)).map(|(_, l)| l.text).collect();
     let prose = prose.join("\n");
@@ -329,6 +362,12 @@ fn placeholder(doc: &Doc<'_>, purpose: &Section, overview: &str) -> Option<Place
 /// bracketed placeholder (`[purpose]`, `<purpose>`), or that holds a `TBD`/`TODO` word after its
 /// start (the validator reads only a leading one).
 fn template_purpose(doc: &Doc<'_>, purpose: &Section) -> Option<TextRange> {
+    let body = &doc.lines[purpose.line + 1..purpose.end];
+    let first = body.iter().map(|l| js_trim(l.text)).find(|t| !t.is_empty()).unwrap_or("");
+    let maybe = first.starts_with(['[', '<']) || body.iter().any(|l| l.text.contains("TBD") || l.text.contains("TODO"));
+    if !maybe {
+        return None;
+    }
     let body: Vec<_> = (purpose.line + 1..purpose.end).map(|i| doc.lines[i]).collect();
     let text: Vec<&str> = body.iter().map(|l| l.text).collect();
     let text = text.join("\n");

@@ -5,8 +5,11 @@
 //! The task files are those the change's schema tracks (`apply.tracks`, else its `tasks`
 //! artifact; `src/utils/task-progress.ts`), else `tasks.md`.
 
+use std::borrow::Cow;
+
 use super::change::{Change, Project};
-use super::tasks::{self, Numbering};
+use super::tasks::{Numbering, TaskFacts};
+use super::{Facts, facts_of};
 use crate::diagnostics::{Code, Diagnostic, Doc, Rule, Severity};
 use crate::facts::FileFacts;
 
@@ -61,25 +64,26 @@ fn task_files<'a>(p: &Project<'a>, c: &Change<'a>, schema: Option<&str>) -> (Vec
     (c.files.iter().filter(|(rest, _)| *rest == "tasks.md").copied().collect(), false)
 }
 
+/// A task file's facts: read when the file was, else now.
+fn facts(f: &FileFacts) -> Cow<'_, TaskFacts> {
+    match facts_of(f) {
+        Some(Facts::Tasks(t)) => Cow::Borrowed(t),
+        _ => Cow::Owned(TaskFacts::read(f.text())),
+    }
+}
+
 pub(crate) fn check(p: &Project<'_>, c: &Change<'_>, out: &mut Vec<Diagnostic>) {
     let schema = p.schema_name_of(c).ok();
     let (files, tracked) = task_files(p, c, schema.as_deref());
     if c.archived {
-        let lines: Vec<(&FileFacts, tasks::TaskLine)> =
-            files.iter().flat_map(|(_, f)| tasks::task_lines(f.text()).into_iter().map(move |t| (*f, t))).collect();
-        let open: Vec<&(&FileFacts, tasks::TaskLine)> = lines.iter().filter(|(_, t)| !t.done).collect();
-        if let Some((f, first)) = open.first() {
+        let all: Vec<(&FileFacts, Cow<'_, TaskFacts>)> = files.iter().map(|(_, f)| (*f, facts(f))).collect();
+        let total: usize = all.iter().map(|(_, t)| t.total).sum();
+        let done: usize = all.iter().map(|(_, t)| t.done).sum();
+        if let Some((f, (range, description))) = all.iter().find_map(|(f, t)| t.first_open.as_ref().map(|o| (*f, o))) {
             out.push(ARCHIVED_OPEN_TASKS.at(
                 &f.path,
-                first.range,
-                format!(
-                    "archived change `{}` has {} open task(s) ({} of {} done); first: {}",
-                    c.id,
-                    open.len(),
-                    lines.len() - open.len(),
-                    lines.len(),
-                    first.description
-                ),
+                *range,
+                format!("archived change `{}` has {} open task(s) ({done} of {total} done); first: {description}", c.id, total - done),
             ));
         }
         return;
@@ -88,9 +92,10 @@ pub(crate) fn check(p: &Project<'_>, c: &Change<'_>, out: &mut Vec<Diagnostic>) 
     if schema.is_none() {
         return;
     }
-    if tracked && files.iter().all(|(_, f)| tasks::task_lines(f.text()).is_empty()) {
-        for (_, f) in &files {
-            if let Some(r) = tasks::first_list_item(f.text()) {
+    let all: Vec<(&FileFacts, Cow<'_, TaskFacts>)> = files.iter().map(|(_, f)| (*f, facts(f))).collect();
+    if tracked && all.iter().all(|(_, t)| t.total == 0) {
+        for (f, t) in &all {
+            if let Some(r) = t.first_list_item {
                 out.push(NO_CHECKBOXES.at(
                     &f.path,
                     r,
@@ -102,29 +107,24 @@ pub(crate) fn check(p: &Project<'_>, c: &Change<'_>, out: &mut Vec<Diagnostic>) 
             }
         }
     }
+    // The built-in schema tracks one file, `tasks.md`: its numbering is that file's own.
     if schema.as_deref().is_some_and(|s| p.builtin_spec_driven(s)) {
-        let docs: Vec<(&str, &str)> = files.iter().map(|(rest, f)| (*rest, f.text())).collect();
-        for (rest, range, n) in tasks::numbering(&docs) {
-            let Some((_, f)) = files.iter().find(|(r, _)| *r == rest) else { continue };
-            let d = match n {
-                Numbering::WrongGroup { id, group, points_to } => NUMBERING.at(
-                    &f.path,
-                    range,
-                    format!("task {id} is under group {group}, but its number points to group {points_to}: move it there or renumber it"),
-                ),
-                Numbering::Duplicate { id, first, first_line, first_path } => {
-                    let (path, where_) = match &first_path {
-                        Some(other) => (format!("{}/{other}", c.folder), format!("in {other} on line {first_line}")),
-                        None => (f.path.clone(), format!("on line {first_line}")),
-                    };
-                    NUMBERING.at(&f.path, range, format!("task number {id} is used twice; it was first declared {where_}")).with_related(
-                        &path,
-                        first,
-                        "first declared here",
-                    )
-                }
-            };
-            out.push(d);
+        for (f, t) in &all {
+            for (range, n) in &t.numbering {
+                let d = match n {
+                    Numbering::WrongGroup { id, group, points_to } => NUMBERING.at(
+                        &f.path,
+                        *range,
+                        format!(
+                            "task {id} is under group {group}, but its number points to group {points_to}: move it there or renumber it"
+                        ),
+                    ),
+                    Numbering::Duplicate { id, first, first_line, .. } => NUMBERING
+                        .at(&f.path, *range, format!("task number {id} is used twice; it was first declared on line {first_line}"))
+                        .with_related(&f.path, *first, "first declared here"),
+                };
+                out.push(d);
+            }
         }
     }
 }

@@ -120,68 +120,50 @@ fn task_id(description: &str) -> Option<&str> {
 pub(crate) enum Numbering {
     /// Task `id` is under group `group` but its number says `points_to`.
     WrongGroup { id: String, group: String, points_to: String },
-    /// Task `id` was first declared at `first` (in `first_path`, when another file).
-    Duplicate { id: String, first: TextRange, first_line: usize, first_path: Option<String> },
+    /// Task `id` was first declared at `first`, on line `first_line` (1-based).
+    Duplicate { id: String, first: TextRange, first_line: usize },
 }
 
-/// `findTaskNumberingIssues` over several task files in order (`(path, text)`): for each file with
-/// numbered groups, tasks under a `## N.` group whose id does not start with `N`, and ids seen
-/// before in any of the files.
-pub(crate) fn numbering<'a>(docs: &[(&'a str, &'a str)]) -> Vec<(&'a str, TextRange, Numbering)> {
+/// `findTaskNumberingIssues` over one task file (the built-in schema tracks one, `tasks.md`):
+/// when it has numbered groups, tasks under a `## N.` group whose id does not start with `N`,
+/// and ids seen before.
+pub(crate) fn numbering(text: &str) -> Vec<(TextRange, Numbering)> {
     let mut out = Vec::new();
-    let mut first: std::collections::HashMap<String, (&str, usize, TextRange)> = std::collections::HashMap::new();
-    for &(path, text) in docs {
-        // The validator splits at `\n` only; a `\r` before it is allowed by its patterns.
-        let raw: Vec<(usize, &str)> = {
-            let mut v = Vec::new();
-            let mut start = 0;
-            for (i, _) in text.match_indices('\n') {
-                v.push((start, &text[start..i]));
-                start = i + 1;
-            }
-            v.push((start, &text[start..]));
-            v
-        };
-        let strip_cr = |l: &'a str| l.strip_suffix('\r').unwrap_or(l);
-        if !raw.iter().any(|(_, l)| group_number(strip_cr(l)).is_some()) {
-            continue;
+    let mut first: std::collections::HashMap<&str, (usize, TextRange)> = std::collections::HashMap::new();
+    // The validator splits at `\n` only; a `\r` before it is allowed by its patterns.
+    let mut raw: Vec<(usize, &str)> = Vec::new();
+    let mut start = 0;
+    for (i, _) in text.match_indices('\n') {
+        raw.push((start, &text[start..i]));
+        start = i + 1;
+    }
+    raw.push((start, &text[start..]));
+    let strip_cr = |l: &'_ str| -> usize { l.strip_suffix('\r').map_or(l.len(), str::len) };
+    if !raw.iter().any(|(_, l)| group_number(&l[..strip_cr(l)]).is_some()) {
+        return out;
+    }
+    let mut group: Option<&str> = None;
+    for (index, &(start, line)) in raw.iter().enumerate() {
+        let l = &line[..strip_cr(line)];
+        if level_two(l) {
+            group = group_number(l);
         }
-        let mut group: Option<&str> = None;
-        for (index, &(start, line)) in raw.iter().enumerate() {
-            let l = strip_cr(line);
-            if level_two(l) {
-                group = group_number(l);
-            }
-            let Some(g) = group else { continue };
-            let Some((_, description)) = task_line(line) else { continue };
-            let Some(id) = task_id(description) else { continue };
-            let range = crate::frameworks::openspec::lines::Line { text: l, start }.trimmed_range();
-            let task_group = id.split('.').next().unwrap_or("");
-            let strip = |s: &str| {
-                let t = s.trim_start_matches('0');
-                if t.is_empty() { "0".to_string() } else { t.to_string() }
-            };
-            if strip(task_group) != strip(g) {
-                out.push((
-                    path,
-                    range,
-                    Numbering::WrongGroup { id: id.to_string(), group: g.to_string(), points_to: task_group.to_string() },
-                ));
-            }
-            match first.get(id) {
-                Some(&(p, line_no, r)) => out.push((
-                    path,
-                    range,
-                    Numbering::Duplicate {
-                        id: id.to_string(),
-                        first: r,
-                        first_line: line_no,
-                        first_path: (p != path).then(|| p.to_string()),
-                    },
-                )),
-                None => {
-                    first.insert(id.to_string(), (path, index + 1, range));
-                }
+        let Some(g) = group else { continue };
+        let Some((_, description)) = task_line(line) else { continue };
+        let Some(id) = task_id(description) else { continue };
+        let range = super::lines::Line { text: l, start }.trimmed_range();
+        let task_group = id.split('.').next().unwrap_or("");
+        let strip = |s: &str| {
+            let t = s.trim_start_matches('0');
+            if t.is_empty() { "0".to_string() } else { t.to_string() }
+        };
+        if strip(task_group) != strip(g) {
+            out.push((range, Numbering::WrongGroup { id: id.to_string(), group: g.to_string(), points_to: task_group.to_string() }));
+        }
+        match first.get(id) {
+            Some(&(line_no, r)) => out.push((range, Numbering::Duplicate { id: id.to_string(), first: r, first_line: line_no })),
+            None => {
+                first.insert(id, (index + 1, range));
             }
         }
     }
@@ -283,6 +265,34 @@ pub(crate) fn first_list_item(text: &str) -> Option<TextRange> {
     None
 }
 
+/// What the task checks need from one task file, read once per file version.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TaskFacts {
+    /// Task lines (`parseTaskLines`), and how many are done.
+    pub total: usize,
+    pub done: usize,
+    /// The first open task: where, and its description.
+    pub first_open: Option<(TextRange, String)>,
+    /// The numbering problems of the file on its own (the built-in schema tracks one file).
+    pub numbering: Vec<(TextRange, Numbering)>,
+    /// Its first list item (for a file without checkboxes).
+    pub first_list_item: Option<TextRange>,
+}
+
+impl TaskFacts {
+    pub(crate) fn read(text: &str) -> TaskFacts {
+        let lines = task_lines(text);
+        let first_open = lines.iter().find(|t| !t.done).map(|t| (t.range, t.description.clone()));
+        TaskFacts {
+            total: lines.len(),
+            done: lines.iter().filter(|t| t.done).count(),
+            first_open,
+            numbering: numbering(text),
+            first_list_item: if lines.is_empty() { first_list_item(text) } else { None },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,17 +321,16 @@ mod tests {
 
     #[test]
     fn numbering_and_duplicates() {
-        let a = "# Tasks\n\n## 1. Setup\n- [ ] 1.1 a\n- [ ] 2.1 b\n\n## 2. Build\n- [x] 2.1 c\n- [ ] 2.1a d\n## Notes\n- [ ] 9.9 ignored\n";
-        let b = "## 1. Other\n- [ ] 1.1 again\n";
-        let found: Vec<String> = numbering(&[("a.md", a), ("b.md", b)])
+        let a = "# Tasks\n\n## 1. Setup\n- [ ] 1.1 a\n- [ ] 2.1 b\n\n## 2. Build\n- [x] 2.1 c\n- [ ] 2.1a d\n## Notes\n- [ ] 9.9 ignored\n## 03. Padded\r\n- [ ] 3.1 fine\r\n";
+        let found: Vec<String> = numbering(a)
             .into_iter()
-            .map(|(p, _, n)| match n {
-                Numbering::WrongGroup { id, group, points_to } => format!("{p} {id} in {group} -> {points_to}"),
-                Numbering::Duplicate { id, first_line, first_path, .. } => format!("{p} dup {id} first {first_line} {first_path:?}"),
+            .map(|(_, n)| match n {
+                Numbering::WrongGroup { id, group, points_to } => format!("{id} in {group} -> {points_to}"),
+                Numbering::Duplicate { id, first_line, .. } => format!("dup {id} first {first_line}"),
             })
             .collect();
-        assert_eq!(found, ["a.md 2.1 in 1 -> 2", "a.md dup 2.1 first 5 None", "b.md dup 1.1 first 4 Some(\"a.md\")"]);
-        assert!(numbering(&[("c.md", "## Setup\n- [ ] 1.1 x\n- [ ] 1.1 y\n")]).is_empty());
+        assert_eq!(found, ["2.1 in 1 -> 2", "dup 2.1 first 5"]);
+        assert!(numbering("## Setup\n- [ ] 1.1 x\n- [ ] 1.1 y\n").is_empty());
     }
 
     #[test]
