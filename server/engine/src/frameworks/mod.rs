@@ -47,9 +47,6 @@ pub struct Framework {
 impl Framework {
     /// A check that finds nothing, for a framework without per-file or cross-file checks.
     pub(crate) fn no_file_check(_: &crate::facts::FileFacts, _: &mut Vec<crate::diagnostics::Diagnostic>) {}
-
-    /// A check that finds nothing.
-    pub(crate) fn no_check(_: &crate::analysis::Context<'_>, _: &mut Vec<crate::diagnostics::Diagnostic>) {}
 }
 
 /// Every framework, in documentation order. A framework is a module of this folder: its
