@@ -57,7 +57,9 @@ static RULES: &[Rule] = &[
     run_state::RUN_STATE,
 ];
 
-/// Spec Kit's files that no other Spec Kit reader reads: a feature's `plan.md` and checklists,
+/// Spec Kit's files that no other Spec Kit reader reads: a feature's `plan.md` and the other
+/// artifacts of the plan phase (`research.md`, `data-model.md`, `quickstart.md`, `contracts/`),
+/// its checklists,
 /// everything under `.specify/` (its templates, memory, presets) and the command files Spec Kit
 /// installs for an agent (`.claude/commands/speckit.plan.md`, `.claude/skills/speckit-plan/`,
 /// `.github/prompts/speckit.plan.prompt.md`). Read by nothing but the framework's rules, so the
@@ -65,7 +67,7 @@ static RULES: &[Rule] = &[
 /// the tasks template, workflows of their own: the feature folder is the workflow.
 const ARTIFACTS: Recogniser = Recogniser {
     name: "speckit-artifacts",
-    applies: |path| matches!(feature_file(path), Some((_, "plan.md"))) || is_checklist(path) || is_speckit_own(path),
+    applies: |path| is_plan_artifact(path) || is_checklist(path) || is_speckit_own(path),
     prefilter: None,
     replaces: &["conventions"],
     extract: |_, _| {},
@@ -79,6 +81,18 @@ pub(crate) fn feature_file(path: &str) -> Option<(&str, &str)> {
     let slash = rest.find('/')?;
     let inner = &rest[slash + 1..];
     (slash > 0 && !inner.is_empty()).then(|| (&path[..6 + slash], inner))
+}
+
+/// Whether `path` is an artifact of a feature's plan phase: `plan.md`, `research.md`,
+/// `data-model.md`, `quickstart.md`, or a file under `contracts/` (templates/plan-template.md,
+/// "Documentation (this feature)"; templates/commands/plan.md, Phase 0 and Phase 1).
+pub(crate) fn is_plan_artifact(path: &str) -> bool {
+    match feature_file(path) {
+        Some((_, inner)) => {
+            matches!(inner, "plan.md" | "research.md" | "data-model.md" | "quickstart.md") || inner.starts_with("contracts/")
+        }
+        None => false,
+    }
 }
 
 /// Whether `path` is a checklist of a feature: `specs/<feature>/checklists/<name>.md`
@@ -200,6 +214,11 @@ mod tests {
         assert_eq!(feature_file("specs/readme.md"), None);
         assert_eq!(feature_file("docs/specs/001-x/spec.md"), None);
         assert_eq!(feature_file("specs//spec.md"), None);
+        assert!(is_plan_artifact("specs/001-albums/plan.md"));
+        assert!(is_plan_artifact("specs/001-albums/quickstart.md"));
+        assert!(is_plan_artifact("specs/001-albums/contracts/api.md"));
+        assert!(!is_plan_artifact("specs/001-albums/RUNBOOK.md"));
+        assert!(!is_plan_artifact("docs/quickstart.md"));
         assert!(is_checklist("specs/001-albums/checklists/requirements.md"));
         assert!(!is_checklist("specs/001-albums/checklists/old/requirements.md"));
         assert!(!is_checklist("specs/001-albums/tasks.md"));
@@ -320,6 +339,17 @@ mod lifecycle {
             ws.text("specs/20260302-101500-dark-mode/spec.md"),
             Some("# Feature Specification: Dark Mode\n\n**Feature Branch**: `20260302-101500-dark-mode`\n**Created**: 2026-03-02\n")
         );
+    }
+
+    #[test]
+    fn plan_artifacts_are_not_workflows_of_their_own() {
+        let phases = "## Phase 1: Install\n\n**Deliverables**:\n- `docs/install.md`\n\n## Phase 2: Run\n";
+        let ws = workspace(&format!(
+            "//- .specify/memory/constitution.md\n# C\n//- specs/001-a/spec.md\n# Spec\n//- specs/001-a/plan.md\n# Plan\n//- specs/001-a/quickstart.md\n{phases}//- specs/001-a/research.md\n{phases}//- specs/001-a/contracts/api.md\n{phases}//- specs/001-a/RUNBOOK.md\n{phases}"
+        ));
+        let mut names: Vec<String> = ws.status().iter().map(|s| format!("{} {}", s.name, s.path)).collect();
+        names.sort();
+        assert_eq!(names, ["001-a specs/001-a", "RUNBOOK specs/001-a/RUNBOOK.md"]);
     }
 
     #[test]

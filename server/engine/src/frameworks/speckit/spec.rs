@@ -33,7 +33,7 @@ pub(crate) const CLARIFICATION_OPEN: Rule = Rule {
     doc: Doc {
         code: Code::new("speckit-clarification-open"),
         severity: Severity::Warning,
-        when: "A Spec Kit `spec.md` still holds a `[NEEDS CLARIFICATION: ...]` marker while its feature already has a `plan.md` or `tasks.md`: clarification comes before planning. A marker inside code, inline code or an HTML comment, or a bare mention of `[NEEDS CLARIFICATION]` without its question, is not one.",
+        when: "A Spec Kit `spec.md` still holds a `[NEEDS CLARIFICATION: ...]` marker while its feature already has a `plan.md` or `tasks.md`: clarification comes before planning. A marker inside code, inline code or an HTML comment, a bare mention of `[NEEDS CLARIFICATION]` without its question, or the template's own instruction `[NEEDS CLARIFICATION: specific question]` (or `: ...`), is not one.",
         fix: "Answer the question (`/speckit.clarify` records it under `## Clarifications`) and replace the marker with the decision; then revisit the plan.",
     },
     framework: Some("speckit"),
@@ -168,7 +168,13 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `[NEEDS CLARIFICATION: ...]` markers of a text, outside code and HTML comments: their ranges.
+/// Questions that only show the marker's form: the spec template's own instruction `Use
+/// [NEEDS CLARIFICATION: specific question] for any assumption` (templates/spec-template.md
+/// before the template moved its guidance into comments), and `...` or nothing.
+const PLACEHOLDER_QUESTIONS: &[&str] = &["specific question", "...", "…", ""];
+
+/// `[NEEDS CLARIFICATION: ...]` markers of a text, outside code and HTML comments, whose question
+/// is a question (not [`PLACEHOLDER_QUESTIONS`]): their ranges.
 pub(crate) fn clarification_markers(file: &FileFacts) -> Vec<TextRange> {
     const MARKER: &str = "[NEEDS CLARIFICATION";
     let text = file.text();
@@ -187,6 +193,10 @@ pub(crate) fn clarification_markers(file: &FileFacts) -> Vec<TextRange> {
         }
         let line_end = crate::text::line_end(&view, at);
         let end = view[at..line_end].find(']').map_or(line_end, |j| at + j + 1);
+        let question = view[at + MARKER.len()..end].trim_end_matches(']').trim_start().trim_start_matches([':', '：']).trim();
+        if PLACEHOLDER_QUESTIONS.iter().any(|p| question.eq_ignore_ascii_case(p)) {
+            continue;
+        }
         out.push(TextRange::new(at, end));
     }
     out
@@ -333,7 +343,7 @@ mod tests {
 
     #[test]
     fn spec_rules() {
-        let spec = "//- .specify/memory/constitution.md\n# C\n//- specs/001-a/spec.md\n# Spec\n### User Story 1 - Browse (Priority: P1)\n## Requirements\n- **FR-001**: System MUST list [NEEDS CLARIFICATION: which order?]\n- **FR-002**: System MUST page\n- **FR-003**: System MUST sort\n- **FR-002**: System MUST filter\n- **FR-004**: System MUST share\n- **FR-005**: System MUST export\n- `[NEEDS CLARIFICATION: in code]` and [NEEDS CLARIFICATION] as a mention\n<!-- [NEEDS CLARIFICATION: in a comment] -->\n- **SC-001**: fast\n//- specs/001-a/plan.md\n# Plan\n//- specs/001-a/tasks.md\n## Phase 1: Setup\n- [ ] T001 list (FR-001)\n- [ ] T002 page (FR-002)\n- [ ] T003 share and export (FR-004/5)\n//- specs/002-b/spec.md\n- **FR-001**: x [NEEDS CLARIFICATION: no plan yet]\n- **FR-002**: y\n- **FR-003**: z\n//- specs/002-b/tasks.md\n## Phase 1: Setup\n- [ ] T001 x (FR-001)\n";
+        let spec = "//- .specify/memory/constitution.md\n# C\n//- specs/001-a/spec.md\n# Spec\n### User Story 1 - Browse (Priority: P1)\n## Requirements\n- **FR-001**: System MUST list [NEEDS CLARIFICATION: which order?]\n- **FR-002**: System MUST page\n- **FR-003**: System MUST sort\n- **FR-002**: System MUST filter\n- **FR-004**: System MUST share\n- **FR-005**: System MUST export\n- `[NEEDS CLARIFICATION: in code]` and [NEEDS CLARIFICATION] as a mention\n1. **Mark all ambiguities**: Use [NEEDS CLARIFICATION: specific question] for any assumption\n- a marker looks like [NEEDS CLARIFICATION: …] or [NEEDS CLARIFICATION: ...]\n<!-- [NEEDS CLARIFICATION: in a comment] -->\n- **SC-001**: fast\n//- specs/001-a/plan.md\n# Plan\n//- specs/001-a/tasks.md\n## Phase 1: Setup\n- [ ] T001 list (FR-001)\n- [ ] T002 page (FR-002)\n- [ ] T003 share and export (FR-004/5)\n//- specs/002-b/spec.md\n- **FR-001**: x [NEEDS CLARIFICATION: no plan yet]\n- **FR-002**: y\n- **FR-003**: z\n//- specs/002-b/tasks.md\n## Phase 1: Setup\n- [ ] T001 x (FR-001)\n";
         expect![[r#"
             specs/001-a/spec.md:4:32: warning[speckit-clarification-open]: this question is still open, but the feature already has `plan.md`: clarify it before planning
             specs/001-a/spec.md:6:5: information[speckit-requirement-uncited]: `FR-003` is cited nowhere in `tasks.md`, which cites 4 of the 5 functional requirements

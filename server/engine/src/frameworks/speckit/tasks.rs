@@ -23,7 +23,7 @@ pub(crate) const TASK_ID: Rule = Rule {
     doc: Doc {
         code: Code::new("speckit-task-id"),
         severity: Severity::Error,
-        when: "A task line of a Spec Kit `tasks.md` has no task id (`- [ ] [US1] Create User model`, or a line without id in a list of tasks that have one), keeps the template's placeholder id (`TXXX`), or uses an id another task of the file already has (reported on the later one, the first as related location). Spec Kit's task format is `- [ ] T001 [P] [US1] Description`, ids sequential and unique. A struck-through task (`~~T016~~`) is a removed task and not checked; nested checkbox items without an id are sub-steps of their task.",
+        when: "A task line of a Spec Kit `tasks.md` has no task id (`- [ ] [US1] Create User model`, or a line without id in a list of tasks that have one), keeps the template's placeholder id (`TXXX`), or uses an id another task of the file already has (reported on the later one, the first as related location). Spec Kit's task format is `- [ ] T001 [P] [US1] Description`, ids sequential and unique. A struck-through task (`~~T016~~`) is a removed task and not checked; nested checkbox items without an id are sub-steps of their task; a status word in capitals before the id (`- [X] SKIP: T039 ...`) leaves the task its id.",
         fix: "Give the task its own id (the next free `T###`).",
     },
     framework: Some("speckit"),
@@ -205,6 +205,17 @@ fn parse_item(line: &str, at: usize) -> Option<ParsedItem> {
     i += line[i..].len() - line[i..].trim_start().len();
     // Emphasis or code around the id: `**T000 ...**`, `` `T001` ``.
     i += line[i..].len() - line[i..].trim_start_matches(['*', '_', '`']).len();
+    // A status word in capitals before the id: `SKIP: T039 (...)`, `DONE: T001 ...`; the task
+    // still has its id.
+    let word = line[i..].find(|c: char| !c.is_ascii_uppercase()).unwrap_or(line.len() - i);
+    if word >= 2 && line[i + word..].starts_with(':') {
+        let after = i + word + 1;
+        let k = after + (line[after..].len() - line[after..].trim_start().len());
+        let len = line[k..].find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(line.len() - k);
+        if k > after && is_task_id(&line[k..k + len]) {
+            i = k;
+        }
+    }
     let struck = line[i..].starts_with("~~");
     let token_len = line[i..].find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(line.len() - i);
     let token = &line[i..i + token_len];
@@ -518,6 +529,14 @@ mod tests {
         assert_eq!(parse_item("- [x] ~~T016~~ [US2] _(Removed)_", 0).map(|p| p.5), Some(true));
         assert_eq!(parse_item("- [ ] T024a [US1] Toolbar", 0).and_then(|p| p.0).map(|i| i.name), Some("T024a".to_string()));
         assert!(parse_item("- plain bullet", 0).is_none());
+        // A status word before the id keeps the id; a word without an id after it does not.
+        let line = "- [X] SKIP: T039 (Complex logging) - not needed";
+        let parsed = parse_item(line, 0).unwrap_or_else(|| panic!("no item"));
+        assert_eq!(parsed.0.map(|i| (i.name.clone(), &line[i.range.start..i.range.end])), Some(("T039".to_string(), "T039")));
+        assert_eq!(parsed.4, "(Complex logging) - not needed");
+        assert_eq!(parse_item("- [X] SKIP: logging", 0).map(|p| p.1), Some(Some(IdProblem::Missing)));
+        assert_eq!(parse_item("- [X] SKIP:T039 x", 0).map(|p| p.1), Some(Some(IdProblem::Missing)));
+        assert_eq!(parse_item("- [X] S: T039 x", 0).map(|p| p.1), Some(Some(IdProblem::Missing)));
     }
 
     const TASKS: &str = "---\ndescription: tasks\n---\n# Tasks: Photo albums\n\n## Phase 1: Setup\n\n- [x] T001 Create the project\n- [x] T002 [P] [US1] Configure linting\n\n## Phase 2: Foundational (Blocking Prerequisites)\n\n- [x] T003 Database schema\n- [ ] T004 [P] Auth framework\n\n## Phase 3: User Story 1 - Browse albums (Priority: P1)\n\n- [x] T005 [P] [US1] Album model\n- [ ] T006 Album service\n- [ ] [US1] Album endpoint\n  - [ ] check the limits\n- [ ] T005 [US4] Album page\n\n**Checkpoint**: albums browse\n\n- [ ] Story works on its own\n\n## Phase 4: User Story 2 - Share (Priority: P2)\n\n- [ ] T008 Share link\n- [ ] T009 Share page\n\n## Phase 5: Polish & Cross-Cutting Concerns\n\n- [ ] TXXX [P] Documentation updates\n- [ ] ~~T010~~ removed\n\n## Notes\n\n- [ ] T011 [US9] not in a phase\n";
