@@ -224,6 +224,7 @@ def main():
     ap.add_argument("--quiet", action="store_true", help="print only the summary and the differences that fail")
     ap.add_argument("workspaces", nargs="*")
     args = ap.parse_args()
+    args.openspec, args.phasegate = os.path.abspath(args.openspec), os.path.abspath(args.phasegate)
     for b in (args.openspec, args.phasegate):
         if not os.path.exists(b):
             sys.exit(f"openspec-compare: {b} not found (npm ci --prefix tests/openspec; cargo build --release)")

@@ -221,17 +221,37 @@ impl Schema {
     /// The artifacts in an order that respects `requires` (declaration order among the ready
     /// ones), or `None` when they form a cycle.
     pub(crate) fn ordered(&self) -> Option<Vec<&Artifact>> {
-        let mut done: Vec<&str> = Vec::new();
-        let mut out = Vec::new();
-        while out.len() < self.artifacts.len() {
-            let next = self
-                .artifacts
-                .iter()
-                .find(|a| !done.contains(&a.id.name.as_str()) && a.requires.iter().all(|r| done.contains(&r.name.as_str())))?;
-            done.push(&next.id.name);
-            out.push(next);
+        // Kahn's algorithm with the ready artifacts taken in declaration order (n log n). A
+        // duplicate id or a `requires` naming no artifact leaves artifacts never ready: `None`,
+        // as for a cycle.
+        let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (i, a) in self.artifacts.iter().enumerate() {
+            if index.insert(a.id.name.as_str(), i).is_some() {
+                return None;
+            }
         }
-        Some(out)
+        let mut waiting = vec![0usize; self.artifacts.len()];
+        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); self.artifacts.len()];
+        for (i, a) in self.artifacts.iter().enumerate() {
+            for r in &a.requires {
+                let &j = index.get(r.name.as_str())?;
+                waiting[i] += 1;
+                dependents[j].push(i);
+            }
+        }
+        let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> =
+            (0..self.artifacts.len()).filter(|&i| waiting[i] == 0).map(std::cmp::Reverse).collect();
+        let mut out = Vec::with_capacity(self.artifacts.len());
+        while let Some(std::cmp::Reverse(i)) = ready.pop() {
+            out.push(&self.artifacts[i]);
+            for &d in &dependents[i] {
+                waiting[d] -= 1;
+                if waiting[d] == 0 {
+                    ready.push(std::cmp::Reverse(d));
+                }
+            }
+        }
+        (out.len() == self.artifacts.len()).then_some(out)
     }
 
     pub(crate) fn read(t: &Tree, root: NodeId, text: &str) -> Schema {
@@ -290,20 +310,21 @@ impl Schema {
             }
             s.tracks = t.get(apply, "tracks").and_then(str_of);
         }
-        let ids: Vec<&str> = s.artifacts.iter().map(|a| a.id.name.as_str()).collect();
+        let ids: std::collections::HashSet<&str> = s.artifacts.iter().map(|a| a.id.name.as_str()).collect();
+        let mut seen = std::collections::HashSet::new();
         let mut problems = Vec::new();
-        for (i, a) in s.artifacts.iter().enumerate() {
-            if ids[..i].contains(&a.id.name.as_str()) {
+        for a in &s.artifacts {
+            if !seen.insert(a.id.name.as_str()) {
                 problems.push((format!("duplicate artifact id `{}`", a.id.name), a.id.range));
             }
             for r in &a.requires {
-                if !ids.contains(&r.name.as_str()) {
+                if !ids.contains(r.name.as_str()) {
                     problems.push((format!("artifact `{}` requires `{}`, which no artifact is", a.id.name, r.name), r.range));
                 }
             }
         }
         for r in &s.apply_requires {
-            if !ids.contains(&r.name.as_str()) {
+            if !ids.contains(r.name.as_str()) {
                 problems.push((format!("`apply.requires` names `{}`, which no artifact is", r.name), r.range));
             }
         }
@@ -378,5 +399,37 @@ mod tests {
         let t = parse_yaml(text, 0).unwrap_or_else(|e| panic!("{e:?}"));
         let s = Schema::read(&t, t.root.unwrap_or_default(), text);
         assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+    }
+
+    fn ordered_ids(text: &str) -> Option<Vec<String>> {
+        let t = parse_yaml(text, 0).unwrap_or_else(|e| panic!("{e:?}"));
+        let s = Schema::read(&t, t.root.unwrap_or_default(), text);
+        s.ordered().map(|o| o.iter().map(|a| a.id.name.clone()).collect())
+    }
+
+    #[test]
+    fn artifacts_ordered_by_requires_then_declaration() {
+        let art =
+            |id: &str, req: &str| format!("  - {{id: {id}, generates: {id}.md, template: t.md, description: d, requires: [{req}]}}\n");
+        let text = format!(
+            "name: s\nversion: 1\nartifacts:\n{}{}{}{}",
+            art("tasks", "specs, design"),
+            art("design", "proposal"),
+            art("proposal", ""),
+            art("specs", "proposal")
+        );
+        assert_eq!(ordered_ids(&text), Some(vec!["proposal".into(), "design".into(), "specs".into(), "tasks".into()]));
+        // A chain declared last to first: each artifact becomes ready only after the one after it.
+        let n = 3000;
+        let mut text = String::from("name: s\nversion: 1\nartifacts:\n");
+        for i in 0..n {
+            text.push_str(&art(&format!("a{i}"), &if i + 1 < n { format!("a{}", i + 1) } else { String::new() }));
+        }
+        let order = ordered_ids(&text).unwrap_or_default();
+        assert_eq!(order.len(), n);
+        assert_eq!((order[0].as_str(), order[n - 1].as_str()), (format!("a{}", n - 1).as_str(), "a0"));
+        // An unknown requirement or a duplicate id leaves no order.
+        assert_eq!(ordered_ids(&format!("name: s\nversion: 1\nartifacts:\n{}", art("a", "ghost"))), None);
+        assert_eq!(ordered_ids(&format!("name: s\nversion: 1\nartifacts:\n{}{}", art("a", ""), art("a", ""))), None);
     }
 }
