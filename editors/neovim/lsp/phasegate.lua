@@ -39,9 +39,13 @@ return {
   -- and its vim.lsp.util.apply_workspace_edit applies `documentChanges` (it declares only the
   -- resource operations). It shows no disabled code action, so `disabledSupport` stays unset and
   -- a blocked "Advance" comes titled with its reason (docs/lsp.md, "Code actions").
+  -- codeLens.refreshSupport: Neovim 0.11 does not declare it; the handler below answers it by
+  -- refreshing the lenses of every buffer the client is attached to (a state file's edit changes
+  -- its workflow doc's lenses).
   capabilities = {
     workspace = {
       diagnostics = { refreshSupport = true },
+      codeLens = { refreshSupport = true },
       workspaceEdit = { documentChanges = true, resourceOperations = { 'create', 'rename', 'delete' } },
     },
   },
@@ -49,6 +53,16 @@ return {
     ['workspace/diagnostic/refresh'] = function(_, _, ctx)
       vim.schedule(function()
         repull_diagnostics(ctx.client_id)
+      end)
+      return vim.NIL
+    end,
+    ['workspace/codeLens/refresh'] = function(_, _, ctx)
+      vim.schedule(function()
+        for _, bufnr in ipairs(vim.lsp.get_buffers_by_client_id(ctx.client_id)) do
+          if vim.api.nvim_buf_is_loaded(bufnr) then
+            vim.lsp.codelens.refresh({ bufnr = bufnr })
+          end
+        end
       end)
       return vim.NIL
     end,

@@ -1,4 +1,5 @@
--- phasegate user commands: :PhasegateAdvance [to], :PhasegateScaffold [phase], :PhasegateStatus.
+-- phasegate user commands: :PhasegateAdvance [to], :PhasegateScaffold [phase], :PhasegateStatus;
+-- code lenses and inlay hints switched on in every buffer the phasegate server attaches to.
 if vim.g.loaded_phasegate then
   return
 end
@@ -30,6 +31,34 @@ vim.api.nvim_create_autocmd('BufEnter', {
       client:request('textDocument/diagnostic', {
         textDocument = vim.lsp.util.make_text_document_params(event.buf),
       }, nil, event.buf)
+    end
+  end,
+})
+
+-- Code lenses (each phase's status and "▶ Advance", a task's "Mark done"; run one with
+-- vim.lsp.codelens.run()) and inlay hints (✓/✗ after a deliverable, a reference's target):
+-- Neovim 0.11 shows neither unless asked. Lenses are fetched on attach, on entering the buffer
+-- and after leaving insert mode, and when the server asks (lsp/phasegate.lua).
+vim.api.nvim_create_autocmd('LspAttach', {
+  group = vim.api.nvim_create_augroup('phasegate-attach', { clear = true }),
+  callback = function(event)
+    local client = vim.lsp.get_client_by_id(event.data.client_id)
+    if not client or client.name ~= 'phasegate' then
+      return
+    end
+    local bufnr = event.buf
+    if client:supports_method('textDocument/inlayHint', bufnr) then
+      vim.lsp.inlay_hint.enable(true, { bufnr = bufnr })
+    end
+    if client:supports_method('textDocument/codeLens', bufnr) then
+      vim.lsp.codelens.refresh({ bufnr = bufnr })
+      vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave' }, {
+        group = vim.api.nvim_create_augroup('phasegate-codelens-' .. bufnr, { clear = true }),
+        buffer = bufnr,
+        callback = function()
+          vim.lsp.codelens.refresh({ bufnr = bufnr })
+        end,
+      })
     end
   end,
 })

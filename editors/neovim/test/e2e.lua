@@ -259,6 +259,141 @@ check('"Start" is offered on the first phase once the run has no state file, and
   state_buf = bufnr
 end)
 
+--- The text of the floating windows open (a hover), closing them.
+local function floats()
+  local out = {}
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(win).relative ~= '' then
+      table.insert(out, table.concat(lines(vim.api.nvim_win_get_buf(win)), '\n'))
+      vim.api.nvim_win_close(win, true)
+    end
+  end
+  return table.concat(out, '\n')
+end
+
+--- Puts the cursor on the `n`-th byte of the first match of `pattern` in `bufnr` (1-based).
+local function cursor_at(bufnr, pattern, n)
+  local row = cursor_on(bufnr, pattern)
+  local column = lines(bufnr)[row]:find(pattern) - 1 + (n or 1) - 1
+  vim.api.nvim_win_set_cursor(0, { row, column })
+  return row
+end
+
+-- A task list with non-ASCII text before the positions under test (Neovim's client speaks UTF-16).
+local tasks_path = workspace .. '/tasks.md'
+local tasks_buf
+do
+  local file = assert(io.open(tasks_path, 'w'))
+  file:write('# Tâches — café ☕\n\n- [ ] T1: Préparer le café ☕\n- [ ] T2: Servir « le café » depends_on: T1\n')
+  file:close()
+end
+
+check('hover on a phase heading shows its gate and deliverables (vim.lsp.buf.hover)', function()
+  cursor_at(workflow_buf, '^## Phase 2: Design', 14)
+  vim.lsp.buf.hover()
+  local text = wait_for('the hover window', function()
+    local t = floats()
+    return t ~= '' and t
+  end)
+  assert(text:find('Phase 2 of 3: Design', 1, true), text)
+  assert(text:find('docs/design.md', 1, true), text)
+end)
+
+check("go to definition from the state file's current: (vim.lsp.buf.definition)", function()
+  cursor_at(state_buf, '^current: requirements', 12)
+  vim.lsp.buf.definition()
+  wait_for('the cursor on the Requirements heading', function()
+    return vim.api.nvim_get_current_buf() == workflow_buf
+      and lines(workflow_buf)[vim.api.nvim_win_get_cursor(0)[1]]:find('^## Phase 1: Requirements') ~= nil
+  end)
+end)
+
+check('completion, hover, rename and definition on a task list with non-ASCII text', function()
+  vim.cmd.edit(vim.fn.fnameescape(tasks_path))
+  tasks_buf = vim.api.nvim_get_current_buf()
+  wait_for('the client on tasks.md', function()
+    return vim.lsp.get_clients({ bufnr = tasks_buf, name = 'phasegate' })[1]
+  end)
+  -- Completion with `T` typed after `depends_on: ` (after « and é on the line): the file's
+  -- tasks, each replacing the `T`.
+  cursor_at(tasks_buf, 'depends_on: T1', 14)
+  local items = wait_for('completion items', function()
+    local response = client:request_sync('textDocument/completion', vim.lsp.util.make_position_params(0, client.offset_encoding), TIMEOUT, tasks_buf)
+    local result = response and response.result
+    local list = result and (result.items or result)
+    return list and #list > 0 and list
+  end)
+  local labels = vim.tbl_map(function(i)
+    return i.label
+  end, items)
+  assert(vim.deep_equal(labels, { 'T1', 'T2' }), vim.inspect(labels))
+  local edit = items[1].textEdit
+  local row = vim.api.nvim_win_get_cursor(0)[1]
+  local line = lines(tasks_buf)[row]
+  local start = vim.str_byteindex(line, client.offset_encoding, edit.range.start.character)
+  assert(line:sub(start + 1, start + 2) == 'T1', 'the edit replaces T1: ' .. vim.inspect(edit))
+  -- Hover on the reference: the task it names.
+  vim.lsp.buf.hover()
+  local text = wait_for('the hover window', function()
+    local t = floats()
+    return t ~= '' and t
+  end)
+  assert(text:find('Préparer le café ☕', 1, true), text)
+  -- Rename from the reference: the declaration and the reference, in the buffer.
+  vim.lsp.buf.rename('T10')
+  wait_for('T1 renamed to T10 in both places', function()
+    local all = table.concat(lines(tasks_buf), '\n')
+    return all:find('- [ ] T10: Préparer le café ☕', 1, true) and all:find('« le café » depends_on: T10', 1, true)
+  end)
+  -- Definition from the renamed reference: the declaration.
+  cursor_at(tasks_buf, 'depends_on: T10', 14)
+  vim.lsp.buf.definition()
+  wait_for('the cursor on T10 of its checkbox line', function()
+    local cursor = vim.api.nvim_win_get_cursor(0)
+    return cursor[1] == 3 and cursor[2] == #'- [ ] '
+  end)
+end)
+
+if plugin then
+  check('the plugin shows code lenses and inlay hints', function()
+    vim.api.nvim_set_current_buf(tasks_buf)
+    assert(vim.lsp.inlay_hint.is_enabled({ bufnr = tasks_buf }), 'inlay hints are on')
+    local hints = wait_for('an inlay hint after depends_on: T10', function()
+      local h = vim.lsp.inlay_hint.get({ bufnr = tasks_buf })
+      return #h > 0 and h
+    end)
+    local label = hints[1].inlay_hint.label
+    label = type(label) == 'table' and label[1].value or label
+    assert(label:find('Préparer le café', 1, true), vim.inspect(hints))
+    local lens = wait_for('the status lens of Phase 1', function()
+      return vim.iter(vim.lsp.codelens.get(workflow_buf)):find(function(l)
+        return l.command and l.command.title:find('requirements · current', 1, true)
+      end)
+    end)
+    assert(lens.range.start.line == 10, 'on the Phase 1 heading: ' .. vim.inspect(lens))
+  end)
+
+  check('a code lens command runs: "Mark done" (vim.lsp.codelens.run)', function()
+    vim.api.nvim_set_current_buf(tasks_buf)
+    wait_for('the "Mark done" lenses, T10 renamed', function()
+      local marks = vim.iter(vim.lsp.codelens.get(tasks_buf)):filter(function(l)
+        return l.command and l.command.title == 'Mark done'
+      end):totable()
+      return #marks == 2 and vim.inspect(marks):find('T10', 1, true) ~= nil
+    end)
+    vim.api.nvim_win_set_cursor(0, { 3, 0 })
+    vim.lsp.codelens.run()
+    wait_for('T10 ticked in the buffer', function()
+      return lines(tasks_buf)[3] == '- [x] T10: Préparer le café ☕'
+    end)
+    wait_for('its "Mark done" lens gone after the refresh', function()
+      return #vim.iter(vim.lsp.codelens.get(tasks_buf)):filter(function(l)
+        return l.command and l.command.title == 'Mark done'
+      end):totable() == 1
+    end)
+  end)
+end
+
 if plugin then
   check(':PhasegateStatus, :PhasegateAdvance and :PhasegateScaffold', function()
     vim.api.nvim_set_current_buf(state_buf)
