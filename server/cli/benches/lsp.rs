@@ -8,9 +8,17 @@
 //! prose, a gate checklist item ticked and unticked, and a state file's `current:`; and the
 //! server's peak resident memory (`VmHWM`) beside the workspace's text size.
 //!
+//! Then, in one more session per size, the editor requests of issue 10, each timed from sending
+//! it to its answer with the documents open and analysed: hover (a phase heading, an
+//! `implements:` pointer), go to definition (a state file's `current:`, a pointer), completion
+//! (after `implements: `, after `current: `), workspace symbols, find references (a requirement,
+//! a phase) and rename (a phase from its heading, a requirement), plus the first workspace symbol
+//! request after `initialized` (it waits for the start-up index).
+//!
 //! Run with `cargo bench -p phasegate --bench lsp`. `PHASEGATE_BENCH_FILES=6000,59000` (the
-//! default) sets the sizes in files; `PHASEGATE_BENCH_EDITS` (default 300) the edits per kind.
-//! It prints figures and never fails on timing.
+//! default) sets the sizes in files; `PHASEGATE_BENCH_EDITS` (default 300) the edits per kind;
+//! `PHASEGATE_BENCH_REQUESTS` (default 200) the editor requests per kind; `PHASEGATE_BENCH_ONLY`
+//! = `edits` or `requests` runs one part. It prints figures and never fails on timing.
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
@@ -300,6 +308,7 @@ fn main() {
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![6_000, 59_000]);
     let edits: usize = std::env::var("PHASEGATE_BENCH_EDITS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    let requests: usize = std::env::var("PHASEGATE_BENCH_REQUESTS").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
     println!("phasegate language server over stdio");
     println!("machine: {} CPU(s); load average {}", std::thread::available_parallelism().map_or(1, |n| n.get()), loadavg());
     for n in sizes {
@@ -312,10 +321,131 @@ fn main() {
             stats.files / generate::FILES_PER_PROJECT,
             stats.bytes as f64 / 1048576.0
         );
-        for mode in [Mode::Push, Mode::Pull] {
-            session(dir.path(), stats.bytes, mode, edits);
+        let only = std::env::var("PHASEGATE_BENCH_ONLY").unwrap_or_default();
+        if only != "requests" {
+            for mode in [Mode::Push, Mode::Pull] {
+                session(dir.path(), stats.bytes, mode, edits);
+            }
+        }
+        if only != "edits" {
+            editor_requests(dir.path(), requests);
         }
     }
+}
+
+/// The LSP position (UTF-16 columns) of the first `needle` in `text`, plus `shift` bytes.
+fn position(text: &str, needle: &str, shift: usize) -> Value {
+    let at = text.find(needle).unwrap() + shift;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    json!({ "line": text[..line_start].matches('\n').count(), "character": text[line_start..at].encode_utf16().count() })
+}
+
+/// Issue 10's editor requests against one server (capabilities as VS Code declares the ones that
+/// matter: Markdown hover, prepareRename, hierarchical symbols, pulled diagnostics).
+fn editor_requests(root: &Path, n: usize) {
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": uri(root), "capabilities": {
+            "textDocument": {
+                "hover": { "contentFormat": ["markdown", "plaintext"] },
+                "rename": { "prepareSupport": true },
+                "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
+                "diagnostic": { "dynamicRegistration": false }
+            },
+            "workspace": { "diagnostics": { "refreshSupport": true }, "workspaceEdit": { "documentChanges": true } }
+        } }),
+    );
+    client.wait(|m| m["id"] == json!(1));
+    let t = Instant::now();
+    client.notify("initialized", json!({}));
+    let id = client.request("workspace/symbol", json!({ "query": "T12" }));
+    client.wait(|m| m["id"] == json!(id) && m.get("method").is_none());
+    println!(
+        "-- editor requests: the first workspace/symbol answered {} after `initialized` (server CPU {})",
+        ms(t.elapsed()),
+        ms(client.cpu())
+    );
+    let files = ["docs/workflow.md", "wf-0001.state.yaml", "build/v1/f0001/tasks.md", "build/v1/f0001/specs.md"];
+    let mut texts = Vec::new();
+    for rel in files {
+        let path = root.join("projects/p0001").join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        client.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri(&path), "languageId": if rel.ends_with(".md") { "markdown" } else { "yaml" }, "version": 1, "text": text } }),
+        );
+        texts.push((uri(&path), text));
+    }
+    // Let the open documents' analysis settle: a pull answers once it is done.
+    for (u, _) in &texts {
+        let id = client.request("textDocument/diagnostic", json!({ "textDocument": { "uri": u } }));
+        client.wait(|m| m["id"] == json!(id) && m.get("method").is_none());
+    }
+    let (doc, state, tasks, specs) = (&texts[0], &texts[1], &texts[2], &texts[3]);
+    let at = |f: &(String, String), needle: &str, shift: usize| json!({ "textDocument": { "uri": f.0 }, "position": position(&f.1, needle, shift) });
+    let implements = tasks.1.find("implements: \"").unwrap() + "implements: \"".len();
+    let pointer = tasks.1[implements..].split([',', '"']).next().unwrap().to_string();
+    let requirement = pointer.rsplit('/').next().unwrap().to_string();
+    let mut completion_here = at(tasks, "implements: \"", "implements: ".len());
+    completion_here["context"] = json!({ "triggerKind": 2, "triggerCharacter": " " });
+    let kinds: Vec<(&str, &str, Value)> = vec![
+        ("hover on a phase heading (`## Phase 1: Design`)", "textDocument/hover", at(doc, "## Phase 1: Design", 12)),
+        ("hover on an `implements:` pointer", "textDocument/hover", at(tasks, &pointer, pointer.len() - 1)),
+        ("definition of a state file's `current:`", "textDocument/definition", at(state, "current: ", 10)),
+        ("definition of an `implements:` pointer", "textDocument/definition", at(tasks, &pointer, pointer.len() - 1)),
+        ("completion after `implements: \"`", "textDocument/completion", completion_here),
+        ("completion after `current: `", "textDocument/completion", at(state, "current: ", 9)),
+        ("workspace symbols, query `T12`", "workspace/symbol", json!({ "query": "T12" })),
+        ("workspace symbols, query `design`", "workspace/symbol", json!({ "query": "design" })),
+        (
+            "references of a requirement (every task implementing it)",
+            "textDocument/references",
+            json!({ "textDocument": { "uri": specs.0 }, "position": position(&specs.1, &format!("- {requirement}:"), 2), "context": { "includeDeclaration": true } }),
+        ),
+        (
+            "references of a phase (its heading)",
+            "textDocument/references",
+            json!({ "textDocument": { "uri": doc.0 }, "position": position(&doc.1, "## Phase 1: Design", 12), "context": { "includeDeclaration": true } }),
+        ),
+        ("rename of a phase from its heading", "textDocument/rename", {
+            let mut p = at(doc, "## Phase 1: Design", 12);
+            p["newName"] = json!("Architecture");
+            p
+        }),
+        ("rename of a requirement", "textDocument/rename", {
+            let mut p = json!({ "textDocument": { "uri": specs.0 }, "position": position(&specs.1, &format!("- {requirement}:"), 2) });
+            p["newName"] = json!("R900");
+            p
+        }),
+    ];
+    for (label, method, params) in kinds {
+        // One answer checked, so a figure is never that of an error or an empty answer.
+        let id = client.request(method, params.clone());
+        let answer = client.wait(|m| m["id"] == json!(id) && m.get("method").is_none());
+        let size = serde_json::to_string(&answer["result"]).map_or(0, |s| s.len());
+        assert!(answer.get("error").is_none() && !answer["result"].is_null(), "{label}: {answer}");
+        let cpu = client.cpu();
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            let t = Instant::now();
+            let id = client.request(method, params.clone());
+            client.wait(|m| m["id"] == json!(id) && m.get("method").is_none());
+            v.push(t.elapsed());
+        }
+        v.sort();
+        println!(
+            "   {label:<58} p50 {:>9}  p99 {:>9}  max {:>9}  server CPU {:>8}/request  ({} bytes; n={n})",
+            ms(pct(&v, 0.5)),
+            ms(pct(&v, 0.99)),
+            ms(*v.last().unwrap()),
+            ms((client.cpu() - cpu) / n as u32),
+            size
+        );
+    }
+    let id = client.request("shutdown", Value::Null);
+    client.wait(|m| m["id"] == json!(id));
+    client.notify("exit", Value::Null);
 }
 
 fn loadavg() -> String {

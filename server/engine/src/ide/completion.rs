@@ -155,17 +155,24 @@ impl Workspace {
             FileKind::Markdown => {
                 let lower = before.to_ascii_lowercase();
                 if value_of(before, &["depends_on:", "depends on:", "depends-on:"]).is_some() && !file.tasks.is_empty() {
-                    return Some(done(self.tasks_near(file)));
+                    let (items, more) = self.tasks_near(file, word);
+                    return Some(more_to_come(done(items), more));
                 }
                 if value_of(before, &["implements:"]).is_some() {
-                    return Some(done(self.requirements_near(file, true)));
+                    // A pointer is replaced whole, its folder included (`billing/R`).
+                    let start = offset - before.chars().rev().take_while(|c| is_word(*c) || *c == '/').map(char::len_utf8).sum::<usize>();
+                    let typed = &text[start..offset];
+                    let (items, more) = self.requirements_near(file, true, typed);
+                    return Some(more_to_come(finish(TextRange::new(start, offset), typed, items), more));
                 }
                 if lower.contains("requirements:") {
-                    return Some(done(self.requirements_near(file, false)));
+                    let (items, more) = self.requirements_near(file, false, word);
+                    return Some(more_to_come(done(items), more));
                 }
                 // A label after a task id: `- [ ] T012 [P] [US`.
                 if text[..word_start].ends_with('[') && file.tasks.iter().any(|t| t.range.start <= offset && offset <= t.range.end) {
-                    return Some(done(self.stories_near(file)));
+                    let (items, more) = self.stories_near(file, word);
+                    return Some(more_to_come(done(items), more));
                 }
                 // A path in backticks on a list item of a workflow doc.
                 let ticks = before.matches('`').count();
@@ -337,32 +344,40 @@ impl Workspace {
     }
 
     /// Task ids: this file's, then its folder's, then the project's.
-    fn tasks_near(&self, file: &FileFacts) -> Vec<CompletionItem> {
-        self.symbols_near(file, SymbolKind::Task, |_, s| s.name.clone())
+    fn tasks_near(&self, file: &FileFacts, word: &str) -> (Vec<CompletionItem>, bool) {
+        self.symbols_near(file, SymbolKind::Task, word, |_, s| s.name.clone())
     }
 
     /// User story labels: the folder's stories, then the project's.
-    fn stories_near(&self, file: &FileFacts) -> Vec<CompletionItem> {
-        self.symbols_near(file, SymbolKind::Story, |_, s| s.name.clone())
+    fn stories_near(&self, file: &FileFacts, word: &str) -> (Vec<CompletionItem>, bool) {
+        self.symbols_near(file, SymbolKind::Story, word, |_, s| s.name.clone())
     }
 
     /// Requirement ids: the folder's bare (`R1`), the others' with their folder when `scoped`
     /// (`checkout/R1`, the `implements:` pointer form).
-    fn requirements_near(&self, file: &FileFacts, scoped: bool) -> Vec<CompletionItem> {
+    fn requirements_near(&self, file: &FileFacts, scoped: bool, word: &str) -> (Vec<CompletionItem>, bool) {
         let folder = paths::parent(&file.path).to_string();
-        self.symbols_near(file, SymbolKind::Requirement, |f, s| {
+        self.symbols_near(file, SymbolKind::Requirement, word, |f, s| {
             let theirs = paths::parent(&f.path);
             if !scoped || theirs == folder { s.name.clone() } else { format!("{}/{}", paths::file_name(theirs), s.name) }
         })
     }
 
-    /// The symbols of `kind`, ranked by nearness to `file`, labelled by `label`.
+    /// The symbols of `kind`, ranked by nearness to `file`, labelled by `label`, and whether the
+    /// list leaves some out (the answer is then incomplete: the client asks again as the user
+    /// types). When the file's own folder or feature declares some whose label holds the typed
+    /// `word`, only those are listed; the rest of the project is searched when none does (as
+    /// soon as what is typed names another feature: `billing/`). Items are built (their text and
+    /// documentation) only for the candidates [`finish`] can keep: the nearest [`MAX_ITEMS`]
+    /// (those holding `word` when there are more), plus one so that it marks the list
+    /// incomplete.
     fn symbols_near(
         &self,
         file: &FileFacts,
         kind: SymbolKind,
+        word: &str,
         label: impl Fn(&FileFacts, &crate::ide::index::Symbol) -> String,
-    ) -> Vec<CompletionItem> {
+    ) -> (Vec<CompletionItem>, bool) {
         let folder = paths::parent(&file.path);
         let grand = paths::parent(folder);
         let item_kind = match kind {
@@ -370,7 +385,10 @@ impl Workspace {
             SymbolKind::Story => CompletionKind::Story,
             _ => CompletionKind::Requirement,
         };
-        let mut out: Vec<CompletionItem> = Vec::new();
+        let lower = word.to_lowercase();
+        let holds = |l: &str| lower.is_empty() || l.to_lowercase().contains(&lower);
+        let mut near: Vec<(u32, String, &FileFacts, &crate::ide::index::Symbol)> = Vec::new();
+        let mut far: Vec<&FileFacts> = Vec::new();
         for f in self.files.values() {
             let may = match kind {
                 SymbolKind::Task => !f.tasks.is_empty(),
@@ -383,23 +401,48 @@ impl Workspace {
                 0
             } else if paths::parent(&f.path) == folder {
                 1
-            } else if !grand.is_empty() && f.path.starts_with(&format!("{grand}/")) {
+            } else if !grand.is_empty() && f.path.starts_with(grand) && f.path[grand.len()..].starts_with('/') {
                 2
             } else {
-                3
+                far.push(f);
+                continue;
             };
             for s in f.index().symbols.iter().filter(|s| s.kind == kind) {
-                let text = s.text.lines().next().unwrap_or("").to_string();
-                out.push(CompletionItem {
-                    label: label(f, s),
-                    kind: item_kind,
-                    detail: text,
-                    documentation: Some(format!("{} `{}` · `{}`\n\n{}", s.noun(), s.name, f.path, s.text)),
-                    rank,
-                });
+                near.push((rank, label(f, s), f, s));
             }
         }
-        out
+        let mut more = false;
+        let mut candidates = if near.iter().any(|c| holds(&c.1)) {
+            more = !far.is_empty();
+            near
+        } else {
+            let mut all = near;
+            for f in far {
+                for s in f.index().symbols.iter().filter(|s| s.kind == kind) {
+                    all.push((3, label(f, s), f, s));
+                }
+            }
+            all
+        };
+        candidates.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        // The nearest of each label.
+        let mut seen = std::collections::HashSet::new();
+        candidates.retain(|c| seen.insert(c.1.clone()));
+        if candidates.len() > MAX_ITEMS {
+            candidates.retain(|c| holds(&c.1));
+            candidates.truncate(MAX_ITEMS + 1);
+        }
+        let items = candidates
+            .into_iter()
+            .map(|(rank, label, f, s)| CompletionItem {
+                label,
+                kind: item_kind,
+                detail: s.text.lines().next().unwrap_or("").to_string(),
+                documentation: Some(format!("{} `{}` · `{}`\n\n{}", s.noun(), s.name, f.path, s.text)),
+                rank,
+            })
+            .collect();
+        (items, more)
     }
 
     /// Project files whose path holds `typed`, those in `file`'s folder first.
@@ -443,6 +486,12 @@ fn sprint_status_values(before: &str) -> Option<Vec<CompletionItem>> {
             })
             .collect(),
     )
+}
+
+/// `c`, marked incomplete when its list left some out.
+fn more_to_come(mut c: Completion, more: bool) -> Completion {
+    c.incomplete |= more;
+    c
 }
 
 /// Items ranked (nearest first, then by label), deduplicated by label, those holding the typed

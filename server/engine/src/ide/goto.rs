@@ -3,7 +3,7 @@
 //! those, in every file, that resolve to it.
 
 use crate::facts::FileFacts;
-use crate::ide::index::{Found, Hit, Location, Reference, Symbol, SymbolKind};
+use crate::ide::index::{Found, Hit, Location, Place, Reference, Symbol, SymbolKind};
 use crate::model::slug;
 use crate::text::TextRange;
 use crate::workspace::Workspace;
@@ -40,6 +40,21 @@ fn may_name(r: &Reference, s: &Symbol) -> bool {
     }
 }
 
+/// Whether one of the places of reference `r` (written in `from`) holds the file at `path`: a
+/// cheap test before resolving it, so that finding the references of a name resolves only those
+/// that may reach its file (not every `R3` of every feature).
+fn may_reach(from: &FileFacts, r: &Reference, path: &str) -> bool {
+    if r.workflow.is_some() || r.places.is_empty() {
+        return true;
+    }
+    r.places.iter().any(|p| match p {
+        Place::ThisFile => from.path == path,
+        Place::File(f) => f == path,
+        Place::Folder(folder) => folder.is_empty() || path.strip_prefix(folder.as_str()).is_some_and(|rest| rest.starts_with('/')),
+        Place::FolderNamed(name) => crate::paths::parent(path).split('/').any(|s| s == name),
+    })
+}
+
 impl Workspace {
     /// The symbols that what is at byte `offset` of `path` stands for: the symbol declared there,
     /// or the targets of the reference there. `None` when nothing is there.
@@ -58,7 +73,7 @@ impl Workspace {
     pub(crate) fn references_of<'a>(&'a self, decl: &FileFacts, s: &Symbol) -> Vec<(&'a FileFacts, &'a Reference)> {
         let mut out = Vec::new();
         for f in self.files.values() {
-            for r in f.index().references.iter().filter(|r| may_name(r, s)) {
+            for r in f.index().references.iter().filter(|r| may_name(r, s) && may_reach(f, r, &decl.path)) {
                 if self.resolve(f, r).iter().any(|t| t.file.path == decl.path && t.symbol.range == s.range) {
                     out.push((&**f, r));
                 }

@@ -197,31 +197,40 @@ impl Workspace {
     /// then starting with it, then the rest; at most 1,000.
     pub fn workspace_symbols(&self, query: &str) -> Vec<WorkspaceSymbol> {
         let q: Vec<char> = query.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
-        let mut found: Vec<(u8, WorkspaceSymbol)> = Vec::new();
-        let mut consider = |name: &str, kind: OutlineKind, container: Option<String>, location: Location| {
-            let Some(score) = score(name, &q) else { return };
-            found.push((score, WorkspaceSymbol { name: name.to_string(), kind, container, location }));
-        };
+        let query: String = q.iter().collect();
+        // Scored by reference first; only the symbols kept are built.
+        let mut found: Vec<(u8, &FileFacts, &Symbol)> = Vec::new();
         for f in self.files.values() {
             if !may_declare(f) {
                 continue;
             }
             for s in &f.index().symbols {
+                if let Some(score) = score(&s.name, &q, &query) {
+                    found.push((score, f, s));
+                }
+            }
+        }
+        found.sort_by(|a, b| (a.0, &a.1.path, a.2.range).cmp(&(b.0, &b.1.path, b.2.range)));
+        let mut out: Vec<(u8, WorkspaceSymbol)> = found
+            .into_iter()
+            .take(MAX_WORKSPACE_SYMBOLS)
+            .map(|(score, f, s)| {
                 let container = match s.kind {
                     SymbolKind::Phase | SymbolKind::State => s.workflow.clone(),
                     SymbolKind::Workflow => None,
                     _ => Some(f.path.clone()),
                 };
-                consider(&s.name, s.kind.into(), container, location(f, s));
-            }
-        }
+                (score, WorkspaceSymbol { name: s.name.clone(), kind: s.kind.into(), container, location: location(f, s) })
+            })
+            .collect();
         for i in self.instances() {
+            let Some(score) = score(&i.wf.name, &q, &query) else { continue };
             let at = Location { path: i.anchor.clone(), range: TextRange::default(), full: TextRange::default() };
             let framework = i.wf.framework.as_deref().and_then(crate::frameworks::by_id).map(|f| f.name.to_string());
-            consider(&i.wf.name, OutlineKind::Workflow, framework, at);
+            out.push((score, WorkspaceSymbol { name: i.wf.name.clone(), kind: OutlineKind::Workflow, container: framework, location: at }));
         }
-        found.sort_by(|a, b| (a.0, &a.1.location.path, a.1.location.range).cmp(&(b.0, &b.1.location.path, b.1.location.range)));
-        found.into_iter().take(MAX_WORKSPACE_SYMBOLS).map(|(_, s)| s).collect()
+        out.sort_by(|a, b| (a.0, &a.1.location.path, a.1.location.range).cmp(&(b.0, &b.1.location.path, b.1.location.range)));
+        out.into_iter().take(MAX_WORKSPACE_SYMBOLS).map(|(_, s)| s).collect()
     }
 
     /// The folding ranges of the file at `path`: each phase's section.
@@ -242,19 +251,24 @@ fn may_declare(f: &FileFacts) -> bool {
 
 /// How well `name` matches query `q` (lowercase, no blanks): 0 equal, 1 prefix, 2 substring, 3
 /// the letters in order; `None` when it does not match.
-fn score(name: &str, q: &[char]) -> Option<u8> {
+fn score(name: &str, q: &[char], query: &str) -> Option<u8> {
     if q.is_empty() {
         return Some(3);
     }
-    let lower = name.to_lowercase();
-    let query: String = q.iter().collect();
+    let lowered;
+    let lower = if name.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        lowered = name.to_lowercase();
+        &lowered[..]
+    } else {
+        name
+    };
     if lower == query {
         return Some(0);
     }
-    if lower.starts_with(&query) {
+    if lower.starts_with(query) {
         return Some(1);
     }
-    if lower.contains(&query) {
+    if lower.contains(query) {
         return Some(2);
     }
     let mut want = q.iter().peekable();

@@ -1260,3 +1260,28 @@ fn bmad_sprint_entries() {
         _bmad-output/implementation-artifacts/sprint-status.yaml:8:25 ▶ Advance to done Advance { workflow: "epic-1-retrospective", state: Some("_bmad-output/implementation-artifacts/sprint-status.yaml") }
     "#]].assert_eq(&lenses(&ws, sprint));
 }
+
+#[test]
+fn completion_of_many_requirements_keeps_the_nearest_and_says_it_is_incomplete() {
+    let mut spec = String::from("//- far/billing/spec.md\n");
+    for i in 1..=300 {
+        spec.push_str(&format!("- R{i}: Far requirement {i}\n"));
+    }
+    spec.push_str("//- near/cart/spec.md\n- Q1: Near requirement\n//- near/cart/tasks.md\n- [ ] T1: Cart\n  - implements: $0\n");
+    let complete = |spec: &str| {
+        let (ws, path, offset) = cursor(spec);
+        let c = ws.completion(&path, offset).unwrap_or_else(|| panic!("no completion"));
+        (c.items.iter().map(|i| format!("{} ({})", i.label, i.rank)).collect::<Vec<_>>(), c.incomplete)
+    };
+    // Nothing typed: the feature's own requirements, the list marked incomplete (others exist).
+    assert_eq!(complete(&spec), (vec!["Q1 (1)".to_string()], true));
+    // Another feature named: its requirements, the first 200 of 300.
+    let (labels, incomplete) = complete(&spec.replace("implements: $0", "implements: billing/$0"));
+    assert!(incomplete);
+    assert_eq!((labels.len(), labels[0].as_str()), (200, "billing/R1 (3)"));
+    // Typing narrows the project's list to the labels holding what is typed.
+    let (labels, incomplete) = complete(&spec.replace("implements: $0", "implements: R29$0"));
+    assert!(!incomplete);
+    assert_eq!(labels.len(), 11, "{labels:?}");
+    assert!(labels.iter().all(|l| l.starts_with("billing/R29")), "{labels:?}");
+}
