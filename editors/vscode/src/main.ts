@@ -1,5 +1,5 @@
 // Extension entry point: finds the server, starts the language client,
-// and wires the palette commands, the status bar item and settings changes.
+// and wires the palette commands, the status bar item, the Workflows view and settings changes.
 
 import * as cp from "node:child_process";
 import * as vscode from "vscode";
@@ -13,6 +13,7 @@ import { findServer, ServerNotFoundError } from "./bootstrap";
 import { registerCommands } from "./commands";
 import { buildInitializationOptions, SERVER_SETTING_KEYS } from "./config";
 import { WorkflowStatusBar } from "./statusBar";
+import { WorkflowsView } from "./workflowsView";
 
 /** The files the server is asked about: workflow docs and state files. */
 export const DOCUMENT_SELECTOR = [
@@ -26,6 +27,7 @@ let serverProcess: cp.ChildProcess | undefined;
 let output: vscode.OutputChannel | undefined;
 let statusOutput: vscode.OutputChannel | undefined;
 let statusBar: WorkflowStatusBar | undefined;
+let workflowsView: WorkflowsView | undefined;
 
 function serverSettings() {
   const configuration = vscode.workspace.getConfiguration("phasegate");
@@ -76,6 +78,22 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   };
   // The id "phasegate" makes vscode-languageclient read `phasegate.trace.server`.
   client = new LanguageClient("phasegate", "phasegate", serverOptions, clientOptions);
+  // The server says when the status may have changed (`phasegate/statusChanged`, docs/lsp.md) to
+  // a client that asks for it: the status bar and the Workflows view ask again then.
+  client.registerFeature({
+    fillClientCapabilities(capabilities) {
+      capabilities.experimental = { ...(capabilities.experimental ?? {}), phasegateStatusNotification: true };
+    },
+    initialize() {},
+    getState() {
+      return { kind: "static" };
+    },
+    clear() {},
+  });
+  client.onNotification("phasegate/statusChanged", () => {
+    statusBar?.refresh();
+    workflowsView?.refresh();
+  });
   try {
     await client.start();
   } catch (error) {
@@ -83,6 +101,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     void vscode.window.showErrorMessage(`phasegate: the server failed to start (${server.path}). See the "phasegate" output.`);
   }
   statusBar?.refresh();
+  workflowsView?.refresh();
 }
 
 async function stopClient(): Promise<void> {
@@ -109,6 +128,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // "Show Workflow Status" clears and rewrites its own channel, not the server log.
   statusOutput = vscode.window.createOutputChannel("phasegate status");
   statusBar = new WorkflowStatusBar(() => client);
+  workflowsView = new WorkflowsView(() => client);
   const restart = async () => {
     await stopClient();
     await startClient(context);
@@ -118,10 +138,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output,
     statusOutput,
     statusBar,
+    workflowsView,
     ...registerCommands({
       client: () => client,
       restart,
-      refreshStatus: () => statusBar?.refresh(),
+      refreshStatus: () => {
+        statusBar?.refresh();
+        workflowsView?.refresh();
+      },
       output: statusOutput,
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {

@@ -16,6 +16,7 @@ import type { Diagnostic, DocumentDiagnosticReport, InitializeResult } from "vsc
 import { probeVersion } from "../src/bootstrap";
 import { buildInitializationOptions } from "../src/config";
 import { isStatusResult, statusBarText, type StatusResult } from "../src/status";
+import { workflowNodes } from "../src/workflowsTree";
 import { TestClient, waitFor, withTimeout } from "./lspClient";
 import { copyFixture, extensionRoot, serverBinary } from "./paths";
 
@@ -162,6 +163,30 @@ describe("phasegate server over stdio", { skip, timeout: 120_000 }, () => {
     assert.equal(workflow.phaseCount, 3);
     assert.equal(workflow.next, "design");
     assert.equal(statusBarText(workflow), "requirements 1/3 · gates met");
+  });
+
+  it("gives the Workflows view its tree: phasegate.status with no uri", async () => {
+    await setup();
+    const result = await withTimeout(
+      client.connection.sendRequest("workspace/executeCommand", { command: "phasegate.status", arguments: [{}] }),
+      10_000,
+      "phasegate.status",
+    );
+    assert.ok(isStatusResult(result), `phasegate.status returned ${JSON.stringify(result)}`);
+    const [workflow] = workflowNodes(result).filter((node) => node.label === "fixture-feature");
+    assert.ok(workflow, JSON.stringify(result));
+    assert.equal(workflow.description, "requirements 1/3 · gates met");
+    assert.equal(workflow.commandUri, uriOf("fixture-feature.state.yaml"));
+    const phases = workflow.children.map((phase) => [phase.label, phase.description, phase.contextValue, phase.open?.line]);
+    assert.deepEqual(phases, [
+      ["Requirements", "current · 1/1 deliverables · gate met", "phase.current", 10],
+      ["Design", "pending · 0/1 deliverables · gate unmet", "phase", 17],
+      ["Implementation", "pending · 0/1 deliverables", "phase", 27],
+    ]);
+    const [present] = workflow.children[0].children;
+    assert.deepEqual([present.label, present.description, present.open?.uri], ["docs/requirements.md", "✓", uriOf("docs/requirements.md")]);
+    const [missing] = workflow.children[1].children;
+    assert.deepEqual([missing.label, missing.description, missing.open], ["docs/design.md", "✗ missing", undefined]);
   });
 
   it("advances through phasegate.advance and workspace/applyEdit", async () => {

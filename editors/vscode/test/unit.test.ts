@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import { bundledServerPath, findServer, ServerNotFoundError } from "../src/bootstrap";
 import { buildInitializationOptions, CLIENT_SETTING_KEYS, SERVER_SETTING_KEYS, SEVERITY_LEVELS } from "../src/config";
 import { formatStatus, statusBarText, type WorkflowStatus } from "../src/status";
+import { fileUri, type WorkflowDetail, workflowNodes } from "../src/workflowsTree";
 import { extensionRoot, repoRoot } from "./paths";
 
 interface ConfigurationProperty {
@@ -81,7 +82,7 @@ describe("settings", () => {
 });
 
 describe("commands", () => {
-  const source = fs.readFileSync(path.join(extensionRoot, "src", "commands.ts"), "utf8");
+  const source = ["commands.ts", "workflowsView.ts"].map((name) => fs.readFileSync(path.join(extensionRoot, "src", name), "utf8")).join("\n");
   const registered = [...source.matchAll(/registerCommand\("([^"]+)"/g)].map((match) => match[1]).sort();
   const contributed: string[] = manifest.contributes.commands.map((command: { command: string }) => command.command).sort();
 
@@ -96,13 +97,23 @@ describe("commands", () => {
   });
 
   it("the palette titles read as the issue names them", () => {
-    const titles = manifest.contributes.commands.map((command: { category: string; title: string }) => `${command.category}: ${command.title}`);
+    // The Workflows view's item commands are hidden from the palette (they need an item).
+    const hidden = new Set(
+      manifest.contributes.menus.commandPalette
+        .filter((entry: { when: string }) => entry.when === "false")
+        .map((entry: { command: string }) => entry.command),
+    );
+    const titles = manifest.contributes.commands
+      .filter((command: { command: string }) => !hidden.has(command.command))
+      .map((command: { category: string; title: string }) => `${command.category}: ${command.title}`);
     assert.deepEqual(titles.sort(), [
       "phasegate: Advance Workflow",
+      "phasegate: Refresh Workflows",
       "phasegate: Restart Server",
       "phasegate: Scaffold Next Phase",
       "phasegate: Show Workflow Status",
     ]);
+    assert.deepEqual([...hidden].sort(), ["phasegate.workflows.advance", "phasegate.workflows.scaffold"]);
   });
 });
 
@@ -196,5 +207,43 @@ describe("server lookup", { skip: process.platform === "win32" ? "uses shell scr
     const wrong = fakeServer(path.join(root, "wrong"), "something else 1.0");
     await assert.rejects(findServer({ configuredPath: wrong, extensionPath: root }), /phasegate\.server\.path is/);
     await assert.rejects(findServer({ configuredPath: path.join(root, "missing"), extensionPath: root }), ServerNotFoundError);
+  });
+});
+
+describe("Workflows view tree", () => {
+  it("builds workflow → phases → deliverables, with file URIs percent-encoded", () => {
+    const nodes = workflowNodes({
+      workflows: [
+        {
+          name: "café",
+          path: "docs/café.md",
+          statePath: null,
+          status: "not-started",
+          current: null,
+          currentIndex: null,
+          phaseCount: 1,
+          next: null,
+          gates: [],
+          project: "file:///work/shop",
+          phases: [
+            {
+              id: "design",
+              title: "Design",
+              status: "not-started",
+              gateMet: null,
+              line: 4,
+              deliverables: [{ path: "docs/plan ✓.md", status: "missing", optional: true }],
+            },
+          ],
+        } as WorkflowDetail,
+      ],
+    });
+    assert.equal(nodes.length, 1);
+    assert.equal(nodes[0].description, "café: not started");
+    assert.equal(nodes[0].commandUri, "file:///work/shop/docs/caf%C3%A9.md");
+    const [phase] = nodes[0].children;
+    assert.deepEqual([phase.label, phase.description, phase.open], ["Design", "not-started", { uri: "file:///work/shop/docs/caf%C3%A9.md", line: 4 }]);
+    assert.deepEqual([phase.children[0].description, phase.children[0].open], ["✗ missing (optional)", undefined]);
+    assert.equal(fileUri("file:///work/shop/", "a b/c#d.md"), "file:///work/shop/a%20b/c%23d.md");
   });
 });
