@@ -181,7 +181,7 @@ describe("phasegate server over stdio", { skip, timeout: 120_000 }, () => {
     assert.deepEqual(phases, [
       ["Requirements", "current · 1/1 deliverables · gate met", "phase.current", 10],
       ["Design", "pending · 0/1 deliverables · gate unmet", "phase", 17],
-      ["Implementation", "pending · 0/1 deliverables", "phase", 27],
+      ["Implementation", "pending · 0/1 deliverables · gate unmet", "phase", 27],
     ]);
     const [present] = workflow.children[0].children;
     assert.deepEqual([present.label, present.description, present.open?.uri], ["docs/requirements.md", "✓", uriOf("docs/requirements.md")]);
