@@ -3,12 +3,16 @@
 --
 --   HOME=<home with ~/src/phasegate> nvim --headless -u <config>/init.lua -l e2e.lua <name> <workspace>
 --
--- init.lua is a configuration copied verbatim from our docs by configs.lua; nothing here adds to
--- it. The workspace is a copy of editors/vscode/test/fixture (see its README.md). Code actions go
--- through vim.lsp.buf.code_action() (what `gra` runs), with `filter` choosing the item a user
--- would pick and `apply = true`; messages the server shows are read from vim.notify.
+-- init.lua is a configuration copied verbatim from our docs by configs.lua (the lazy.nvim spec
+-- inside lazy.nvim's documented set-up); nothing here adds to it. The workspace is a copy of
+-- editors/vscode/test/fixture (see its README.md). Code actions go through
+-- vim.lsp.buf.code_action() (what `gra` runs), with `filter` choosing the item a user would pick
+-- and `apply = true`; messages the server shows are read from vim.notify.
 local name, workspace = _G.arg[1], _G.arg[2]
 assert(name and workspace, 'usage: nvim -u init.lua -l e2e.lua <name> <workspace>')
+-- What starting up with init.lua said (errors, deprecation warnings), before this script adds to it.
+local startup_messages = vim.fn.execute('messages')
+local startup_errmsg = vim.v.errmsg
 
 local TIMEOUT = 20000
 local results = { passed = 0, failed = 0 }
@@ -133,6 +137,30 @@ local design_path = workspace .. '/docs/design.md'
 local plugin = vim.fn.exists(':PhasegateAdvance') == 2
 local workflow_buf, state_buf, client
 
+check('init.lua loads with no error or warning', function()
+  assert(startup_errmsg == '', 'v:errmsg: ' .. startup_errmsg)
+  assert(vim.trim(startup_messages) == '', 'startup said:\n' .. startup_messages)
+end)
+
+if name == 'lazy-nvim' then
+  check('lazy.nvim loaded the spec, with nothing to install or clone', function()
+    local plugins = require('lazy.core.config').plugins
+    local dir = vim.fs.normalize(vim.fn.expand('~/src/phasegate/editors/neovim'))
+    local spec = vim.iter(vim.tbl_values(plugins)):find(function(p)
+      return vim.fs.normalize(p.dir) == dir
+    end)
+    assert(spec, 'a plugin at ' .. dir .. ' among ' .. vim.inspect(vim.tbl_keys(plugins)))
+    assert(spec._.loaded, 'lazy.nvim loaded it (not lazy-loaded)')
+    for plugin_name, p in pairs(plugins) do
+      assert(p._.installed, plugin_name .. ' is installed')
+      local tasks = vim.tbl_map(function(t)
+        return t.name
+      end, p._.tasks or {})
+      assert(#tasks == 0 and not p._.cloned, plugin_name .. ': lazy.nvim ran ' .. vim.inspect(tasks))
+    end
+  end)
+end
+
 check('the server attaches to the workflow doc and the state file', function()
   assert(vim.fn.executable('phasegate') == 1, '`phasegate` is on PATH')
   vim.cmd.edit(vim.fn.fnameescape(workflow_path))
@@ -146,6 +174,13 @@ check('the server attaches to the workflow doc and the state file', function()
   end)
   local real = vim.uv.fs_realpath(workspace)
   assert(client.root_dir == real or client.root_dir == workspace, 'root_dir is the workspace (.git marker), got ' .. tostring(client.root_dir))
+  if name == 'nvim-lspconfig' then
+    local managed = require('lspconfig.configs').phasegate.manager
+    assert(managed and vim.tbl_contains(managed:clients(), client), 'nvim-lspconfig started the client')
+  elseif name == 'plugin-beside-nvim-lspconfig' then
+    assert(vim.g.lspconfig == 1, "nvim-lspconfig's plugin/lspconfig.lua was loaded")
+    assert(client.config.capabilities.workspace.diagnostics.refreshSupport, 'the config is lsp/phasegate.lua')
+  end
 end)
 
 check('diagnostics appear on open, with no edit', function()
@@ -426,6 +461,13 @@ if plugin then
     end)
   end)
 end
+
+check('no deprecation warning or Lua error in the session', function()
+  local said = vim.fn.execute('messages') .. '\n' .. table.concat(notified, '\n')
+  for _, bad in ipairs({ 'deprecated', 'stack traceback', 'Error executing', 'Error detected', 'E5108' }) do
+    assert(not said:find(bad, 1, true), ('"%s" in the messages:\n%s'):format(bad, said))
+  end
+end)
 
 io.stdout:write(('nvim e2e (%s): %d passed, %d failed\n'):format(name, results.passed, results.failed))
 for _, c in ipairs(vim.lsp.get_clients({ name = 'phasegate' })) do
