@@ -351,8 +351,17 @@ fn editor_requests_in_utf8() {
     run(true);
 }
 
-/// A Kiro spec and a Spec Kit feature (non-ASCII before every position under test).
-const FRAMEWORK_FILES: [(&str, &str); 5] = [
+/// A Kiro spec, a Spec Kit feature and an OpenSpec main spec with a change's delta (non-ASCII
+/// before every position under test).
+const FRAMEWORK_FILES: [(&str, &str); 7] = [
+    (
+        "openspec/specs/auth/spec.md",
+        "# auth Specification\n\n## Purpose\nAuthentification des membres — une connexion sûre pour tous les comptes du service.\n\n## Requirements\n### Requirement: Connexion sécurisée\nLe système SHALL ouvrir une session ✓.\n\n#### Scenario: Valide\n- **WHEN** un membre se connecte\n- **THEN** une session est ouverte\n",
+    ),
+    (
+        "openspec/changes/add-2fa/specs/auth/spec.md",
+        "## MODIFIED Requirements\n### Requirement: Connexion sécurisée\nLe système SHALL ouvrir une session après un code ✓.\n\n#### Scenario: Valide\n- **WHEN** un membre se connecte\n- **THEN** une session est ouverte\n",
+    ),
     (
         ".kiro/specs/connexion/requirements.md",
         "# Requirements — connexion 🔐\n\n### Requirement 1: Se connecter\n\n#### Acceptance Criteria\n\n1. WHEN un membre envoie des identifiants valides THEN le système SHALL ouvrir une session\n2. WHEN les identifiants sont faux THEN le système SHALL le dire — sans nommer le champ\n",
@@ -373,8 +382,8 @@ const FRAMEWORK_FILES: [(&str, &str); 5] = [
 ];
 
 /// The frameworks' names and marks over stdio: a Kiro criterion hovered, gone to and its
-/// references listed, Kiro's "Start" applied as `[-]`, a Spec Kit story label gone to and its
-/// task marked done as `[X]`.
+/// references listed, Kiro's "Start" applied as `[-]`, an OpenSpec delta's requirement gone to,
+/// a Spec Kit story label gone to and its task marked done as `[X]`.
 fn frameworks(utf8: bool) {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let root = dir.path();
@@ -436,6 +445,13 @@ fn frameworks(utf8: bool) {
         apply(&text(kiro_tasks), change["edits"].as_array().map(Vec::as_slice).unwrap_or(&[]), utf8).lines().nth(4),
         Some("- [-] 2. Session côté serveur")
     );
+
+    // OpenSpec: a MODIFIED requirement's header → the main spec's requirement of that name.
+    let (main, delta) = ("openspec/specs/auth/spec.md", "openspec/changes/add-2fa/specs/auth/spec.md");
+    let def = server.request("textDocument/definition", at(delta, "sécurisée", 3));
+    assert_eq!(uri_path(&def["result"][0]["uri"]), path(main), "{def}");
+    assert_eq!(slice(&text(main), &def["result"][0]["range"], utf8), "Connexion sécurisée", "{def}");
+    assert_eq!(def["result"][0]["range"]["start"], pos(&text(main), "Connexion sécurisée", 0, utf8), "{def}");
 
     // Spec Kit: `[US1]` → the story's heading; "Mark done" writes `[X]`.
     let def = server.request("textDocument/definition", at(tasks, "US1", 1));

@@ -1285,3 +1285,98 @@ fn completion_of_many_requirements_keeps_the_nearest_and_says_it_is_incomplete()
     assert_eq!(labels.len(), 11, "{labels:?}");
     assert!(labels.iter().all(|l| l.starts_with("billing/R29")), "{labels:?}");
 }
+
+/// An OpenSpec main spec and a change's delta spec (non-ASCII before the ranges).
+const OPENSPEC: &str = "//- openspec/specs/auth/spec.md
+# auth Specification
+
+## Purpose
+Authentification des membres — connexion et déconnexion sûres pour tous les comptes.
+
+## Requirements
+### Requirement: Connexion sécurisée
+Le système SHALL ouvrir une session après des identifiants valides ✓.
+
+#### Scenario: Identifiants valides
+- **WHEN** un membre envoie des identifiants valides
+- **THEN** une session est ouverte
+
+### Requirement: Déconnexion
+Le système SHALL fermer la session à la demande du membre.
+
+#### Scenario: Fin de session
+- **WHEN** le membre se déconnecte
+- **THEN** la session est fermée
+//- openspec/changes/add-2fa/specs/auth/spec.md
+## ADDED Requirements
+### Requirement: Second facteur — TOTP
+Le système SHALL demander un code TOTP après le mot de passe.
+
+#### Scenario: Code valide
+- **WHEN** le code est valide
+- **THEN** la session est ouverte
+
+## MODIFIED Requirements
+### Requirement: Connexion sécurisée
+Le système SHALL ouvrir une session après des identifiants valides et un code ✓.
+
+#### Scenario: Identifiants valides
+- **WHEN** un membre envoie des identifiants valides et un code
+- **THEN** une session est ouverte
+
+## REMOVED Requirements
+### Requirement: Déconnexion
+**Reason**: les sessions expirent seules
+**Migration**: aucune
+";
+
+#[test]
+fn openspec_requirements_and_deltas() {
+    let main = "openspec/specs/auth/spec.md";
+    let delta = "openspec/changes/add-2fa/specs/auth/spec.md";
+    // A MODIFIED requirement names the main spec's; so does a REMOVED one.
+    check_definition(
+        &marked(OPENSPEC, delta, "Connexion sécurisée", 3),
+        expect![[r#"
+        openspec/specs/auth/spec.md:7:18 "Connexion sécurisée"
+    "#]],
+    );
+    check_hover(
+        &marked(OPENSPEC, delta, "Déconnexion", 1),
+        expect![[r#"
+        openspec/changes/add-2fa/specs/auth/spec.md:18:18 "Déconnexion"
+        **Requirement `Déconnexion`** · `openspec/specs/auth/spec.md`
+
+        Le système SHALL fermer la session à la demande du membre.
+    "#]],
+    );
+    // References of a main spec's requirement: the changes that modify or remove it.
+    check_references(
+        &marked(OPENSPEC, main, "Connexion", 0),
+        expect![[r#"
+        openspec/specs/auth/spec.md:7:18 "Connexion sécurisée"
+        openspec/changes/add-2fa/specs/auth/spec.md:10:18 "Connexion sécurisée"
+    "#]],
+    );
+    // An ADDED requirement is declared in the delta.
+    check_hover(
+        &marked(OPENSPEC, delta, "Second facteur", 0),
+        expect![[r#"
+        openspec/changes/add-2fa/specs/auth/spec.md:2:18 "Second facteur — TOTP"
+        **Requirement `Second facteur — TOTP`** · `openspec/changes/add-2fa/specs/auth/spec.md`
+
+        Le système SHALL demander un code TOTP après le mot de passe.
+    "#]],
+    );
+    // A requirement is named by its header: renaming it is OpenSpec's RENAMED delta, not an edit.
+    check_rename(
+        &marked(OPENSPEC, main, "Connexion", 0),
+        "Connexion forte",
+        expect![[r#"
+        refused: requirement `Connexion sécurisée` cannot be renamed here: it is not written plainly where it is declared
+    "#]],
+    );
+    let (ws, _, _) = cursor(&(OPENSPEC.to_string() + "$0"));
+    let names: Vec<String> = ws.workspace_symbols("sécur").iter().map(|s| format!("{} {}", s.name, s.location.path)).collect();
+    assert_eq!(names, ["Connexion sécurisée openspec/specs/auth/spec.md"]);
+}

@@ -12,6 +12,7 @@
 mod change;
 pub(crate) mod delta;
 mod deltas;
+mod ide;
 pub(crate) mod lines;
 mod merge;
 pub(crate) mod metadata;
@@ -185,7 +186,11 @@ const MARKDOWN: Recogniser = Recogniser {
 
 fn read_markdown(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
     let read = match place(input.path) {
-        Place::MainSpec { .. } => Facts::MainSpec(spec::MainSpec::read(input.view)),
+        Place::MainSpec { .. } => {
+            let s = spec::MainSpec::read(input.view);
+            ide::main_spec(facts, input.view, &s);
+            Facts::MainSpec(s)
+        }
         Place::Change { rest, .. } if crate::paths::file_name(rest) == "tasks.md" && !rest.starts_with("specs/") => {
             Facts::Tasks(tasks::TaskFacts::read(input.view))
         }
@@ -195,6 +200,9 @@ fn read_markdown(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
             let mut own = Vec::new();
             deltas::check_file(input.path, rest, &d, &mut own);
             d.has_error = own.iter().any(|x| x.severity == crate::diagnostics::Severity::Error);
+            if let Some(capability) = delta_capability(rest) {
+                ide::delta(facts, input.view, capability, &d);
+            }
             Facts::Delta(d)
         }
         _ => return,
