@@ -29,13 +29,13 @@ impl Workspace {
         let file = self.files.get(path)?;
         let hit = file.index().at(offset)?;
         let markdown = match hit {
-            Hit::Symbol(s) => symbol(&Context::new(self), file, s),
+            Hit::Symbol(s) => symbol(self, file, s),
             Hit::Reference(r) => {
                 let targets = self.resolve(file, r);
                 match targets.as_slice() {
                     [] => format!("No {} `{}` is declared where this reference looks.", r.kind.noun(), r.name),
                     [one, rest @ ..] => {
-                        let mut out = symbol(&Context::new(self), one.file, one.symbol);
+                        let mut out = symbol(self, one.file, one.symbol);
                         if !rest.is_empty() {
                             let also: Vec<String> = rest.iter().take(LISTED).map(|t| format!("`{}`", t.file.path)).collect();
                             out.push_str(&format!("\n\n---\nAlso declared in {}", also.join(", ")));
@@ -55,12 +55,13 @@ pub(crate) fn code(s: &str) -> String {
     if s.contains('`') { format!("`` {s} ``") } else { format!("`{s}`") }
 }
 
-/// The hover text of symbol `s` declared in `file`.
-fn symbol(ctx: &Context<'_>, file: &FileFacts, s: &Symbol) -> String {
+/// The hover text of symbol `s` declared in `file`. Only a phase, state or workflow needs the
+/// cross-file analysis (its run, gate and deliverables); the others are read from the index.
+fn symbol(ws: &Workspace, file: &FileFacts, s: &Symbol) -> String {
     match s.kind {
-        SymbolKind::Phase => phase(ctx, file, s),
-        SymbolKind::State => state(ctx, file, s),
-        SymbolKind::Workflow => workflow(ctx, file, s),
+        SymbolKind::Phase => phase(&Context::new(ws), file, s),
+        SymbolKind::State => state(&Context::new(ws), file, s),
+        SymbolKind::Workflow => workflow(&Context::new(ws), file, s),
         SymbolKind::Task => {
             let task = file.tasks.iter().find(|t| t.id.range == s.range);
             let status = match task.and_then(|t| t.checked) {
