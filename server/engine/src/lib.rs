@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub(crate) mod extract;
 pub mod facts;
 pub mod frameworks;
+pub mod graph;
 pub mod ide;
 pub mod model;
 pub(crate) mod paths;
@@ -22,7 +23,8 @@ pub mod text;
 mod workspace;
 
 pub use actions::{
-    Action, ActionKind, DeliverableState, FileChange, GateStatus, PhaseStatus, Refusal, TextEdit, WorkflowStatus, WorkspaceChange,
+    Action, ActionKind, CriterionReport, DeliverableState, FileChange, FileReport, GateExplanation, GateStatus, PhaseStatus, Refusal,
+    TextEdit, WorkflowStatus, WorkspaceChange,
 };
 pub use config::{CONFIG_FILE, ProjectConfig};
 pub use diagnostics::{Code, Diagnostic, MAX_PER_CODE, Related, Severity};

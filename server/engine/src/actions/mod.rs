@@ -1,5 +1,6 @@
 //! Actions on a workspace: advance a run to its next phase, start a run, scaffold deliverables,
-//! and quick fixes; one module per job (`status`, `advance`, `scaffold`, `code_actions`), the state
+//! explain a gate, and quick fixes; one module per job (`status`, `advance`, `scaffold`,
+//! `explain`, `code_actions`), the state
 //! formats' readers and writers side by side in `crate::state`. They return [`WorkspaceChange`]s (edits and file creations as plain data);
 //! the CLI writes them to disk, the server sends them to the editor as a WorkspaceEdit. Nothing
 //! here writes, and no change ever overwrites an existing file or leaves the workspace root.
@@ -12,8 +13,11 @@ use crate::model::Workflow;
 use crate::paths;
 use crate::text::TextRange;
 
+pub use explain::{CriterionReport, FileReport, GateExplanation};
+
 mod advance;
 mod code_actions;
+mod explain;
 mod scaffold;
 mod status;
 #[cfg(test)]
@@ -279,7 +283,7 @@ impl<'a> Context<'a> {
     }
 
     /// The run inferred from the artifacts of workflow `w`, when no state file runs it.
-    pub(super) fn inferred_of(&self, w: usize) -> Option<&crate::analysis::InferredRun> {
+    pub(crate) fn inferred_of(&self, w: usize) -> Option<&crate::analysis::InferredRun> {
         self.inferred().iter().find(|r| r.workflow == w)
     }
 

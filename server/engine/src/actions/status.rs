@@ -6,7 +6,7 @@ use crate::workspace::Workspace;
 
 impl<'a> Context<'a> {
     /// The status of workflow `w` with the run inferred from its artifacts.
-    pub(super) fn status_inferred(&self, w: usize, run: &InferredRun) -> WorkflowStatus {
+    pub(crate) fn status_inferred(&self, w: usize, run: &InferredRun) -> WorkflowStatus {
         let wf = self.workflows[w].wf;
         let mut st = self.status_of(w, None);
         st.recognised_by.push("artifacts".to_string());
@@ -36,7 +36,7 @@ impl<'a> Context<'a> {
         st
     }
 
-    pub(super) fn status_of(&self, w: usize, run: Option<&RunRef<'_>>) -> WorkflowStatus {
+    pub(crate) fn status_of(&self, w: usize, run: Option<&RunRef<'_>>) -> WorkflowStatus {
         let wref = &self.workflows[w];
         let wf = wref.wf;
         let mut st = WorkflowStatus {

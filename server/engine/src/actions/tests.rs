@@ -231,3 +231,61 @@ fn code_actions_in_state_file_doc_and_conflict() {
         vec!["Keep `HEAD` (first side) [enabled]", "Keep `feat` (second side) [enabled]", "Keep both sides [enabled]"]
     );
 }
+
+/// A gate explained criterion by criterion: each required deliverable, the checklist, the recorded
+/// result and the prose, with why and what would satisfy them, file by file; the verdict is the
+/// one `status` and `advance` reach.
+#[test]
+fn a_gate_is_explained_criterion_by_criterion_and_file_by_file() {
+    let mut ws = workspace(
+        "//- release.workflow.yaml\nname: release\nphases:\n  - id: plan\n    deliverables: [docs/plan.md, {path: docs/notes.md, optional: true}, {path: docs/risks.md, complete: true}]\n    gate:\n      - checklist: docs/plan.md#Review\n      - no_markers: [docs/plan.md]\n      - recorded: qa\n      - manual: Product signs off\n  - id: ship\n    deliverables: [docs/ship.md]\n//- release.state.yaml\nworkflow: release\ncurrent: plan\n//- docs/plan.md\n# Plan\n\nTBD: scope\n\n## Review\n- [x] scope\n- [ ] budget\n//- docs/risks.md\n# Risks\n\nTODO\n",
+    );
+    let e = ws.explain_gate("release", None, None).unwrap_or_else(|r| panic!("{r}"));
+    assert_eq!((e.phase.as_str(), e.current, e.next.as_deref(), e.met), ("plan", true, Some("ship"), false));
+    assert_eq!(e.state_path.as_deref(), Some("release.state.yaml"));
+    let shown: Vec<String> = e
+        .criteria
+        .iter()
+        .map(|c| {
+            format!("{} {} {:?}: {} | {}", c.kind, c.label, c.met, c.reason.as_deref().unwrap_or("-"), c.satisfy.as_deref().unwrap_or("-"))
+        })
+        .collect();
+    expect_test::expect![[r#"
+        [
+            "deliverable docs/plan.md Some(true): - | -",
+            "deliverable docs/risks.md Some(true): - | -",
+            "complete `docs/risks.md` has no unresolved markers Some(false): `docs/risks.md` has 1 unresolved marker(s), first `TODO` | resolve the 1 marker(s) in `docs/risks.md` (first `TODO` on line 3)",
+            "checklist checklist: docs/plan.md#Review Some(false): 1 of 2 items unticked in \"checklist: docs/plan.md#Review\"; first: budget | tick the 1 open item(s) under \"Review\" in `docs/plan.md` (first: budget)",
+            "no-markers no_markers: ... Some(false): `docs/plan.md` has 1 unresolved marker(s), first `TBD` | resolve the 1 marker(s) in `docs/plan.md` (first `TBD` on line 3)",
+            "recorded recorded: qa Some(false): gate result `qa` is not recorded as passed | record gate result `qa` as passed (qa: passed) in `gates:` of `release.state.yaml`",
+            "manual manual: Product signs off None: - | a person confirms it; phasegate does not check prose criteria",
+        ]
+    "#]]
+    .assert_debug_eq(&shown);
+    let files: Vec<(&str, bool, usize)> = e.files.iter().map(|f| (f.path.as_str(), f.met, f.blocking.len())).collect();
+    assert_eq!(files, vec![("docs/plan.md", false, 2), ("docs/risks.md", false, 1), ("release.state.yaml", false, 1)]);
+    // The same verdict as status.
+    let status = ws.status();
+    assert_eq!(status[0].gates.last().map(|g| (g.met, g.unmet.len())), Some((false, 4)));
+
+    // Met once each is satisfied; the next phase's gate is explained on request.
+    ws.set_file("docs/plan.md", FileInput::Text("# Plan\n\n## Review\n- [x] scope\n- [x] budget\n".into()));
+    ws.set_file("docs/risks.md", FileInput::Text("# Risks\n".into()));
+    ws.set_file("release.state.yaml", FileInput::Text("workflow: release\ncurrent: plan\ngates:\n  qa: passed\n".into()));
+    let e = ws.explain_gate("release", None, None).unwrap_or_else(|r| panic!("{r}"));
+    assert!(e.met && e.files.iter().all(|f| f.met && f.blocking.is_empty()), "{e:?}");
+    assert!(ws.advance("release", None, None, NOW).is_ok());
+    let ship = ws.explain_gate("release", None, Some("ship")).unwrap_or_else(|r| panic!("{r}"));
+    assert_eq!((ship.phase.as_str(), ship.current, ship.next, ship.met), ("ship", false, None, false));
+    assert_eq!(
+        ship.criteria[0].satisfy.as_deref(),
+        Some("create `docs/ship.md` with its content (the `scaffold` tool or `phasegate scaffold` creates it from its template)")
+    );
+
+    // Refusals name what exists.
+    assert_eq!(
+        ws.explain_gate("release", None, Some("deploy")).err().map(|r| r.message),
+        Some("workflow `release` has no phase `deploy`; its phases: plan, ship".to_string())
+    );
+    assert!(ws.explain_gate("nope", None, None).is_err());
+}
