@@ -5,10 +5,12 @@
 #   2. the editor tests against the release binary: TypeScript compile, Node protocol test,
 #      JSON Schema validation, .vsix packaging, the .vsix in code-server driven by chromium,
 #      headless Neovim and Emacs (editors/test.sh);
-#   3. the CI and pre-commit recipes of docs/ci.md (tests/integrations.sh);
-#   4. Spec Kit's own workflow validator (specify-cli, pinned) and phasegate on the same
+#   3. `phasegate mcp` with the Python MCP SDK's client (tests/mcp/run.sh);
+#   4. the golden graphs rendered with mermaid-cli and Graphviz (tests/graph/render.sh);
+#   5. the CI and pre-commit recipes of docs/ci.md (tests/integrations.sh);
+#   6. Spec Kit's own workflow validator (specify-cli, pinned) and phasegate on the same
 #      definitions, every difference listed (tests/speckit-validator/run.sh);
-#   5. phasegate against OpenSpec's own validator, the pinned npm release (tests/openspec/run.sh).
+#   7. phasegate against OpenSpec's own validator, the pinned npm release (tests/openspec/run.sh).
 # Needs a Rust toolchain, Node.js 20 with npm, Python 3 with venv, and apt-get (Emacs, chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,12 @@ cargo build --release --locked
 
 echo "== editors"
 PHASEGATE_BIN="$PWD/target/release/phasegate" bash editors/test.sh
+
+echo "== MCP: phasegate mcp driven by the Python MCP SDK's client (docs/mcp.md)"
+PHASEGATE_BIN="$PWD/target/release/phasegate" bash tests/mcp/run.sh
+
+echo "== graphs: every golden Mermaid and DOT file rendered (mermaid-cli, Graphviz)"
+bash tests/graph/render.sh
 
 echo "== CI and pre-commit recipes (docs/ci.md)"
 PHASEGATE_BIN="$PWD/target/release/phasegate" bash tests/integrations.sh

@@ -1,5 +1,5 @@
-//! The `phasegate` binary: `check`, `status`, `advance`, `scaffold` and `lsp`, all driving the
-//! same engine (`phasegate-engine`).
+//! The `phasegate` binary: `check`, `status`, `advance`, `scaffold`, `start`, `lsp` and `mcp`,
+//! all driving the same engine (`phasegate-engine`).
 
 /// `println!` that never panics: a closed stdout (`phasegate check | head`) makes the rest of
 /// the output go nowhere instead of aborting the process; the exit code is unchanged. Control
@@ -32,7 +32,6 @@ macro_rules! errln {
 mod escape;
 
 mod output;
-mod write;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -41,6 +40,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use phasegate_engine::Workspace;
 use phasegate_host::disk::Filter;
 use phasegate_host::project::{self, Project};
+use phasegate_host::write;
 
 /// Checks workflow docs: phases, gates, deliverables, state machines, references.
 #[derive(Parser, Debug)]
@@ -58,6 +58,13 @@ enum Format {
     Human,
     Json,
     Sarif,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
+    Json,
 }
 
 #[derive(clap::Args, Debug)]
@@ -148,6 +155,31 @@ enum Command {
         #[command(flatten)]
         write: WriteArgs,
     },
+    /// Print workflows as a graph: phases or states, gates on the edges, the run's position,
+    /// unmet gates and missing deliverables marked.
+    Graph {
+        /// Only this workflow (its name as `phasegate status` prints it); default: every one.
+        workflow: Option<String>,
+        /// Only the run in this state file (project-relative).
+        #[arg(long)]
+        state: Option<String>,
+        /// Output format: Mermaid (a flowchart to paste into Markdown), Graphviz DOT, or the
+        /// graph model as JSON.
+        #[arg(long, value_enum, default_value = "mermaid")]
+        format: GraphFormat,
+        /// A folder of the project to draw (its project root is found as docs/projects.md says).
+        #[arg(long, short = 'C', default_value = ".")]
+        root: PathBuf,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Run the Model Context Protocol server on stdio, for coding agents (docs/mcp.md).
+    Mcp {
+        /// The folder the server works in: its tools' paths are relative to it and nothing
+        /// outside it is read or written.
+        #[arg(long, short = 'C', default_value = ".")]
+        root: PathBuf,
+    },
     /// Run the language server on stdio.
     Lsp {
         /// Accepted for clients that pass it; stdio is the only transport.
@@ -199,62 +231,15 @@ fn load_project(folder: &Path, settings: &Settings) -> Result<Project, Fatal> {
     Ok(p)
 }
 
-/// A project and what to report of it: all of it (`None`), or these project-relative files and
-/// folders.
-type Scoped = (Project, Option<Vec<String>>);
-
-/// The projects `paths` touch, each loaded once with what to report of it: `None` for all of
-/// it, else its project-relative files and folders. A path inside a project selects that part
-/// of it; projects nested in a folder path are reported whole.
-fn load_scoped(paths: &[PathBuf], settings: &Settings) -> Result<Vec<Scoped>, Fatal> {
-    let mut out: Vec<Scoped> = Vec::new();
-    let mut walked: Vec<PathBuf> = Vec::new();
-    for p in paths {
-        exists(p)?;
-        // Only regular files and folders: a FIFO or device is never opened (it could block).
-        if !(p.is_file() || p.is_dir()) {
-            return Err(Fatal(format!("{}: not a regular file or folder; phasegate reads only regular files", p.display())));
-        }
-        let abs = std::path::absolute(p).map_err(|e| Fatal(format!("{}: {e}", p.display())))?;
-        let root = project::root_for(&abs);
-        if !walked.contains(&root) {
-            walked.push(root.clone());
-            let (projects, errors) = project::load_all(&root, &settings.filter());
-            warn_all(errors);
-            for mut project in projects {
-                if !out.iter().any(|(q, _)| q.root == project.root) {
-                    settings.apply(&mut project.ws)?;
-                    out.push((project, Some(Vec::new())));
-                }
-            }
-        }
-        // The deepest project holding the path reports that part of it; projects inside a
-        // folder path are reported whole.
-        let holder = out
-            .iter()
-            .enumerate()
-            .filter(|(_, (q, _))| abs.starts_with(&q.root))
-            .max_by_key(|(_, (q, _))| q.root.as_os_str().len())
-            .map(|(i, _)| i);
-        for (i, (project, scope)) in out.iter_mut().enumerate() {
-            if Some(i) == holder {
-                match phasegate_host::disk::relative(&project.root, &abs) {
-                    Some(rel) => {
-                        if let Some(list) = scope {
-                            list.push(rel);
-                        }
-                    }
-                    None => *scope = None,
-                }
-            } else if project.root.starts_with(&abs) && project.root != abs && abs.is_dir() {
-                *scope = None;
-            }
-        }
+/// The projects `paths` touch, each loaded once with what to report of it
+/// ([`project::load_scoped`]), with the settings applied.
+fn load_scoped(paths: &[PathBuf], settings: &Settings) -> Result<Vec<project::Scoped>, Fatal> {
+    let (mut scoped, warnings) = project::load_scoped(paths, &settings.filter()).map_err(Fatal)?;
+    warn_all(warnings);
+    for (project, _) in &mut scoped {
+        settings.apply(&mut project.ws)?;
     }
-    // Projects no path touches (nested beside the paths given) are left out.
-    out.retain(|(_, scope)| scope.as_ref().is_none_or(|s| !s.is_empty()));
-    out.sort_by(|a, b| a.0.root.cmp(&b.0.root));
-    Ok(out)
+    Ok(scoped)
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Fatal> {
@@ -295,6 +280,44 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             let project = load_project(&write.root, &write.settings)?;
             let result = project.ws.start(&workflow);
             finish(&write, &project, result, &format!("started `{workflow}`"))
+        }
+        Command::Graph { workflow, state, format, root, settings } => {
+            let project = load_project(&root, &settings)?;
+            let all = project.ws.graphs();
+            let known: Vec<String> = all.iter().map(|g| g.name.clone()).collect();
+            let key = |n: &str| phasegate_engine::model::slug(n);
+            let graphs: Vec<_> = all
+                .into_iter()
+                .filter(|g| workflow.as_deref().is_none_or(|w| key(w) == key(&g.name)))
+                .filter(|g| state.as_deref().is_none_or(|s| g.state_path.as_deref() == Some(s)))
+                .collect();
+            if graphs.is_empty() && (workflow.is_some() || state.is_some()) {
+                let mut known = known;
+                known.sort();
+                known.dedup();
+                let what = match (&workflow, &state) {
+                    (Some(w), Some(s)) => format!("no run of workflow `{w}` in `{s}`"),
+                    (Some(w), None) => format!("no workflow named `{w}`"),
+                    (None, Some(s)) => format!("no run in `{s}`"),
+                    (None, None) => String::new(),
+                };
+                errln!(
+                    "phasegate: error: {}; known workflows: {}",
+                    escape::human(&what),
+                    escape::human(&if known.is_empty() { "none".to_string() } else { known.join(", ") })
+                );
+                return Ok(ExitCode::from(1));
+            }
+            match format {
+                GraphFormat::Mermaid => out!("{}", phasegate_engine::graph::to_mermaid(&graphs)),
+                GraphFormat::Dot => out!("{}", phasegate_engine::graph::to_dot(&graphs)),
+                GraphFormat::Json => outln!("{}", escape::json(&serde_json::json!({ "graphs": graphs }))),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Mcp { root } => {
+            phasegate_mcp::run_stdio(&root).map_err(Fatal)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Lsp { .. } => {
             phasegate_lsp::run_stdio();

@@ -31,9 +31,7 @@ impl Report {
 
     /// Whether project-relative `path` is one this report prints.
     fn selects(&self, path: &str) -> bool {
-        self.only
-            .as_ref()
-            .is_none_or(|only| only.iter().any(|o| path == o || path.strip_prefix(o.as_str()).is_some_and(|r| r.starts_with('/'))))
+        phasegate_host::project::selects(self.only.as_deref(), path)
     }
 
     /// The project root as shown (`.` for the current folder).

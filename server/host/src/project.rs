@@ -149,6 +149,77 @@ pub fn load_one(root: &Path, filter: &Filter) -> (Project, Vec<String>) {
     (Project { root, ws }, errors)
 }
 
+/// A project and what to report of it: all of it (`None`), or these project-relative files and
+/// folders.
+pub type Scoped = (Project, Option<Vec<String>>);
+
+/// Whether project-relative `path` is one a [`Scoped`] project reports: all paths when `only` is
+/// `None`, else a path listed or one under a folder listed.
+pub fn selects(only: Option<&[String]>, path: &str) -> bool {
+    only.is_none_or(|only| only.iter().any(|o| path == o || path.strip_prefix(o.as_str()).is_some_and(|r| r.starts_with('/'))))
+}
+
+/// The projects `paths` (files and folders, relative to the current folder or absolute) touch,
+/// as `phasegate check` and `status` take them (docs/projects.md): each project loaded once with
+/// what to report of it, `None` for all of it, else its project-relative files and folders. A
+/// path inside a project selects that part of it; projects nested in a folder path are reported
+/// whole; projects no path touches are left out. Sorted by root.
+///
+/// Returns the projects and the warnings met while reading (unreadable files, bad globs), or an
+/// error for a path that does not exist or is neither a regular file nor a folder (a FIFO or a
+/// device is never opened: it could block).
+pub fn load_scoped(paths: &[PathBuf], filter: &Filter) -> Result<(Vec<Scoped>, Vec<String>), String> {
+    let mut out: Vec<Scoped> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut walked: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        if !p.exists() {
+            return Err(format!("{}: no such file or folder", p.display()));
+        }
+        if !(p.is_file() || p.is_dir()) {
+            return Err(format!("{}: not a regular file or folder; phasegate reads only regular files", p.display()));
+        }
+        let abs = std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let root = root_for(&abs);
+        if !walked.contains(&root) {
+            walked.push(root.clone());
+            let (projects, errors) = load_all(&root, filter);
+            warnings.extend(errors);
+            for project in projects {
+                if !out.iter().any(|(q, _)| q.root == project.root) {
+                    out.push((project, Some(Vec::new())));
+                }
+            }
+        }
+        // The deepest project holding the path reports that part of it; projects inside a
+        // folder path are reported whole.
+        let holder = out
+            .iter()
+            .enumerate()
+            .filter(|(_, (q, _))| abs.starts_with(&q.root))
+            .max_by_key(|(_, (q, _))| q.root.as_os_str().len())
+            .map(|(i, _)| i);
+        for (i, (project, scope)) in out.iter_mut().enumerate() {
+            if Some(i) == holder {
+                match disk::relative(&project.root, &abs) {
+                    Some(rel) => {
+                        if let Some(list) = scope {
+                            list.push(rel);
+                        }
+                    }
+                    None => *scope = None,
+                }
+            } else if project.root.starts_with(&abs) && project.root != abs && abs.is_dir() {
+                *scope = None;
+            }
+        }
+    }
+    // Projects no path touches (nested beside the paths given) are left out.
+    out.retain(|(_, scope)| scope.as_ref().is_none_or(|s| !s.is_empty()));
+    out.sort_by(|a, b| a.0.root.cmp(&b.0.root));
+    Ok((out, warnings))
+}
+
 /// A project's files (paths relative to `project_root`) that its `phasegate.toml`
 /// include/exclude keep.
 fn selected(project_root: &Path, mut files: Vec<(String, PathBuf)>, errors: &mut Vec<String>) -> Vec<(String, PathBuf)> {

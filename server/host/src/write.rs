@@ -1,7 +1,8 @@
-//! Applying a [`WorkspaceChange`] to disk: every target passes the shared safety check
-//! ([`phasegate_host::safety`]) before anything is written and again just before its own write;
-//! edited files are replaced atomically and keep their mode; new files never replace anything and
-//! get the mode the umask gives; and the `--dry-run` diff.
+//! Applying a [`WorkspaceChange`] to disk, for every front end that writes (the CLI's `advance`,
+//! `scaffold` and `start`, the MCP server's `advance` and `scaffold` with `apply`): every target
+//! passes the shared safety check ([`crate::safety`]) before anything is written and again just
+//! before its own write; edited files are replaced atomically and keep their mode; new files never
+//! replace anything and get the mode the umask gives; and the unified diff a dry run shows.
 //!
 //! What remains of the window for a concurrent writer: an edited file is compared with the text
 //! the change was computed from as the very last step before `rename(2)`, after the new content is
@@ -13,12 +14,12 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::safety::{self, Access};
 use phasegate_engine::{FileChange, TextEdit, Workspace, WorkspaceChange};
-use phasegate_host::safety::{self, Access};
 
 /// Why a change was not (fully) written.
 #[derive(Debug)]
-pub(crate) enum Failure {
+pub enum Failure {
     /// A safety rule refused it (exit 1): a target outside the root, an existing file, a file
     /// changed since it was read. Nothing of the refused step was written.
     Refused(String),
@@ -40,8 +41,9 @@ fn edited(old: &str, edits: &[TextEdit]) -> Result<String, String> {
     Ok(text)
 }
 
-/// A unified diff of the change, for `--dry-run`.
-pub(crate) fn diff(ws: &Workspace, change: &WorkspaceChange) -> String {
+/// A unified diff of the change (`a/PATH` → `b/PATH`, `/dev/null` for a new file; three lines of
+/// context), for a dry run.
+pub fn diff(ws: &Workspace, change: &WorkspaceChange) -> String {
     let mut out = String::new();
     for c in &change.changes {
         let (old, new, old_name) = match c {
@@ -72,7 +74,7 @@ struct Step {
 }
 
 /// A change whose every target passed the safety check, ready to be written.
-pub(crate) struct Plan {
+pub struct Plan {
     steps: Vec<Step>,
 }
 
@@ -101,7 +103,7 @@ fn vet(root: &Path, rel: &str, access: Access) -> Result<PathBuf, Failure> {
 /// Checks every target of `change` under `root` (nothing is written): each path passes the safety
 /// check, and each edited file still holds the text the change was computed from. `--dry-run`
 /// stops here, so it refuses exactly what the real run would.
-pub(crate) fn plan(root: &Path, ws: &Workspace, change: &WorkspaceChange) -> Result<Plan, Failure> {
+pub fn plan(root: &Path, ws: &Workspace, change: &WorkspaceChange) -> Result<Plan, Failure> {
     let mut steps = Vec::new();
     for c in &change.changes {
         match c {
@@ -196,7 +198,7 @@ fn create(root: &Path, rel: &str, content: &str) -> Result<(), Failure> {
 /// Writes a checked plan under `root`. Each step is checked again just before its write; the
 /// first failure stops the rest. Returns the workspace-relative paths written, and the failure if
 /// one stopped it.
-pub(crate) fn commit(root: &Path, plan: Plan) -> (Vec<String>, Result<(), Failure>) {
+pub fn commit(root: &Path, plan: Plan) -> (Vec<String>, Result<(), Failure>) {
     let mut written = Vec::new();
     for step in plan.steps {
         let result = match &step.expected {
