@@ -33,9 +33,10 @@ fn cases() -> Vec<(String, PathBuf, Option<tempfile::TempDir>)> {
         .unwrap_or_default();
     names.sort();
     for name in names {
-        // Each framework's clean fixture project (a copy: a graph reads, but the fixture is shared).
-        let clean = frameworks.join(&name).join("clean");
-        if clean.is_dir() {
+        // Each framework's fixture project without problems (`clean/` or `ok/`; a copy: a graph
+        // only reads, but the fixture is shared).
+        let clean = ["clean", "ok"].iter().map(|v| frameworks.join(&name).join(v)).find(|p| p.is_dir());
+        if let Some(clean) = clean {
             let tmp = temp();
             copy_dir(&clean, tmp.path());
             out.push((format!("framework-{name}"), tmp.path().to_path_buf(), Some(tmp)));
@@ -90,7 +91,8 @@ fn graph_selects_a_workflow_and_refuses_an_unknown_one() {
     assert_eq!(v["graphs"][0]["statePath"], "hotfix.state.yaml");
     let unknown = phasegate(&demo, &["graph", "nope"]);
     assert_eq!(unknown.code, 1, "{unknown:#?}");
-    assert!(unknown.stderr.starts_with("phasegate: error: no workflow named `nope`; known workflows: build-state, "), "{}", unknown.stderr);
+    assert!(unknown.stderr.starts_with("phasegate: error: no workflow named `nope`; known workflows: "), "{}", unknown.stderr);
+    assert!(unknown.stderr.contains(", checkout-hotfix, "), "{}", unknown.stderr);
 }
 
 /// The demo README's picture is what `phasegate graph checkout-feature` draws today.

@@ -4,12 +4,17 @@
 
 use std::fmt::Write as _;
 
-use super::{EdgeKind, Mark, NodeKind, WorkflowGraph, gate_label, label_text};
+use super::{EdgeKind, Mark, NodeKind, WorkflowGraph, gate_label, label_text, label_text_max};
 
 /// A DOT quoted string.
 pub(crate) fn quote(s: &str) -> String {
+    quote_text(&label_text(s))
+}
+
+/// [`quote`] of text already made safe by `label_text`.
+fn quote_text(s: &str) -> String {
     let mut out = String::from("\"");
-    for c in label_text(s).chars() {
+    for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -56,7 +61,7 @@ pub fn to_dot(graphs: &[WorkflowGraph]) -> String {
         if let Some(f) = g.framework.as_deref().and_then(crate::frameworks::by_id) {
             let _ = write!(title, " · {}", f.name);
         }
-        let _ = writeln!(out, "  subgraph cluster_{w} {{\n    label={};\n    color=\"#cbd5e1\";", quote(&title));
+        let _ = writeln!(out, "  subgraph cluster_{w} {{\n    label={};\n    color=\"#cbd5e1\";", quote_text(&label_text_max(&title, 300)));
         for (i, n) in g.nodes.iter().enumerate() {
             let (fill, line, text, style) = colours(n.mark);
             let (shape, label) = match (n.kind, n.mark) {

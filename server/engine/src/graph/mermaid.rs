@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::{EdgeKind, Mark, NodeKind, WorkflowGraph, gate_label, label_text};
+use super::{EdgeKind, Mark, NodeKind, WorkflowGraph, gate_label, label_text, label_text_max};
 
 /// The class definitions, one per mark (colours chosen to read on light and dark backgrounds).
 const CLASSES: &str = "  classDef current fill:#fef3c7,stroke:#d97706,stroke-width:3px,color:#78350f
@@ -25,8 +25,13 @@ const CLASSES: &str = "  classDef current fill:#fef3c7,stroke:#d97706,stroke-wid
 /// Mermaid would otherwise read (`#`, `;`, `<`, `>`, `&`, backtick, `|`, `%`, braces, brackets,
 /// backslash).
 pub(crate) fn escape(s: &str) -> String {
+    escape_text(&label_text(s))
+}
+
+/// [`escape`] of text already made safe by `label_text`.
+fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in label_text(s).chars() {
+    for c in s.chars() {
         match c {
             '"' => out.push_str("#quot;"),
             '#' | ';' | '<' | '>' | '&' | '`' | '|' | '%' | '{' | '}' | '[' | ']' | '\\' | '(' | ')' => {
@@ -96,7 +101,7 @@ pub fn to_mermaid(graphs: &[WorkflowGraph]) -> String {
     for (w, g) in graphs.iter().enumerate() {
         let id =
             |node: &str| -> String { g.nodes.iter().position(|n| n.id == node).map_or_else(|| format!("w{w}x"), |i| format!("w{w}n{i}")) };
-        let _ = writeln!(out, "  subgraph w{w}[\"{}\"]", escape(&title(g)));
+        let _ = writeln!(out, "  subgraph w{w}[\"{}\"]", escape_text(&label_text_max(&title(g), 300)));
         out.push_str("    direction LR\n");
         for (i, n) in g.nodes.iter().enumerate() {
             let text = escape(&node_label(n.kind, n.mark, &n.label));

@@ -301,13 +301,18 @@ impl Workspace {
 /// Text made safe for a label: control characters, line breaks and the bidirectional formatting
 /// characters become spaces; at most 120 characters, with `...` when cut.
 pub(crate) fn label_text(s: &str) -> String {
+    label_text_max(s, 120)
+}
+
+/// [`label_text`] with at most `max` characters (subgraph titles hold a name and two paths).
+pub(crate) fn label_text_max(s: &str, max: usize) -> String {
     let unsafe_char = |c: char| {
         c.is_control()
             || matches!(c, '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     };
     let cleaned: String = s.chars().map(|c| if unsafe_char(c) { ' ' } else { c }).collect();
     let trimmed = cleaned.trim();
-    if trimmed.chars().count() > 120 { format!("{}...", trimmed.chars().take(117).collect::<String>()) } else { trimmed.to_string() }
+    if trimmed.chars().count() > max { format!("{}...", trimmed.chars().take(max - 3).collect::<String>()) } else { trimmed.to_string() }
 }
 
 /// The one-line label of a gate on an edge: `gate ✓`, `gate ✗ 2 unmet`, with the prose criteria
