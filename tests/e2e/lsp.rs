@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::cli::phasegate;
+
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A workflow doc with non-ASCII text before the ranges under test.
@@ -432,6 +434,53 @@ fn pull_diagnostics_in_utf8_commands_and_failures() {
 /// What the server offers for the capabilities real clients send (issue 6 and 13): Neovim 0.11's
 /// defaults (pull without refresh, `create` without `documentChanges`, no `disabledSupport`),
 /// eglot 1.9's (`documentChanges`, no resource operations) and VS Code's unfiltered Ctrl+. menu.
+/// `phasegate.graph` draws what `phasegate graph` draws, from the editor's text: the state file's
+/// unsaved edit moves the run, and the drawing follows it.
+#[test]
+fn graph_command_draws_the_editors_text_as_the_cli_draws_it() {
+    let dir = workspace();
+    let mut server = Server::start(dir.path(), &[]);
+    server.initialize(json!({}));
+    server.open("docs/workflow.md", "markdown", 1);
+    server.open("docs/run.state.yaml", "yaml", 1);
+    let state_uri = file_uri(&dir.path().join("docs/run.state.yaml"));
+    let graph = |server: &mut Server, args: Value| {
+        server.request("workspace/executeCommand", json!({ "command": "phasegate.graph", "arguments": [args] }))
+    };
+    // On disk the run is at an unknown state (`desing`): nothing is current.
+    let before = graph(&mut server, json!({ "uri": state_uri }));
+    assert_eq!(before["result"]["workflows"], json!(["café-rollout"]), "{before}");
+    assert!(!before["result"]["text"].as_str().unwrap_or("").contains('▶'), "{before}");
+    // Unsaved: the run is at `design`.
+    let edited = "workflow: café-rollout\ncurrent: design\n";
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": state_uri, "version": 2 }, "contentChanges": [{ "text": edited }] }),
+    );
+    let after = graph(&mut server, json!({ "uri": state_uri }));
+    assert_eq!(after["result"]["format"], "mermaid", "{after}");
+    let text = after["result"]["text"].as_str().unwrap_or("").to_string();
+    assert!(text.contains("\"▶ Design\"]:::current"), "{text}");
+    // The CLI draws the same once the edit is on disk; by workflow name, from anywhere.
+    std::fs::write(dir.path().join("docs/run.state.yaml"), edited).unwrap_or_else(|e| panic!("{e}"));
+    for format in ["mermaid", "dot"] {
+        let cli = phasegate(dir.path(), &["graph", "--format", format]);
+        assert_eq!(cli.code, 0, "{cli:#?}");
+        let by_name = graph(&mut server, json!({ "workflow": "Café Rollout", "format": format }));
+        assert_eq!(by_name["result"]["text"].as_str(), Some(cli.stdout.as_str()), "{format}: {by_name}");
+    }
+    // A document of no workflow draws its project; an unknown workflow draws nothing.
+    let readme = file_uri(&dir.path().join("README.md"));
+    let project = graph(&mut server, json!({ "uri": readme }));
+    assert_eq!(project["result"]["text"], after["result"]["text"], "{project}");
+    let none = graph(&mut server, json!({ "workflow": "nope" }));
+    assert_eq!(none["result"]["workflows"], json!([]), "{none}");
+    let bad = graph(&mut server, json!({ "format": "svg" }));
+    assert_eq!(bad["error"]["code"], -32602, "{bad}");
+    assert!(bad["error"]["message"].as_str().unwrap_or("").contains("`mermaid` or `dot`, not `svg`"), "{bad}");
+    server.shutdown();
+}
+
 #[test]
 fn actions_and_diagnostics_degrade_for_what_the_client_lacks() {
     let dir = workspace();

@@ -86,4 +86,51 @@ function M.status()
   end)
 end
 
+--- Opens the text in the scratch buffer `phasegate://graph` (made once, reused), in a split.
+---@param text string the drawing
+---@param format string 'mermaid' or 'dot' (the buffer's filetype)
+---@return integer bufnr
+function M.show_graph(text, format)
+  local name = 'phasegate://graph'
+  local bufnr = vim.fn.bufnr(name)
+  if bufnr < 0 or not vim.api.nvim_buf_is_valid(bufnr) then
+    bufnr = vim.api.nvim_create_buf(false, true)
+    vim.api.nvim_buf_set_name(bufnr, name)
+    vim.bo[bufnr].bufhidden = 'hide'
+    vim.bo[bufnr].swapfile = false
+  end
+  vim.bo[bufnr].modifiable = true
+  vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, vim.split(text, '\n', { plain = true, trimempty = true }))
+  vim.bo[bufnr].modifiable = false
+  vim.bo[bufnr].filetype = format == 'dot' and 'dot' or 'mermaid'
+  local win = vim.fn.bufwinid(bufnr)
+  if win < 0 then
+    vim.cmd('belowright split')
+    vim.api.nvim_win_set_buf(0, bufnr)
+  else
+    vim.api.nvim_set_current_win(win)
+  end
+  return bufnr
+end
+
+--- :PhasegateGraph [format]: the workflows of this buffer as `phasegate graph` draws them
+--- (`phasegate.graph`, Mermaid by default) in a scratch buffer.
+---@param format? string 'mermaid' or 'dot'
+function M.graph(format)
+  format = format or 'mermaid'
+  if format ~= 'mermaid' and format ~= 'dot' then
+    vim.notify(('phasegate: :PhasegateGraph takes mermaid or dot, not %s'):format(format), vim.log.levels.WARN)
+    return
+  end
+  M.exec('phasegate.graph', { format = format }, function(result)
+    if type(result) ~= 'table' or type(result.text) ~= 'string' then
+      vim.notify('phasegate: the server returned no graph', vim.log.levels.WARN)
+    elseif #(result.workflows or {}) == 0 then
+      vim.notify('phasegate: no workflow found for this file', vim.log.levels.WARN)
+    else
+      M.show_graph(result.text, format)
+    end
+  end)
+end
+
 return M

@@ -1,5 +1,6 @@
--- phasegate user commands: :PhasegateAdvance [to], :PhasegateScaffold [phase], :PhasegateStatus;
--- code lenses and inlay hints switched on in every buffer the phasegate server attaches to.
+-- phasegate user commands: :PhasegateAdvance [to], :PhasegateScaffold [phase], :PhasegateStatus,
+-- :PhasegateGraph [mermaid|dot]; code lenses and inlay hints switched on in every buffer the
+-- phasegate server attaches to.
 if vim.g.loaded_phasegate then
   return
 end
@@ -20,6 +21,16 @@ end, { nargs = '?', desc = "phasegate: create the missing deliverables of the cu
 vim.api.nvim_create_user_command('PhasegateStatus', function()
   require('phasegate').status()
 end, { nargs = 0, desc = 'phasegate: show the workflow status of this file' })
+
+vim.api.nvim_create_user_command('PhasegateGraph', function(opts)
+  require('phasegate').graph(optional(opts.args))
+end, {
+  nargs = '?',
+  complete = function()
+    return { 'mermaid', 'dot' }
+  end,
+  desc = 'phasegate: the workflows of this file as a graph (Mermaid, or DOT) in a scratch buffer',
+})
 
 -- Diagnostics are cross-file: entering a buffer pulls its diagnostics again, so a
 -- workflow doc shows the effect of an edit made in its state file.

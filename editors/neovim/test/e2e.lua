@@ -460,6 +460,30 @@ if plugin then
       return told('created `docs/implementation-notes.md`')
     end)
   end)
+
+  check(':PhasegateGraph opens the Mermaid graph (and DOT) in a scratch buffer', function()
+    vim.api.nvim_set_current_buf(state_buf)
+    vim.cmd('PhasegateGraph')
+    local graph = wait_for('the phasegate://graph buffer with the Mermaid text', function()
+      local b = vim.fn.bufnr('phasegate://graph')
+      return b > 0 and vim.api.nvim_buf_is_loaded(b) and lines(b)[1] == 'flowchart LR' and b
+    end)
+    local text = table.concat(lines(graph), '\n')
+    assert(text:find('subgraph w0["fixture-feature · workflow.md · state: fixture-feature.state.yaml"]', 1, true), text)
+    assert(text:find('"▶ Design"', 1, true), 'the run stands at design: ' .. text)
+    assert(vim.bo[graph].filetype == 'mermaid', vim.bo[graph].filetype)
+    assert(vim.bo[graph].buftype == 'nofile', 'a scratch buffer, not a file')
+    assert(vim.api.nvim_get_current_buf() == graph, 'the graph is shown')
+    vim.api.nvim_set_current_buf(state_buf)
+    vim.cmd('PhasegateGraph dot')
+    wait_for('the same buffer with the DOT text', function()
+      return lines(graph)[1] == 'digraph phasegate {' and vim.bo[graph].filetype == 'dot'
+    end)
+    vim.cmd('PhasegateGraph svg')
+    wait_for('the refusal of an unknown format', function()
+      return told(':PhasegateGraph takes mermaid or dot, not svg')
+    end)
+  end)
 end
 
 check('no deprecation warning or Lua error in the session', function()

@@ -7,6 +7,7 @@
 
 import * as vscode from "vscode";
 import { ExecuteCommandRequest, type LanguageClient } from "vscode-languageclient/node";
+import { GraphPanel } from "./graph";
 import { formatStatus, isStatusResult, type StatusResult } from "./status";
 
 /** Result of `phasegate.advance`, `phasegate.start` and `phasegate.scaffold`. */
@@ -23,6 +24,10 @@ export interface CommandContext {
   refreshStatus(): void;
   /** Where "Show Workflow Status" writes the status. */
   output: vscode.OutputChannel;
+  /** The extension's log (the "phasegate" output channel). */
+  log: vscode.OutputChannel;
+  /** The extension's folder (the graph panel loads media/mermaid.min.js from it). */
+  extensionUri: vscode.Uri;
 }
 
 function activeDocumentUri(): string | undefined {
@@ -93,6 +98,9 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     vscode.commands.registerCommand("phasegate.advanceWorkflow", () => applyCommand(context, "phasegate.advance")),
     vscode.commands.registerCommand("phasegate.scaffoldNextPhase", () => applyCommand(context, "phasegate.scaffold")),
     vscode.commands.registerCommand("phasegate.showWorkflowStatus", () => showStatus(context)),
+    vscode.commands.registerCommand("phasegate.showWorkflowGraph", () => {
+      if (runningClient(context)) GraphPanel.show(context.extensionUri, context.client, activeDocumentUri(), context.log);
+    }),
     vscode.commands.registerCommand("phasegate.restartServer", () => context.restart()),
   ];
 }

@@ -147,6 +147,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         workflowsView?.refresh();
       },
       output: statusOutput,
+      log: output,
+      extensionUri: context.extensionUri,
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("phasegate.server.path")) {

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { bundledServerPath, findServer, ServerNotFoundError } from "../src/bootstrap";
 import { buildInitializationOptions, CLIENT_SETTING_KEYS, SERVER_SETTING_KEYS, SEVERITY_LEVELS } from "../src/config";
+import { graphHtml, graphMessage } from "../src/graphPage";
 import { formatStatus, statusBarText, type WorkflowStatus } from "../src/status";
 import { fileUri, type WorkflowDetail, workflowNodes } from "../src/workflowsTree";
 import { extensionRoot, repoRoot } from "./paths";
@@ -91,7 +92,7 @@ describe("commands", () => {
   });
 
   it("palette ids differ from the server's commands, which vscode-languageclient registers itself", () => {
-    for (const serverCommand of ["phasegate.advance", "phasegate.start", "phasegate.scaffold", "phasegate.status"]) {
+    for (const serverCommand of ["phasegate.advance", "phasegate.start", "phasegate.scaffold", "phasegate.status", "phasegate.graph"]) {
       assert.ok(!contributed.includes(serverCommand), serverCommand);
     }
   });
@@ -111,6 +112,7 @@ describe("commands", () => {
       "phasegate: Refresh Workflows",
       "phasegate: Restart Server",
       "phasegate: Scaffold Next Phase",
+      "phasegate: Show Workflow Graph",
       "phasegate: Show Workflow Status",
     ]);
     assert.deepEqual([...hidden].sort(), ["phasegate.workflows.advance", "phasegate.workflows.scaffold"]);
@@ -245,5 +247,48 @@ describe("Workflows view tree", () => {
     assert.deepEqual([phase.label, phase.description, phase.open], ["Design", "not-started", { uri: "file:///work/shop/docs/caf%C3%A9.md", line: 4 }]);
     assert.deepEqual([phase.children[0].description, phase.children[0].open], ["✗ missing (optional)", undefined]);
     assert.equal(fileUri("file:///work/shop/", "a b/c#d.md"), "file:///work/shop/a%20b/c%23d.md");
+  });
+});
+
+describe("workflow graph panel", () => {
+  it("shows the drawing, titled by the workflows drawn", () => {
+    const result = { format: "mermaid", text: "flowchart LR\n  a --> b\n", workflows: ["checkout-feature", "checkout-hotfix"] };
+    assert.deepEqual(graphMessage(result, undefined), {
+      type: "graph",
+      text: "flowchart LR\n  a --> b\n",
+      title: "checkout-feature, checkout-hotfix",
+    });
+  });
+
+  it("names at most three workflows in the title", () => {
+    const result = { format: "mermaid", text: "flowchart LR\n", workflows: ["a", "b", "b", "c", "d"] };
+    assert.equal((graphMessage(result, undefined) as { title: string }).title, "4 workflows");
+    assert.equal((graphMessage({ ...result, workflows: ["a", "b", "b"] }, undefined) as { title: string }).title, "a, b");
+  });
+
+  it("says so when there is nothing to draw or the answer is not a graph", () => {
+    assert.deepEqual(graphMessage({ format: "mermaid", text: "flowchart LR\n", workflows: [] }, "notes.md"), {
+      type: "empty",
+      message: "No workflow found for notes.md.",
+    });
+    assert.deepEqual(graphMessage({ format: "mermaid", text: "", workflows: [] }, undefined), {
+      type: "empty",
+      message: "No workflow found in this workspace.",
+    });
+    assert.equal(graphMessage(null, undefined).type, "empty");
+    assert.equal(graphMessage({ text: 3, workflows: [] }, undefined).type, "empty");
+  });
+
+  it("runs only its own nonce'd scripts, with Mermaid's strict security level", () => {
+    const html = graphHtml("https://webview.example", "https://webview.example/media/mermaid.min.js", "abc123");
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? "";
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-abc123';/);
+    assert.doesNotMatch(csp, /unsafe-eval/);
+    const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
+    assert.equal(scripts.length, 2);
+    for (const attributes of scripts) assert.match(attributes, /nonce="abc123"/);
+    assert.match(html, /src="https:\/\/webview\.example\/media\/mermaid\.min\.js"/);
+    assert.match(html, /securityLevel: "strict"/);
   });
 });

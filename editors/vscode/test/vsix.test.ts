@@ -78,6 +78,8 @@ it("the .vsix holds the extension, its assets and the server binary", { skip: vs
     "extension/dist/main.js",
     "extension/syntaxes/markdown-injection.tmLanguage.json",
     "extension/server/phasegate",
+    "extension/media/mermaid.min.js",
+    "extension/media/LICENSE.mermaid",
   ]) {
     assert.ok(names.has(required), `${path.basename(vsix)} lacks ${required}; it has: ${[...names].join(", ")}`);
   }

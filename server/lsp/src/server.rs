@@ -20,12 +20,13 @@ use phasegate_host::{disk, project};
 /// The last three are what code actions carry: `explain` (a refusal shown when chosen), `open`
 /// (after a creation: say what was created, open the first file) and `create` (file creation for
 /// clients that cannot apply it).
-const COMMANDS: [&str; 8] = [
+const COMMANDS: [&str; 9] = [
     "phasegate.advance",
     "phasegate.task",
     "phasegate.start",
     "phasegate.scaffold",
     "phasegate.status",
+    "phasegate.graph",
     "phasegate.explain",
     "phasegate.open",
     "phasegate.create",
@@ -460,6 +461,17 @@ impl Backend {
                     json!({ "workflows": all })
                 })
                 .map_err(internal);
+        }
+        if name == "phasegate.graph" {
+            let format = arg("format").unwrap_or_else(|| "mermaid".into());
+            if format != "mermaid" && format != "dot" {
+                return Err(invalid(format!("phasegate.graph: `format` is `mermaid` or `dot`, not `{format}`")));
+            }
+            // Drawn from the analysis of the latest edits, as a diagnostic pull is.
+            self.wait_for_index().await;
+            self.wait_for_analysis().await;
+            let workflow = arg("workflow");
+            return self.with(|s| graph(s, doc.as_deref(), workflow.as_deref(), &format)).map_err(internal);
         }
         let now = phasegate_host::now();
         let planned = self.with(|s| -> std::result::Result<Planned, String> {
@@ -1220,6 +1232,41 @@ impl LanguageServer for Backend {
         }
         self.command(&params.command, args).await.map(Some)
     }
+}
+
+/// The answer of `phasegate.graph` (docs/lsp.md): `{ format, text, workflows }`, `text` being
+/// what `phasegate graph --format <format>` prints for the same documents. With `workflow`, the
+/// graphs of that workflow (by slug, as the CLI compares names); else with `doc`, those of the
+/// workflows the document belongs to (a state file: its own run), or of its whole project when it
+/// belongs to none; else every project's.
+fn graph(s: &Session, doc: Option<&Path>, workflow: Option<&str>, format: &str) -> Value {
+    use phasegate_engine::{graph, model::slug};
+    let located = doc.and_then(|d| s.locate(d));
+    let mut graphs = Vec::new();
+    for (i, p) in s.projects.iter().enumerate() {
+        if workflow.is_none() && located.as_ref().is_some_and(|(j, _)| *j != i) {
+            continue;
+        }
+        let mut all = p.ws.graphs();
+        if let Some(w) = workflow {
+            all.retain(|g| slug(w) == slug(&g.name));
+        } else if let Some((_, rel)) = &located {
+            let names = p.ws.workflows_of_file(rel);
+            let is_state_file = all.iter().any(|g| g.state_path.as_deref() == Some(rel.as_str()));
+            let own: Vec<_> = all
+                .iter()
+                .filter(|g| names.iter().any(|n| n == &g.name) && (!is_state_file || g.state_path.as_deref() == Some(rel.as_str())))
+                .cloned()
+                .collect();
+            if !own.is_empty() {
+                all = own;
+            }
+        }
+        graphs.extend(all);
+    }
+    let text = if format == "dot" { graph::to_dot(&graphs) } else { graph::to_mermaid(&graphs) };
+    let names: Vec<&str> = graphs.iter().map(|g| g.name.as_str()).collect();
+    json!({ "format": format, "text": text, "workflows": names })
 }
 
 fn debug_document_enabled() -> bool {

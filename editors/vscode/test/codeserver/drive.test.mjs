@@ -286,6 +286,16 @@ class Session {
     return (await this.page.locator(".notification-toast .notification-list-item-message").allTextContents()).join("\n");
   }
 
+  /** The text of the graph panel's SVG (in the webview's frame) once it holds `needle`; spaces are ignored. */
+  async graphText(needle) {
+    const squeeze = (t) => t.replace(/\s+/g, "");
+    for (const frame of this.page.frames()) {
+      const text = await frame.evaluate(() => document.querySelector("#graph svg")?.textContent ?? "").catch(() => "");
+      if (squeeze(text).includes(squeeze(needle))) return text;
+    }
+    return false;
+  }
+
   async statusBar() {
     return (await this.page.locator(".statusbar-item").allTextContents()).join(" | ");
   }
@@ -456,6 +466,22 @@ describe("the .vsix in code-server (trusted workspace)", { timeout: 10 * TIMEOUT
     const log = s.extensionLog();
     assert.match(log, /the server stopped/);
     assert.doesNotMatch(log, /\[Error\]/, "no error in the extension's log");
+  });
+
+  it("Show Workflow Graph draws the run with the bundled Mermaid, and again when the state file changes", async () => {
+    await s.open("checkout-feature.state.yaml");
+    await s.command("phasegate: Show Workflow Graph");
+    const drawn = await until("the graph panel's SVG with the current phase", () => s.graphText("▶ Implementation"));
+    assert.match(drawn, /EVIDENCE\.md/);
+    await s.screenshot("graph");
+    const file = path.join(s.folder, "checkout-feature.state.yaml");
+    const text = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, text.replace("current: implementation", "current: release"));
+    await until("the graph drawn again, at release", () => s.graphText("▶ Release"));
+    await s.screenshot("graph-refreshed");
+    fs.writeFileSync(file, text);
+    await until("the graph back at implementation", () => s.graphText("▶ Implementation"));
+    assert.doesNotMatch(s.extensionLog(), /could not be drawn|Mermaid could not/, "Mermaid drew every version");
   });
 });
 
