@@ -114,8 +114,41 @@ pub(crate) struct StatusOut {
     pub next: Option<String>,
     /// The gate of every phase up to and including the current one.
     pub gates: Vec<GateOut>,
+    /// Every phase, in order, with where the run stands relative to it, its gate and its
+    /// deliverables.
+    pub phases: Vec<PhaseOut>,
     /// The root of its project, relative to the server's folder (`.` for it).
     pub project: String,
+}
+
+/// One phase of a workflow in `status`.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PhaseOut {
+    /// Its id.
+    pub id: String,
+    /// Its title as written.
+    pub title: String,
+    /// `passed`, `current`, `pending`, or `not-started` when no run is known.
+    pub status: String,
+    /// Whether its gate is met (every checked criterion); `null` when it checks nothing.
+    pub gate_met: Option<bool>,
+    /// The 0-based line of its heading (or definition entry) in the workflow's file; `null` for a
+    /// framework feature's phases, which no file of the project declares.
+    pub line: Option<u32>,
+    /// Its deliverables.
+    pub deliverables: Vec<DeliverableOut>,
+}
+
+/// A deliverable of a phase in `status`.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub(crate) struct DeliverableOut {
+    /// Project-relative path (with placeholders, for a pattern).
+    pub path: String,
+    /// `present`, `missing`, `empty` or `unusable` (it leaves the project).
+    pub status: String,
+    /// Optional deliverables are never required.
+    pub optional: bool,
 }
 
 /// The output of `status`.
@@ -291,6 +324,22 @@ pub(crate) fn status(root: &Path, project: &Path, s: phasegate_engine::WorkflowS
         framework: s.framework,
         next: s.next,
         gates: s.gates.into_iter().map(|g| GateOut { phase: g.phase, met: g.met, unmet: g.unmet, manual: g.manual }).collect(),
+        phases: s
+            .phases
+            .into_iter()
+            .map(|p| PhaseOut {
+                id: p.id,
+                title: p.title,
+                status: p.status,
+                gate_met: p.gate_met,
+                line: p.line,
+                deliverables: p
+                    .deliverables
+                    .into_iter()
+                    .map(|d| DeliverableOut { path: d.path, status: d.status, optional: d.optional })
+                    .collect(),
+            })
+            .collect(),
         project: shown(root, project),
     }
 }
