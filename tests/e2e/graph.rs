@@ -42,6 +42,10 @@ fn cases() -> Vec<(String, PathBuf, Option<tempfile::TempDir>)> {
             out.push((format!("framework-{name}"), tmp.path().to_path_buf(), Some(tmp)));
         }
     }
+    // OpenSpec's fixture projects live in tests/fixtures/openspec (its e2e and parity tests').
+    let tmp = temp();
+    copy_dir(&repo().join("tests/fixtures/openspec/clean"), tmp.path());
+    out.push(("framework-openspec".into(), tmp.path().to_path_buf(), Some(tmp)));
     out
 }
 
