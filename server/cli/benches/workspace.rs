@@ -4,7 +4,9 @@
 //!
 //! Run with `cargo bench -p phasegate --bench workspace`. It prints figures and never fails on
 //! timing: speed is measured, not asserted. `PHASEGATE_BENCH_SIZES=1000` limits the sizes;
-//! `PHASEGATE_BENCH_KEEP=1` keeps the generated workspaces (their paths are printed).
+//! `PHASEGATE_BENCH_KEEP=1` keeps the generated workspaces (their paths are printed);
+//! `PHASEGATE_BENCH_LAYOUT=speckit` measures one Spec Kit project with the framework on instead
+//! (`generate::generate_speckit`).
 //!
 //! The generator is deterministic: every workspace of a given size is byte-for-byte the same.
 
@@ -20,7 +22,7 @@ use phasegate_host::disk::{self, Filter};
 
 #[path = "common/generate.rs"]
 mod generate;
-use generate::generate;
+use generate::{generate, generate_speckit};
 
 /// Env var set when the binary re-runs itself to measure memory in a fresh process.
 const MEMORY_CHILD: &str = "PHASEGATE_BENCH_MEMORY_ROOT";
@@ -35,8 +37,10 @@ fn main() {
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1_000, 10_000]);
     let keep = std::env::var_os("PHASEGATE_BENCH_KEEP").is_some();
+    // `speckit`: one Spec Kit project (framework on) instead of the default projects.
+    let speckit = std::env::var("PHASEGATE_BENCH_LAYOUT").is_ok_and(|l| l == "speckit");
 
-    println!("phasegate workspace benchmark");
+    println!("phasegate workspace benchmark{}", if speckit { " (Spec Kit layout)" } else { "" });
     println!("machine: {} CPU(s), {}", nproc(), cpu_model());
     println!("threads used by Workspace::set_files: {}", std::thread::available_parallelism().map_or(1, |n| n.get()).min(16));
     println!("binary: {}", binary().map_or("(not found)".to_string(), |p| p.display().to_string()));
@@ -47,7 +51,7 @@ fn main() {
         let dir = tempfile::Builder::new().prefix(&format!("phasegate-bench-{n}-")).tempdir().unwrap();
         let root = dir.path().to_path_buf();
         let t = Instant::now();
-        let stats = generate(&root, n);
+        let stats = if speckit { generate_speckit(&root, n) } else { generate(&root, n) };
         println!("== workspace of {} files at {} (generated in {})", stats.files, root.display(), ms(t.elapsed()));
         println!(
             "   {} bytes ({:.2} MB), mean {:.0} B/file; {} Markdown, {} YAML, {} JSON; {} workflows, {} state files, {} deliverables listed, {} present",
@@ -65,7 +69,11 @@ fn main() {
 
         check_vs_baseline(&root, n);
         if n <= 1_000 {
-            edit_latency(&root);
+            if speckit {
+                edit_latency_speckit(&root);
+            } else {
+                edit_latency(&root);
+            }
         }
         if n >= 10_000 {
             memory(&root);
@@ -337,6 +345,42 @@ fn edit_latency(root: &Path) {
         cur = next;
     }
     stats.print(&format!("edit a state file ({state}): current: {a} <-> {b}"), ITER);
+}
+
+/// The same loop on a Spec Kit project (`PHASEGATE_BENCH_LAYOUT=speckit`): a task ticked and
+/// unticked in a feature's `tasks.md` (its run's phase and the framework's task rules change),
+/// typing in its `spec.md`, and a checklist item toggled.
+fn edit_latency_speckit(root: &Path) {
+    let (ws, _) = disk::load(root, &Filter::default());
+    let published = ws.diagnostics();
+    let mut ed = Editor { ws, published };
+    const ITER: usize = 500;
+
+    let toggle = |ed: &mut Editor, doc: &str, needle: &str, what: &str| {
+        let text = std::fs::read_to_string(root.join(doc)).unwrap();
+        let mut rope = ropey::Rope::from_str(&text);
+        let at = rope.byte_to_char(text.find(needle).unwrap_or_else(|| panic!("{needle} in {doc}")) + 3);
+        let mut stats = EditStats::default();
+        for i in 0..ITER {
+            let mark = if i % 2 == 0 { "x" } else { " " };
+            stats.push(ed.edit(doc, &mut rope, at, 1, mark));
+        }
+        stats.print(&format!("edit {doc} ({} B): {what}", text.len()), ITER);
+    };
+    toggle(&mut ed, "specs/0001-f0001/tasks.md", "- [ ] T", "tick and untick a task");
+
+    let doc = "specs/0001-f0001/spec.md";
+    let text = std::fs::read_to_string(root.join(doc)).unwrap();
+    let mut rope = ropey::Rope::from_str(&text);
+    let at = rope.byte_to_char(text.find("Notes for reviewers").unwrap());
+    let mut stats = EditStats::default();
+    for i in 0..ITER {
+        let r = if i % 2 == 0 { ed.edit(doc, &mut rope, at, 0, "x") } else { ed.edit(doc, &mut rope, at, 1, "") };
+        stats.push(r);
+    }
+    stats.print(&format!("edit {doc} ({} B): type/delete one character", text.len()), ITER);
+
+    toggle(&mut ed, "specs/0002-f0002/checklists/requirements.md", "- [x] CHK003", "untick and tick a checklist item");
 }
 
 #[derive(Default)]

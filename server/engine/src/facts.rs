@@ -168,6 +168,9 @@ pub(crate) struct FileFacts {
     pub ops_build: Option<Box<crate::frameworks::ops_build::Facts>>,
     /// What an OpenSpec file holds (a main spec, a delta spec, a proposal, its YAML).
     pub openspec: Option<Box<crate::frameworks::openspec::Facts>>,
+    /// What Spec Kit's readers keep of a feature's `spec.md` or `tasks.md` for the framework's
+    /// checks across files (its open questions, the requirement ids it cites).
+    pub speckit: Option<Box<crate::frameworks::speckit::Facts>>,
     /// Facts read from a Markdown file's outline: computed during extraction for files that may
     /// declare workflow facts, on first use for the others (plain docs and deliverables, most of a
     /// workspace), then kept for the file's version.
@@ -214,6 +217,7 @@ impl FileFacts {
             config: None,
             ops_build: None,
             openspec: None,
+            speckit: None,
             outline: std::sync::OnceLock::new(),
             local: Vec::new(),
             ide: crate::ide::index::Additions::default(),

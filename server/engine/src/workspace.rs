@@ -100,7 +100,12 @@ impl Workspace {
         let facts = Arc::new(FileFacts::new(path, input));
         let old = self.files.insert(path.to_string(), facts.clone());
         self.changed(path, old.as_deref(), Some(&facts));
-        self.instances = std::sync::OnceLock::new();
+        // The instances depend on which files exist, and on the content of few files only: an
+        // edit of a feature's spec or tasks keeps them (recomputing them costs more than the
+        // rest of an edit's analysis in a project of many features).
+        if old.as_deref().is_none_or(shapes_instances) || shapes_instances(&facts) {
+            self.instances = std::sync::OnceLock::new();
+        }
     }
 
     /// Notes a change of the file at `path` for the next analysis's run cache.
@@ -307,4 +312,14 @@ impl Workspace {
         }
         out
     }
+}
+
+/// Whether the content of `f` (not only its presence) can change the framework instances: a
+/// definition instantiated per folder or tied to a framework, the project's settings (frameworks
+/// on or off), or an OpenSpec file (a change's metadata, proposal and the project's schemas shape
+/// that change's workflow).
+fn shapes_instances(f: &FileFacts) -> bool {
+    f.config.is_some()
+        || f.workflows.iter().any(|w| !w.instances.is_empty() || w.framework.is_some())
+        || crate::frameworks::is_under_marker(&f.path, "openspec")
 }

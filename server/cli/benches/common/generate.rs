@@ -1,7 +1,8 @@
 //! The deterministic workspace generator the benchmarks share: projects of ten files (a
 //! workflow doc with four phases and its state file, deliverables, a specs/tasks pair with
 //! `implements:` and `depends_on`, plans and plain docs). The whole workspace is one phasegate
-//! project (no project marker inside it), as a large repository with many features is.
+//! project (no project marker inside it), as a large repository with many features is. The
+//! Spec Kit layout (`generate_speckit`) is one Spec Kit project of feature folders instead.
 
 #![allow(dead_code)]
 
@@ -365,4 +366,186 @@ fn plan_json(feat: &str) -> String {
     }
     s.push_str("  ]\n}\n");
     s
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Spec Kit layout
+
+/// Writes one Spec Kit project under `root`: `.specify/` (the constitution and three templates)
+/// and `n / FILES_PER_PROJECT` feature folders `specs/NNNN-fNNNN/` of ten artifacts each (spec,
+/// plan, tasks, research, data model, quickstart, two contracts, two checklists), as a large
+/// Spec Kit repository with many features is. The marker is at the root, so the framework is on
+/// and every Spec Kit rule runs. Features stand at different phases; some carry the problems the
+/// rules report (an open question after planning, an open Foundational task before ticked story
+/// work, an unknown story label, an open checklist item while tasks are ticked).
+pub fn generate_speckit(root: &Path, n: usize) -> Stats {
+    let mut stats = Stats::default();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let put = |rel: &str, text: &str, stats: &mut Stats| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        stats.files += 1;
+        stats.bytes += text.len() as u64;
+        stats.md += 1;
+    };
+    let mut constitution = String::from("# Bench Constitution\n\n## Core Principles\n\n");
+    for p in ["I. Library-First", "II. Test-First", "III. Simplicity"] {
+        let _ = write!(constitution, "### {p}\n\n");
+        let target = constitution.len() + 600;
+        prose(&mut rng, &mut constitution, target);
+    }
+    constitution.push_str("**Version**: 1.0.0 | **Ratified**: 2026-01-05 | **Last Amended**: 2026-02-01\n");
+    put(".specify/memory/constitution.md", &constitution, &mut stats);
+    put(
+        ".specify/templates/spec-template.md",
+        "# Feature Specification: [FEATURE NAME]\n\n**Feature Branch**: `[###-feature-name]`\n**Created**: [DATE]\n",
+        &mut stats,
+    );
+    put(
+        ".specify/templates/plan-template.md",
+        "# Implementation Plan: [FEATURE]\n\n**Branch**: `[###-feature-name]` | **Date**: [DATE] | **Spec**: [link]\n",
+        &mut stats,
+    );
+    put(
+        ".specify/templates/tasks-template.md",
+        "# Tasks: [FEATURE NAME]\n\n**Input**: Design documents from `/specs/[###-feature-name]/`\n",
+        &mut stats,
+    );
+    for i in 1..=n / FILES_PER_PROJECT {
+        for (rel, text) in feature(&mut rng, i) {
+            put(&rel, &text, &mut stats);
+        }
+        stats.workflows += 1;
+    }
+    stats
+}
+
+/// A line of prose of about `len` bytes, without its final period.
+fn phrase(rng: &mut Rng, len: usize) -> String {
+    let mut line = String::new();
+    prose(rng, &mut line, len);
+    line.lines().next().unwrap_or("").trim_end_matches(['.', ' ']).to_string()
+}
+
+/// Appends a `## title` section of about `len` bytes of prose.
+fn section(rng: &mut Rng, s: &mut String, title: &str, len: usize) {
+    let _ = write!(s, "## {title}\n\n");
+    let target = s.len() + len;
+    prose(rng, s, target);
+}
+
+/// The ten artifacts of feature `i`.
+fn feature(rng: &mut Rng, i: usize) -> Vec<(String, String)> {
+    let folder = format!("specs/{i:04}-f{i:04}");
+    let name = format!("{i:04}-f{i:04}");
+    let mut files = Vec::new();
+
+    // spec.md: three user stories with scenarios, twelve requirements, success criteria.
+    let mut s = format!(
+        "# Feature Specification: Feature {i}\n\n**Feature Branch**: `{name}`\n**Created**: 2026-03-01\n**Status**: Draft\n\n## User Scenarios & Testing *(mandatory)*\n\n"
+    );
+    for (k, p) in [(1, "P1"), (2, "P2"), (3, "P3")] {
+        let _ = write!(s, "### User Story {k} - {} (Priority: {p})\n\n", phrase(rng, 40));
+        let target = s.len() + 500;
+        prose(rng, &mut s, target);
+        s.push_str("**Acceptance Scenarios**:\n\n");
+        for n in 1..=3 {
+            let _ = writeln!(s, "{n}. **Given** {}, **When** {}, **Then** {}", phrase(rng, 30), phrase(rng, 30), phrase(rng, 40));
+        }
+        s.push('\n');
+    }
+    s.push_str("## Requirements *(mandatory)*\n\n### Functional Requirements\n\n");
+    for r in 1..=12 {
+        let open = if i.is_multiple_of(7) && r == 4 { " [NEEDS CLARIFICATION: which retention period?]" } else { "" };
+        let _ = writeln!(s, "- **FR-{r:03}**: System MUST {}{open}", phrase(rng, 90));
+    }
+    s.push_str("\n## Success Criteria *(mandatory)*\n\n");
+    for c in 1..=4 {
+        let _ = writeln!(s, "- **SC-{c:03}**: {}", phrase(rng, 80));
+    }
+    s.push('\n');
+    section(rng, &mut s, "Notes for reviewers", 600);
+    files.push((format!("{folder}/spec.md"), s));
+
+    // plan.md: filled in, its Constitution Check passing.
+    let mut s =
+        format!("# Implementation Plan: Feature {i}\n\n**Branch**: `{name}` | **Date**: 2026-03-02 | **Spec**: [spec.md](spec.md)\n\n");
+    section(rng, &mut s, "Summary", 900);
+    s.push_str("## Technical Context\n\n**Language/Version**: Rust 1.88\n**Primary Dependencies**: tokio, serde\n**Storage**: PostgreSQL 16\n**Testing**: cargo test\n\n");
+    s.push_str("## Constitution Check\n\n| Principle | Status | Notes |\n|---|---|---|\n");
+    for p in ["I. Library-First", "II. Test-First", "III. Simplicity"] {
+        let _ = writeln!(s, "| {p} | ✅ PASS | {} |", phrase(rng, 60));
+    }
+    s.push('\n');
+    section(rng, &mut s, "Project Structure", 1500);
+    s.push_str("## Complexity Tracking\n\nNone.\n");
+    files.push((format!("{folder}/plan.md"), s));
+
+    // tasks.md: Setup, Foundational, three story phases, Polish; progress by feature.
+    let ticked_phases = i % 6; // 0: nothing ticked .. 5: every phase ticked
+    let mut s = format!("# Tasks: Feature {i}\n\n**Input**: Design documents from `/specs/{name}/`\n\n");
+    let phases: [(&str, Option<u32>); 6] = [
+        ("Setup (Shared Infrastructure)", None),
+        ("Foundational (Blocking Prerequisites)", None),
+        ("User Story 1 - Core (Priority: P1)", Some(1)),
+        ("User Story 2 - More (Priority: P2)", Some(2)),
+        ("User Story 3 - Rest (Priority: P3)", Some(3)),
+        ("Polish & Cross-Cutting Concerns", None),
+    ];
+    let mut t = 0;
+    for (k, (title, story)) in phases.iter().enumerate() {
+        let _ = write!(s, "## Phase {}: {title}\n\n", k + 1);
+        for j in 0..4 {
+            t += 1;
+            let mut done = k < ticked_phases;
+            // An open Foundational task while story work is ticked.
+            if i.is_multiple_of(11) && k == 1 && j == 3 && ticked_phases > 2 {
+                done = false;
+            }
+            let mark = if done { "x" } else { " " };
+            let parallel = if j % 2 == 1 { " [P]" } else { "" };
+            let label = match story {
+                Some(_) if i.is_multiple_of(13) && k == 4 && j == 0 => " [US4]".to_string(),
+                Some(n) => format!(" [US{n}]"),
+                None => String::new(),
+            };
+            let fr = 1 + (t % 12);
+            let _ = writeln!(s, "- [{mark}] T{t:03}{parallel}{label} {} in src/f{i}/m{t}.rs (FR-{fr:03})", phrase(rng, 70));
+        }
+        s.push('\n');
+    }
+    section(rng, &mut s, "Dependencies & Execution Order", 700);
+    files.push((format!("{folder}/tasks.md"), s));
+
+    // Two checklists; one item of the first left open in some features.
+    for (file, count) in [("requirements.md", 12), ("ux.md", 10)] {
+        let mut s = format!(
+            "# Specification Quality Checklist: Feature {i}\n\n**Purpose**: Validate the specification before planning\n\n## Items\n\n"
+        );
+        for c in 1..=count {
+            let open = file == "requirements.md" && c == 5 && i.is_multiple_of(9);
+            let _ = writeln!(s, "- [{}] CHK{c:03} {}", if open { " " } else { "x" }, phrase(rng, 90));
+        }
+        s.push('\n');
+        section(rng, &mut s, "Notes", 1500);
+        files.push((format!("{folder}/checklists/{file}"), s));
+    }
+
+    // The plan phase's other artifacts: prose under their headings.
+    for (file, title) in [
+        ("research.md", "Research"),
+        ("data-model.md", "Data Model"),
+        ("quickstart.md", "Quickstart"),
+        ("contracts/api.md", "API Contract"),
+        ("contracts/events.md", "Event Contract"),
+    ] {
+        let mut s = format!("# {title}: Feature {i}\n\n");
+        for h in ["Context", "Decisions", "Details", "Open points"] {
+            section(rng, &mut s, h, 1100);
+        }
+        files.push((format!("{folder}/{file}"), s));
+    }
+    assert_eq!(files.len(), FILES_PER_PROJECT);
+    files
 }

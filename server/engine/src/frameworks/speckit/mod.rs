@@ -25,6 +25,16 @@ use crate::frameworks::Framework;
 use crate::syntax::markdown::Block;
 use crate::text::TextRange;
 
+/// What Spec Kit's readers keep of one file for the checks across files, computed once per file
+/// version (so an edit elsewhere re-reads neither the outline nor the text).
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    /// In `spec.md`: the `[NEEDS CLARIFICATION: ...]` markers that are open questions.
+    pub(crate) clarifications: Vec<TextRange>,
+    /// In `tasks.md`: the `FR-###` ids the text cites.
+    pub(crate) cited: std::collections::HashSet<String>,
+}
+
 /// The framework's registry entry.
 pub(crate) static FRAMEWORK: Framework = Framework {
     id: "speckit",
@@ -339,6 +349,40 @@ mod lifecycle {
             ws.text("specs/20260302-101500-dark-mode/spec.md"),
             Some("# Feature Specification: Dark Mode\n\n**Feature Branch**: `20260302-101500-dark-mode`\n**Created**: 2026-03-02\n")
         );
+    }
+
+    /// The instances are kept across edits of the features' files, and follow every edit that
+    /// shapes them: the project's own definition, `phasegate.toml`, a new feature folder.
+    #[test]
+    fn instances_follow_the_edits_that_shape_them() {
+        let mut ws = workspace(PROJECT);
+        let phases = |ws: &Workspace| {
+            let mut out: Vec<String> = ws.status().iter().map(|s| format!("{} {}", s.name, s.phase_count)).collect();
+            out.sort();
+            out
+        };
+        assert_eq!(phases(&ws), ["001-photo-albums 5", "20260302-101500-dark-mode 5"]);
+        // A feature's spec edited: the same instances, the run moves on.
+        ws.set_file("specs/001-photo-albums/spec.md", FileInput::Text("# Spec\n\n## Clarifications\n\n- Q: x → A: y\n".into()));
+        assert_eq!(position(&ws, "001-photo-albums"), "in-progress Some(\"clarify\") [framework, artifacts]");
+        // The project's own definition replaces the built-in one, and its edits count.
+        let own = |n: usize| {
+            let phases: String = (1..=n).map(|i| format!("  - id: p{i}\n    deliverables: [f{i}.md]\n")).collect();
+            FileInput::Text(format!("name: features\nframework: speckit\ninstances: [\"specs/*\"]\nrun: inferred\nphases:\n{phases}"))
+        };
+        ws.set_file("features.workflow.yaml", own(2));
+        assert_eq!(phases(&ws), ["001-photo-albums 2", "20260302-101500-dark-mode 2"]);
+        ws.set_file("features.workflow.yaml", own(3));
+        assert_eq!(phases(&ws), ["001-photo-albums 3", "20260302-101500-dark-mode 3"]);
+        ws.set_file("features.workflow.yaml", FileInput::Text("# no longer a definition\n".into()));
+        assert_eq!(phases(&ws), ["001-photo-albums 5", "20260302-101500-dark-mode 5"]);
+        // A new feature folder, then the framework switched off by an edit of phasegate.toml.
+        ws.set_file("specs/003-export/spec.md", FileInput::Text("# Export\n".into()));
+        assert_eq!(phases(&ws), ["001-photo-albums 5", "003-export 5", "20260302-101500-dark-mode 5"]);
+        ws.set_file("phasegate.toml", FileInput::Text("[frameworks]\nspeckit = true\n".into()));
+        assert_eq!(phases(&ws).len(), 3);
+        ws.set_file("phasegate.toml", FileInput::Text("[frameworks]\nspeckit = false\n".into()));
+        assert_eq!(phases(&ws), Vec::<String>::new());
     }
 
     #[test]

@@ -120,6 +120,9 @@ pub(crate) fn collect(text: &str, blocks: &[Block]) -> Vec<Requirement> {
 }
 
 fn extract(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
+    if input.text.contains(MARKER) {
+        facts.speckit.get_or_insert_with(Box::default).clarifications = clarification_markers(input.text, input.blocks);
+    }
     let mut seen = HashSet::new();
     for r in collect(input.text, input.blocks) {
         // A duplicate is reported by `speckit-requirement-id`, not kept as a second requirement.
@@ -173,25 +176,24 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
 /// before the template moved its guidance into comments), and `...` or nothing.
 const PLACEHOLDER_QUESTIONS: &[&str] = &["specific question", "...", "…", ""];
 
-/// `[NEEDS CLARIFICATION: ...]` markers of a text, outside code and HTML comments, whose question
-/// is a question (not [`PLACEHOLDER_QUESTIONS`]): their ranges.
-pub(crate) fn clarification_markers(file: &FileFacts) -> Vec<TextRange> {
-    const MARKER: &str = "[NEEDS CLARIFICATION";
-    let text = file.text();
-    if !text.contains(MARKER) {
+const MARKER: &str = "[NEEDS CLARIFICATION";
+
+/// `[NEEDS CLARIFICATION: ...]` markers of a text (`view`: front matter blanked, conflicts
+/// masked; `blocks`: its outline), outside code and HTML comments, whose question is a question
+/// (not [`PLACEHOLDER_QUESTIONS`]): their ranges.
+pub(crate) fn clarification_markers(view: &str, blocks: &[Block]) -> Vec<TextRange> {
+    if !view.contains(MARKER) {
         return Vec::new();
     }
-    let view = super::markdown_view(file);
-    let blocks = crate::syntax::markdown::outline(&view);
-    let code = code_ranges(&view, &blocks);
-    let comments = html_comments(&view);
+    let code = code_ranges(view, blocks);
+    let comments = html_comments(view);
     let mut out = Vec::new();
     for (at, _) in view.match_indices(MARKER) {
         let after = view[at + MARKER.len()..].trim_start();
         if !after.starts_with([':', '：']) || inside(&code, at) || inside(&comments, at) {
             continue;
         }
-        let line_end = crate::text::line_end(&view, at);
+        let line_end = crate::text::line_end(view, at);
         let end = view[at..line_end].find(']').map_or(line_end, |j| at + j + 1);
         let question = view[at + MARKER.len()..end].trim_end_matches(']').trim_start().trim_start_matches([':', '：']).trim();
         if PLACEHOLDER_QUESTIONS.iter().any(|p| question.eq_ignore_ascii_case(p)) {
@@ -210,7 +212,8 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let tasks_path = format!("{folder}/tasks.md");
         let later = [&plan, &tasks_path].into_iter().find(|p| ctx.file(p).is_some());
         if let Some(later) = later {
-            for range in clarification_markers(file) {
+            let open = file.speckit.as_deref().map_or(&[][..], |f| &f.clarifications[..]);
+            for &range in open {
                 out.push(
                     CLARIFICATION_OPEN
                         .at(
@@ -230,7 +233,8 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if requirements.is_empty() {
             continue;
         }
-        let cited = cited_ids(tasks.text());
+        let empty = HashSet::new();
+        let cited = tasks.speckit.as_deref().map_or(&empty, |f| &f.cited);
         let count = requirements.iter().filter(|r| cited.contains(r.id.name.as_str())).count();
         // Judged only where tasks cite requirements as a rule (four in five at least).
         if count * 5 < requirements.len() * 4 {
@@ -256,7 +260,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// The `FR-###` ids a text cites: `FR-012`, `FR-012a`, the compact `FR-001/2/3`, and ranges
 /// `FR-001–FR-005`, `FR-001-005`, `FR-001 to FR-005`, `FR-001..FR-005` (every id between).
-fn cited_ids(text: &str) -> HashSet<String> {
+pub(crate) fn cited_ids(text: &str) -> HashSet<String> {
     let mut out = HashSet::new();
     let b = text.as_bytes();
     let digits_at = |i: usize| text[i.min(text.len())..].find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len() - i.min(text.len()));

@@ -312,6 +312,9 @@ pub(crate) fn parse(text: &str, blocks: &[Block]) -> TasksDoc {
 }
 
 fn extract(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
+    if input.text.contains("FR-") {
+        facts.speckit.get_or_insert_with(Box::default).cited = super::spec::cited_ids(input.text);
+    }
     let doc = parse(input.text, input.blocks);
     // `/speckit.implement` ticks a done task with `X` ("mark the task off as [X] in the tasks
     // file", templates/commands/implement.md); Spec Kit has no started mark.
