@@ -237,6 +237,37 @@ fn mcp_advance_refused_then_scaffold_applied_then_advance_applied() {
     assert_eq!(around(&tree(&outside)), outside_before, "nothing written outside the project");
 }
 
+/// `advance` and `scaffold` write by the CLI's rules: never for a project outside the folder the
+/// server works in, never a deliverable whose path leaves the project, never over an existing
+/// file, even an empty one. Each is refused as a tool error, and nothing is written anywhere.
+#[test]
+fn mcp_writes_stay_in_the_project_and_never_overwrite() {
+    let (tmp, root) = scratch();
+    let outer = tmp.path().join("outer");
+    // A deliverable two folders up from docs/: outside the project, in `outer/`.
+    let wf = read(&root.join("docs/workflow.md")).replace("- `src/README.md`", "- `../../escape.md`");
+    std::fs::write(root.join("docs/workflow.md"), wf).unwrap_or_else(|e| panic!("{e}"));
+    // An existing, empty deliverable.
+    std::fs::write(root.join("docs/design.md"), "").unwrap_or_else(|e| panic!("{e}"));
+    let before = tree(&outer);
+    let mut mcp = Mcp::start(&root);
+    let cases = [
+        ("advance", json!({"workflow": "checkout", "path": "..", "apply": true}), "is outside the folder the server works in"),
+        ("scaffold", json!({"workflow": "checkout", "path": "..", "apply": true}), "is outside the folder the server works in"),
+        ("scaffold", json!({"workflow": "checkout", "phase": "build", "apply": true}), "refused: nothing to scaffold"),
+        ("scaffold", json!({"workflow": "checkout", "phase": "design", "apply": true}), "refused: nothing to scaffold"),
+    ];
+    for (tool, args, expected) in cases {
+        let result = mcp.call(tool, args.clone());
+        assert_eq!(result["isError"], true, "{tool} {args}: {result}");
+        let text = result["content"][0]["text"].as_str().unwrap_or_default();
+        assert!(text.contains(expected), "{tool} {args}: {text}");
+        assert_eq!(changed(&before, &tree(&outer)), Vec::<String>::new(), "{tool} {args} wrote something");
+    }
+    assert!(!outer.join("escape.md").exists() && !tmp.path().join("escape.md").exists());
+    assert_eq!(read(&root.join("docs/design.md")), "", "the empty deliverable is left as it is");
+}
+
 /// Every failure is a tool error with a clear message, and the server answers the next request.
 #[test]
 fn mcp_errors_are_tool_errors_and_the_server_goes_on() {
