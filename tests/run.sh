@@ -10,7 +10,8 @@
 #   5. the CI and pre-commit recipes of docs/ci.md (tests/integrations.sh);
 #   6. Spec Kit's own workflow validator (specify-cli, pinned) and phasegate on the same
 #      definitions, every difference listed (tests/speckit-validator/run.sh);
-#   7. phasegate against OpenSpec's own validator, the pinned npm release (tests/openspec/run.sh).
+#   7. phasegate against OpenSpec's own validator, the pinned npm release (tests/openspec/run.sh);
+#   8. a short run of every fuzz target, cargo-fuzz pinned (tests/fuzz.sh, docs/fuzzing.md).
 # Needs a Rust toolchain, Node.js 20 with npm, Python 3 with venv, and apt-get (Emacs, chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,3 +39,6 @@ PHASEGATE_BIN="$PWD/target/release/phasegate" bash tests/speckit-validator/run.s
 
 echo "== OpenSpec parity (docs/frameworks/openspec.md)"
 PHASEGATE_BIN="$PWD/target/release/phasegate" bash tests/openspec/run.sh
+
+echo "== fuzzing: every target for ${PHASEGATE_FUZZ_SECONDS:-10} s (tests/fuzz.sh)"
+bash tests/fuzz.sh

@@ -19,7 +19,9 @@ const schema = JSON.parse(fs.readFileSync(schemaPath, "utf8"));
 
 /** Folders never walked (relative to the repository root, or a bare name anywhere). */
 const SKIPPED_NAMES = new Set(["node_modules", "target", ".git"]);
-const SKIPPED_PATHS = new Set(["editors/vscode/dist", "editors/vscode/out", "editors/vscode/server"]);
+// tests/speckit-validator/corpus holds Spec Kit's own workflow definitions (some malformed on
+// purpose), which are not phasegate's format.
+const SKIPPED_PATHS = new Set(["editors/vscode/dist", "editors/vscode/out", "editors/vscode/server", "tests/speckit-validator/corpus"]);
 /**
  * Files malformed on purpose, whose YAML/JSON (and front matter) must fail to parse or to
  * validate: everything in the `syntax-error` fixture's `err` tree, and the files the demo's

@@ -350,9 +350,9 @@ describe("the .vsix in code-server (trusted workspace)", { timeout: 10 * TIMEOUT
     assert.equal(await s.page.locator(".tabs-container .tab").count(), 0, "no editor is open");
     await s.press("Escape", "Control+Shift+M");
     // The panel's tree is virtual: only the rows in view are in the page. The first files (sorted
-    // by path) are under .ops/, which nothing opens.
-    const text = await until("Problems to list files that were never opened", () => s.problems(["build.state.yaml", "checks.yaml", "specs.md", "tasks.md"]));
-    assert.match(text, /invalid-transition/);
+    // by path) are the Kiro spec's under .kiro/specs/loyalty-points/, which nothing opens.
+    const text = await until("Problems to list files that were never opened", () => s.problems(["design.md", "requirements.md", "tasks.md"]));
+    assert.match(text, /kiro-unknown-requirement/);
     assert.ok((await s.problemCount()) >= 14, `the Problems badge counts the whole workspace: ${await s.problemCount()}`);
     assert.equal(await s.page.locator(".tabs-container .tab").count(), 0, "still no editor open");
     await s.screenshot("problems");
@@ -502,7 +502,7 @@ describe("the .vsix in code-server (Restricted Mode)", { timeout: 6 * TIMEOUT },
     });
     assert.doesNotMatch(log, /nonexistent/);
     await s.press("Escape", "Control+Shift+M");
-    await until("Problems listing the workspace", () => s.problems(["build.state.yaml", "checks.yaml"]));
+    await until("Problems listing the workspace", () => s.problems(["design.md", "requirements.md"]));
     await s.screenshot("restricted");
   });
 });
