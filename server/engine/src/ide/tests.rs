@@ -1380,3 +1380,56 @@ fn openspec_requirements_and_deltas() {
     let names: Vec<String> = ws.workspace_symbols("sécur").iter().map(|s| format!("{} {}", s.name, s.location.path)).collect();
     assert_eq!(names, ["Connexion sécurisée openspec/specs/auth/spec.md"]);
 }
+
+/// An OpenSpec change's task list (non-ASCII before the ranges, `\r\n` line breaks): numbered
+/// groups and tasks as the `spec-driven` template writes them, one without a number, one
+/// repeated, one ticked `X`.
+const OPENSPEC_TASKS: &str = "# Tâches — 2FA ✓\r\n\r\n## 1. Base de données\r\n- [ ] 1.1 Créer la table `totp_secrets`\r\n- [X] 1.2 Migrer les comptes\r\n\r\n## 2. Écrans\r\n- [ ] 2.1 Écran de saisie du code\r\n- [ ] Relire les textes\r\n- [ ] 2.1 Répété\r\n";
+
+#[test]
+fn openspec_tasks_get_lenses_symbols_and_hover() {
+    let tasks = "openspec/changes/add-2fa/tasks.md";
+    let spec = format!("{OPENSPEC}//- openspec/changes/add-2fa/.openspec.yaml\nschema: spec-driven\n//- {tasks}\n{OPENSPEC_TASKS}");
+    let (ws, _, _) = cursor(&(spec.clone() + "$0"));
+    // "Mark done" on each open numbered task; OpenSpec has no started state.
+    let task_lenses: String = lenses(&ws, tasks).lines().filter(|l| l.contains("Task {")).map(|l| format!("{l}\n")).collect();
+    expect![[r#"
+        openspec/changes/add-2fa/tasks.md:4:1 Mark done Task { path: "openspec/changes/add-2fa/tasks.md", id: "1.1", action: Done }
+        openspec/changes/add-2fa/tasks.md:8:1 Mark done Task { path: "openspec/changes/add-2fa/tasks.md", id: "2.1", action: Done }
+    "#]]
+    .assert_eq(&task_lenses);
+    let done = ws.task_change(tasks, "2.1", crate::ide::TaskAction::Done).unwrap_or_else(|r| panic!("{r}"));
+    assert!(applied(&ws, &done).contains("- [x] 2.1 Écran de saisie du code\r\n"), "{}", applied(&ws, &done));
+    assert_eq!(
+        ws.task_change(tasks, "1.1", crate::ide::TaskAction::Start).map_err(|r| r.to_string()),
+        Err(format!("tasks of `{tasks}` have no started state; mark `1.1` done instead"))
+    );
+    // Document symbols: each numbered task once.
+    let symbols: String =
+        ws.document_symbols(tasks).iter().map(|s| format!("{:?} {} {}\n", s.kind, s.name, at(&ws, tasks, s.selection.start))).collect();
+    expect![[r#"
+        Task 1.1 Créer la table `totp_secrets` openspec/changes/add-2fa/tasks.md:4:7
+        Task 1.2 Migrer les comptes openspec/changes/add-2fa/tasks.md:5:7
+        Task 2.1 Écran de saisie du code openspec/changes/add-2fa/tasks.md:8:7
+    "#]]
+    .assert_eq(&symbols);
+    let found: Vec<String> = ws.workspace_symbols("2.1").iter().map(|s| format!("{:?} {} {:?}", s.kind, s.name, s.container)).collect();
+    expect![[r#"
+        [
+            "Task 2.1 Some(\"openspec/changes/add-2fa/tasks.md\")",
+        ]
+    "#]]
+    .assert_debug_eq(&found);
+    // Hover on a task: its state, text and group.
+    check_hover(
+        &marked(&spec, tasks, "1.2", 1),
+        expect![[r#"
+            openspec/changes/add-2fa/tasks.md:5:7 "1.2"
+            **Task `1.2`** · done · `openspec/changes/add-2fa/tasks.md`
+
+            Migrer les comptes
+
+            Under *1. Base de données*
+        "#]],
+    );
+}

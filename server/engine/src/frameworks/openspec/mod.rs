@@ -192,6 +192,11 @@ fn read_markdown(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
             Facts::MainSpec(s)
         }
         Place::Change { rest, .. } if crate::paths::file_name(rest) == "tasks.md" && !rest.starts_with("specs/") => {
+            // Its tasks in phasegate's model, for the editor; OpenSpec's apply ticks a done task
+            // `- [x]` and has no started mark (`src/core/templates/workflows/apply-change.ts`).
+            facts.tasks = tasks::model_tasks(input.view);
+            facts.tasks_framework = Some(FRAMEWORK.id);
+            facts.ide.task_marks = Some(crate::ide::index::TaskMarks::Checkbox { done: 'x', start: None });
             Facts::Tasks(tasks::TaskFacts::read(input.view))
         }
         Place::Change { rest: "proposal.md", .. } => Facts::Proposal(spec::Proposal::read(input.view)),

@@ -265,6 +265,64 @@ pub(crate) fn first_list_item(text: &str) -> Option<TextRange> {
     None
 }
 
+/// The tasks of a task file in phasegate's model ([`crate::model::Task`]), for the editor
+/// features every framework's tasks get (lenses, symbols, hover): each task line whose
+/// description starts with a task id (`- [ ] 1.1 Create the table`, the numbering of the
+/// built-in `spec-driven` template), ticked when OpenSpec counts it done (`x` in any case), under
+/// the nearest heading of level 2 or deeper (`## 1. Database`). A task line without an id has no
+/// name to point at and is left out; a repeated id counts as its first task (the second is
+/// `openspec-task-numbering`).
+pub(crate) fn model_tasks(text: &str) -> Vec<crate::model::Task> {
+    let mut out: Vec<crate::model::Task> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut section: Option<String> = None;
+    for line in lines::split(text) {
+        let l = line.text;
+        if let Some(title) = heading(l) {
+            section = Some(title.to_string());
+            continue;
+        }
+        let Some((done, description)) = task_line(l) else { continue };
+        let Some(id) = task_id(description) else { continue };
+        if !seen.insert(id) {
+            continue;
+        }
+        let title = js_trim(&description[id.len()..]);
+        out.push(crate::model::Task {
+            id: crate::model::Named::new(id, line.range_of(id)),
+            checked: Some(done),
+            title: title.to_string(),
+            labels: Vec::new(),
+            section: section.clone(),
+            implements: Vec::new(),
+            depends_on: Vec::new(),
+            range: line.trimmed_range(),
+        });
+    }
+    out
+}
+
+/// The text of an ATX heading of level 2 to 6 (`## 1. Database` gives `1. Database`).
+fn heading(line: &str) -> Option<&str> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let hashes = line[indent..].bytes().take_while(|b| *b == b'#').count();
+    if !(2..=6).contains(&hashes) {
+        return None;
+    }
+    let rest = &line[indent + hashes..];
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let title = rest.trim_matches([' ', '\t']);
+    // A closing sequence of `#`s counts only after a blank (`## C#` keeps its `#`).
+    let closed = title.trim_end_matches('#');
+    let title = if closed.is_empty() || closed.ends_with([' ', '\t']) { closed.trim_end_matches([' ', '\t']) } else { title };
+    Some(title).filter(|t| !t.is_empty())
+}
+
 /// What the task checks need from one task file, read once per file version.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TaskFacts {
