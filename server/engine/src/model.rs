@@ -485,14 +485,73 @@ pub struct Task {
     pub range: TextRange,
 }
 
-/// A requirement (`R1: ...`, `**FR-001**: System MUST ...`) of a spec.
+/// A requirement (`R1: ...`, `**FR-001**: System MUST ...`) of a spec, or a requirement-like
+/// item a framework reads: a Spec Kit user story (`US1`), a Kiro requirement (`1`), an OpenSpec
+/// requirement (its name). Ranges are byte offsets into the file's text.
 #[derive(Clone, Debug)]
 pub struct Requirement {
-    /// Its id.
+    /// Its id, where it is written.
     pub id: Named,
-    /// Its text after the id.
+    /// Its text after the id (a story's or Kiro requirement's title, an OpenSpec requirement's
+    /// first body line).
     pub text: String,
-    /// The line declaring it.
+    /// The line declaring it (an OpenSpec requirement: its whole block).
+    pub range: TextRange,
+    /// Its acceptance scenarios or criteria, in document order: a Spec Kit story's "Acceptance
+    /// Scenarios", a Kiro requirement's "Acceptance Criteria", an OpenSpec requirement's
+    /// `#### Scenario:` blocks. Empty for the others.
+    pub acceptance: Vec<Acceptance>,
+}
+
+impl Requirement {
+    /// A requirement without acceptance scenarios or criteria.
+    pub fn new(id: Named, text: impl Into<String>, range: TextRange) -> Requirement {
+        Requirement { id, text: text.into(), range, acceptance: Vec::new() }
+    }
+}
+
+/// One acceptance scenario or criterion of a [`Requirement`], under its framework's name
+/// ([`Acceptance::noun`]). Ranges are byte offsets into the file's text.
+#[derive(Clone, Debug)]
+pub struct Acceptance {
+    /// How it is named, where that is written: a Spec Kit scenario's number (`2`, from its
+    /// `2.` list marker), a Kiro criterion's `N.M` as `_Requirements:` cites it (at its number),
+    /// an OpenSpec scenario's name (in its `#### Scenario:` header).
+    pub id: Named,
+    /// The framework's word for it: `acceptance scenario` (Spec Kit), `acceptance criterion`
+    /// (Kiro), `scenario` (OpenSpec).
+    pub noun: &'static str,
+    /// Its text: the list item's after its number (inline markup removed), an OpenSpec
+    /// scenario's body lines joined by `\n`.
+    pub text: String,
+    /// All of it: the list item (wrapped lines included), the scenario from its header to its
+    /// last non-blank line.
+    pub range: TextRange,
+    /// Its Given/When/Then clauses (Kiro: its EARS `WHEN`/`IF`/`WHILE`/`WHERE`/`THEN` clauses),
+    /// in order; empty when it is not written that way.
+    pub steps: Vec<Step>,
+}
+
+impl Acceptance {
+    /// A one-line summary for people: its clauses (`Given a member, When ..., Then ...`), else
+    /// the first non-blank line of its text.
+    pub fn summary(&self) -> String {
+        if self.steps.is_empty() {
+            self.text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_string()
+        } else {
+            self.steps.iter().map(|st| format!("{} {}", st.keyword, st.text)).collect::<Vec<_>>().join(", ")
+        }
+    }
+}
+
+/// One clause of an acceptance scenario or criterion: `**Given** a signed-in member`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The keyword as written, without markup (`Given`, `WHEN`, `then`).
+    pub keyword: String,
+    /// The clause's text after the keyword, markup and a trailing comma trimmed.
+    pub text: String,
+    /// From the keyword to the end of its clause (bytes).
     pub range: TextRange,
 }
 

@@ -419,6 +419,7 @@ fn outline_kind(k: ide::OutlineKind) -> lsp::SymbolKind {
         ide::OutlineKind::StateMachine => lsp::SymbolKind::ENUM,
         ide::OutlineKind::State => lsp::SymbolKind::ENUM_MEMBER,
         ide::OutlineKind::Requirement => lsp::SymbolKind::CONSTANT,
+        ide::OutlineKind::Acceptance => lsp::SymbolKind::FIELD,
         ide::OutlineKind::Story => lsp::SymbolKind::STRUCT,
         ide::OutlineKind::Task => lsp::SymbolKind::FUNCTION,
         ide::OutlineKind::Name => lsp::SymbolKind::KEY,

@@ -565,7 +565,7 @@ fn collect_requirements(view: &str, blocks: &[Block]) -> Vec<Requirement> {
             let id = requirement_id(&b.text)?;
             let range = locate(view, b.range, id, 0)?;
             let text = b.text.split_once(':').map_or("", |(_, t)| t).trim().to_string();
-            Some(Requirement { id: Named::new(id, range), text, range: b.range })
+            Some(Requirement::new(Named::new(id, range), text, b.range))
         })
         .collect()
 }

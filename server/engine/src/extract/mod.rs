@@ -1,6 +1,7 @@
 //! Extractors: from a file's syntax to the workflow model (docs/conventions.md lists every form
 //! recognised, with an example of each).
 
+pub(crate) mod acceptance;
 pub(crate) mod data;
 pub(crate) mod definition;
 pub(crate) mod markdown;

@@ -1,6 +1,7 @@
 //! Hover: on a phase, its gate criteria each met or unmet with the reason and its deliverables
 //! present or missing; on a state, the states it may move to; on a reference, what it names
-//! (the target's text); on a deliverable path, whether it is there.
+//! (the target's text; a requirement's or user story's acceptance scenarios or criteria, a few);
+//! on a deliverable path, whether it is there.
 
 use crate::analysis::{Context, DeliverableStatus};
 use crate::facts::FileFacts;
@@ -77,8 +78,44 @@ fn symbol(ws: &Workspace, file: &FileFacts, s: &Symbol) -> String {
             if !s.text.is_empty() {
                 out.push_str(&format!("\n\n{}", s.text));
             }
+            if matches!(s.kind, SymbolKind::Requirement | SymbolKind::Story)
+                && let Some(r) = file.requirements.iter().find(|r| r.range == s.full && r.id.name == s.name)
+            {
+                acceptance(&mut out, r);
+            }
             out
         }
+    }
+}
+
+/// How many acceptance scenarios or criteria a hover lists, and how many characters of each.
+const ACCEPTANCE_LISTED: usize = 5;
+const ACCEPTANCE_CHARS: usize = 120;
+
+/// Appends a requirement's acceptance scenarios or criteria, one line each: its number or name
+/// and its Given/When/Then clauses (else its first line), at most [`ACCEPTANCE_LISTED`].
+fn acceptance(out: &mut String, r: &crate::model::Requirement) {
+    let Some(first) = r.acceptance.first() else { return };
+    out.push_str(&format!("\n\n**{}**", capitalised(&plural(first.noun))));
+    for a in r.acceptance.iter().take(ACCEPTANCE_LISTED) {
+        let summary = a.summary();
+        let summary = if summary.chars().count() > ACCEPTANCE_CHARS {
+            format!("{}…", summary.chars().take(ACCEPTANCE_CHARS - 1).collect::<String>())
+        } else {
+            summary
+        };
+        out.push_str(&format!("\n- {}: {summary}", code(&a.id.name)));
+    }
+    if r.acceptance.len() > ACCEPTANCE_LISTED {
+        out.push_str(&format!("\n- ... and {} more", r.acceptance.len() - ACCEPTANCE_LISTED));
+    }
+}
+
+/// The plural of an acceptance noun: `acceptance criteria`, `acceptance scenarios`, `scenarios`.
+fn plural(noun: &str) -> String {
+    match noun.strip_suffix("criterion") {
+        Some(stem) => format!("{stem}criteria"),
+        None => format!("{noun}s"),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Structure: document symbols (workflow → phases → gate and deliverables, state machine →
-//! states; requirements; tasks; `[id:]` names), workspace symbols (every workflow, phase, state,
+//! states; requirements and user stories → their acceptance scenarios or criteria; tasks; `[id:]`
+//! names), workspace symbols (every workflow, phase, state,
 //! requirement, user story and task, framework features included) and folding ranges by phase.
 
 use crate::facts::FileFacts;
@@ -24,8 +25,12 @@ pub enum OutlineKind {
     StateMachine,
     /// A state.
     State,
-    /// A requirement (or acceptance criterion, scenario).
+    /// A requirement (or, in workspace symbols, a Kiro acceptance criterion).
     Requirement,
+    /// An acceptance scenario or criterion of a requirement or user story (Spec Kit's
+    /// acceptance scenarios, Kiro's acceptance criteria, OpenSpec's scenarios), a child of it in
+    /// the outline.
+    Acceptance,
     /// A user story.
     Story,
     /// A task.
@@ -107,6 +112,12 @@ fn one_line(text: &str) -> String {
     if line.chars().count() > 80 { format!("{}…", line.chars().take(79).collect::<String>()) } else { line.to_string() }
 }
 
+/// How the outline names an acceptance scenario or criterion: `Scenario 2` (Spec Kit numbers
+/// them within their story), `1.2` (Kiro's criterion as cited), an OpenSpec scenario's name.
+fn acceptance_name(a: &crate::model::Acceptance) -> String {
+    if a.noun == "acceptance scenario" { format!("Scenario {}", a.id.name) } else { a.id.name.clone() }
+}
+
 impl Workspace {
     /// The outline of the file at `path`.
     pub fn document_symbols(&self, path: &str) -> Vec<DocumentSymbol> {
@@ -174,17 +185,33 @@ impl Workspace {
             }
             out.push(node);
         }
+        // Requirements with acceptance scenarios or criteria (the shared model), by their
+        // declaration; a framework's symbol for one of those (a Kiro criterion) is shown under
+        // its requirement, not beside it.
+        let with_acceptance: std::collections::HashMap<(usize, usize), &crate::model::Requirement> =
+            file.requirements.iter().filter(|r| !r.acceptance.is_empty()).map(|r| ((r.range.start, r.range.end), r)).collect();
+        let parts: std::collections::HashSet<(usize, usize)> =
+            with_acceptance.values().flat_map(|r| &r.acceptance).map(|a| (a.range.start, a.range.end)).collect();
         for s in ix
             .symbols
             .iter()
             .filter(|s| matches!(s.kind, SymbolKind::Requirement | SymbolKind::Story | SymbolKind::Task | SymbolKind::Name))
         {
+            if s.kind == SymbolKind::Requirement && parts.contains(&(s.full.start, s.full.end)) {
+                continue;
+            }
             let name = match s.kind {
                 SymbolKind::Task if !s.text.is_empty() => format!("{} {}", s.name, one_line(&s.text)),
                 _ => s.name.clone(),
             };
             let detail = if s.kind == SymbolKind::Task { String::new() } else { one_line(&s.text) };
-            out.push(leaf(name, detail, s.kind.into(), s.full, s.range));
+            let mut entry = leaf(name, detail, s.kind.into(), s.full, s.range);
+            if let Some(r) = with_acceptance.get(&(s.full.start, s.full.end)).filter(|r| r.id.name == s.name) {
+                for a in &r.acceptance {
+                    entry.children.push(leaf(acceptance_name(a), one_line(&a.summary()), OutlineKind::Acceptance, a.range, a.id.range));
+                }
+            }
+            out.push(entry);
         }
         for s in &mut out {
             cover(s);

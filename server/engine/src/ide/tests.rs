@@ -1344,11 +1344,14 @@ fn openspec_requirements_and_deltas() {
     check_hover(
         &marked(OPENSPEC, delta, "Déconnexion", 1),
         expect![[r#"
-        openspec/changes/add-2fa/specs/auth/spec.md:18:18 "Déconnexion"
-        **Requirement `Déconnexion`** · `openspec/specs/auth/spec.md`
+            openspec/changes/add-2fa/specs/auth/spec.md:18:18 "Déconnexion"
+            **Requirement `Déconnexion`** · `openspec/specs/auth/spec.md`
 
-        Le système SHALL fermer la session à la demande du membre.
-    "#]],
+            Le système SHALL fermer la session à la demande du membre.
+
+            **Scenarios**
+            - `Fin de session`: WHEN le membre se déconnecte, THEN la session est fermée
+        "#]],
     );
     // References of a main spec's requirement: the changes that modify or remove it.
     check_references(
@@ -1362,11 +1365,14 @@ fn openspec_requirements_and_deltas() {
     check_hover(
         &marked(OPENSPEC, delta, "Second facteur", 0),
         expect![[r#"
-        openspec/changes/add-2fa/specs/auth/spec.md:2:18 "Second facteur — TOTP"
-        **Requirement `Second facteur — TOTP`** · `openspec/changes/add-2fa/specs/auth/spec.md`
+            openspec/changes/add-2fa/specs/auth/spec.md:2:18 "Second facteur — TOTP"
+            **Requirement `Second facteur — TOTP`** · `openspec/changes/add-2fa/specs/auth/spec.md`
 
-        Le système SHALL demander un code TOTP après le mot de passe.
-    "#]],
+            Le système SHALL demander un code TOTP après le mot de passe.
+
+            **Scenarios**
+            - `Code valide`: WHEN le code est valide, THEN la session est ouverte
+        "#]],
     );
     // A requirement is named by its header: renaming it is OpenSpec's RENAMED delta, not an edit.
     check_rename(
@@ -1432,4 +1438,307 @@ fn openspec_tasks_get_lenses_symbols_and_hover() {
             Under *1. Base de données*
         "#]],
     );
+}
+
+/// The requirements of `path` in the shared model with their acceptance scenarios or criteria:
+/// each id, range and clause as `path:line:col` (1-based, UTF-8 byte columns) and its text.
+fn model(ws: &Workspace, path: &str) -> String {
+    let mut out = String::new();
+    let Some(file) = ws.files.get(path) else { return out };
+    for r in &file.requirements {
+        out.push_str(&format!("{} {:?}\n", show(ws, path, r.id.range), r.text));
+        for a in &r.acceptance {
+            out.push_str(&format!("  {} {} {:?} {}\n", a.noun, a.id.name, a.text, show(ws, path, a.id.range)));
+            out.push_str(&format!("    all {}\n", show(ws, path, a.range)));
+            for s in &a.steps {
+                out.push_str(&format!("    {} {:?} {}\n", s.keyword, s.text, show(ws, path, s.range)));
+            }
+        }
+    }
+    out
+}
+
+/// `spec` with every line break of the file at `path` made `\r\n`.
+fn crlf(spec: &str, path: &str) -> String {
+    let header = format!("//- {path}\n");
+    let start = spec.find(&header).unwrap_or_else(|| panic!("{path}")) + header.len();
+    let end = spec[start..].find("//- ").map_or(spec.len(), |e| start + e);
+    format!("{}{}{}", &spec[..start], spec[start..end].replace('\n', "\r\n"), &spec[end..])
+}
+
+/// The outline of `path`, one entry a line, children indented.
+fn outline(ws: &Workspace, path: &str) -> String {
+    fn render(ws: &Workspace, path: &str, list: &[crate::ide::DocumentSymbol], depth: usize, out: &mut String) {
+        for s in list {
+            assert!(s.range.start <= s.selection.start && s.selection.end <= s.range.end, "{s:?}");
+            for c in &s.children {
+                assert!(s.range.start <= c.range.start && c.range.end <= s.range.end, "{c:?} outside {s:?}");
+            }
+            out.push_str(&format!("{}{:?} {} [{}] {}\n", "  ".repeat(depth), s.kind, s.name, s.detail, show(ws, path, s.selection)));
+            render(ws, path, &s.children, depth + 1, out);
+        }
+    }
+    let mut out = String::new();
+    render(ws, path, &ws.document_symbols(path), 0, &mut out);
+    out
+}
+
+/// Spec Kit stories with their acceptance scenarios (the spec template's form), and the odd
+/// forms: a list before any story, numbers out of order, a loose list, a wrapped item, a label
+/// with no list.
+const SPECKIT_SCENARIOS: &str = "//- .specify/memory/constitution.md
+# Constitution
+//- specs/002-galerie/spec.md
+# Feature Specification: Galerie 🖼️
+
+**Acceptance Scenarios**:
+
+1. **Given** no story yet, **When** read, **Then** nothing is kept
+
+## User Scenarios & Testing
+
+### User Story 1 - Parcourir la galerie (Priority: P1)
+
+Un visiteur parcourt ses photos.
+
+**Acceptance Scenarios**:
+
+1. **Given** un membre connecté, **When** il ouvre « Galerie », **Then** il voit ses photos
+2. **Given** une galerie vide, **When** il l'ouvre,
+   **Then** un message l'invite à importer
+
+---
+
+### User Story 2 - Partager (Priority: P2)
+
+**Acceptance Scenarios**:
+
+3. **Given** a photo, **When** shared, **Then** a link is made
+
+1. **Given** a link, **When** opened twice, **Then** the same photo shows
+   - a nested note, not a scenario
+
+Not a scenario: the list ended.
+
+2. **Given** nothing, **When** anything, **Then** not read
+
+### User Story 3 - Vide (Priority: P3)
+
+**Acceptance Scenarios**:
+
+### Edge Cases
+
+1. **Given** an edge case, **When** listed, **Then** not a scenario of story 3
+
+## Requirements
+
+- **FR-001**: Le système DOIT afficher la galerie
+//- specs/002-galerie/tasks.md
+# Tasks: Galerie
+
+## Phase 3: User Story 1 - Parcourir (Priority: P1)
+
+- [ ] T001 [US1] Créer la vue dans src/gallery.py
+- [ ] T002 [US2] Partager dans src/share.py
+";
+
+#[test]
+fn speckit_story_scenarios_with_ranges() {
+    let spec = "specs/002-galerie/spec.md";
+    let (ws, _, _) = cursor(&(SPECKIT_SCENARIOS.to_string() + "$0"));
+    let lf = model(&ws, spec);
+    expect![[r#"
+        specs/002-galerie/spec.md:9:5 "User Story 1" "Parcourir la galerie (Priority: P1)"
+          acceptance scenario 1 "Given un membre connecté, When il ouvre « Galerie », Then il voit ses photos" specs/002-galerie/spec.md:15:1 "1"
+            all specs/002-galerie/spec.md:15:1 "1. **Given** un membre connecté, **When** il ouvre « Galerie », **Then** il voit ses photos"
+            Given "un membre connecté" specs/002-galerie/spec.md:15:6 "Given** un membre connecté"
+            When "il ouvre « Galerie »" specs/002-galerie/spec.md:15:37 "When** il ouvre « Galerie »"
+            Then "il voit ses photos" specs/002-galerie/spec.md:15:70 "Then** il voit ses photos"
+          acceptance scenario 2 "Given une galerie vide, When il l'ouvre,\nThen un message l'invite à importer" specs/002-galerie/spec.md:16:1 "2"
+            all specs/002-galerie/spec.md:16:1 "2. **Given** une galerie vide, **When** il l'ouvre,\n   **Then** un message l'invite à importer"
+            Given "une galerie vide" specs/002-galerie/spec.md:16:6 "Given** une galerie vide"
+            When "il l'ouvre" specs/002-galerie/spec.md:16:34 "When** il l'ouvre"
+            Then "un message l'invite à importer" specs/002-galerie/spec.md:17:6 "Then** un message l'invite à importer"
+        specs/002-galerie/spec.md:21:5 "User Story 2" "Partager (Priority: P2)"
+          acceptance scenario 1 "Given a photo, When shared, Then a link is made" specs/002-galerie/spec.md:25:1 "3"
+            all specs/002-galerie/spec.md:25:1 "3. **Given** a photo, **When** shared, **Then** a link is made"
+            Given "a photo" specs/002-galerie/spec.md:25:6 "Given** a photo"
+            When "shared" specs/002-galerie/spec.md:25:25 "When** shared"
+            Then "a link is made" specs/002-galerie/spec.md:25:42 "Then** a link is made"
+          acceptance scenario 2 "Given a link, When opened twice, Then the same photo shows" specs/002-galerie/spec.md:27:1 "1"
+            all specs/002-galerie/spec.md:27:1 "1. **Given** a link, **When** opened twice, **Then** the same photo shows"
+            Given "a link" specs/002-galerie/spec.md:27:6 "Given** a link"
+            When "opened twice" specs/002-galerie/spec.md:27:24 "When** opened twice"
+            Then "the same photo shows" specs/002-galerie/spec.md:27:47 "Then** the same photo shows"
+        specs/002-galerie/spec.md:34:5 "User Story 3" "Vide (Priority: P3)"
+        specs/002-galerie/spec.md:44:5 "FR-001" "Le système DOIT afficher la galerie"
+    "#]].assert_eq(&lf);
+    // The same with `\r\n` line breaks: the same places, a wrapped item's range spans the break.
+    let (ws, _, _) = cursor(&(crlf(SPECKIT_SCENARIOS, spec) + "$0"));
+    let both = model(&ws, spec);
+    assert!(both.contains("\\r\\n   **Then**"), "{both}");
+    assert_eq!(both.replace("\\r", ""), lf);
+    // Hover on a task's story label: the story and its scenarios.
+    check_hover(
+        &marked(SPECKIT_SCENARIOS, "specs/002-galerie/tasks.md", "US1", 0),
+        expect![[r#"
+            specs/002-galerie/tasks.md:5:13 "US1"
+            **User story `US1`** · `specs/002-galerie/spec.md`
+
+            Parcourir la galerie (Priority: P1)
+
+            **Acceptance scenarios**
+            - `1`: Given un membre connecté, When il ouvre « Galerie », Then il voit ses photos
+            - `2`: Given une galerie vide, When il l'ouvre, Then un message l'invite à importer
+        "#]],
+    );
+    // The outline: each story with its scenarios.
+    expect![[r#"
+        Story US1 [Parcourir la galerie (Priority: P1)] specs/002-galerie/spec.md:9:5 "User Story 1"
+          Acceptance Scenario 1 [Given un membre connecté, When il ouvre « Galerie », Then il voit ses photos] specs/002-galerie/spec.md:15:1 "1"
+          Acceptance Scenario 2 [Given une galerie vide, When il l'ouvre, Then un message l'invite à importer] specs/002-galerie/spec.md:16:1 "2"
+        Story US2 [Partager (Priority: P2)] specs/002-galerie/spec.md:21:5 "User Story 2"
+          Acceptance Scenario 1 [Given a photo, When shared, Then a link is made] specs/002-galerie/spec.md:25:1 "3"
+          Acceptance Scenario 2 [Given a link, When opened twice, Then the same photo shows] specs/002-galerie/spec.md:27:1 "1"
+        Story US3 [Vide (Priority: P3)] specs/002-galerie/spec.md:34:5 "User Story 3"
+        Requirement FR-001 [Le système DOIT afficher la galerie] specs/002-galerie/spec.md:44:5 "FR-001"
+    "#]].assert_eq(&outline(&ws, spec));
+}
+
+#[test]
+fn kiro_criteria_in_the_model_hover_and_outline() {
+    let requirements = ".kiro/specs/connexion/requirements.md";
+    let (ws, _, _) = cursor(&(KIRO.to_string() + "$0"));
+    let lf = model(&ws, requirements);
+    expect![[r#"
+        .kiro/specs/connexion/requirements.md:5:5 "Requirement 1: Se connecter" "Requirement 1: Se connecter"
+          acceptance criterion 1.1 "WHEN un membre envoie des identifiants valides THEN le système SHALL ouvrir une session" .kiro/specs/connexion/requirements.md:11:1 "1"
+            all .kiro/specs/connexion/requirements.md:11:1 "1. WHEN un membre envoie des identifiants valides THEN le système SHALL ouvrir une session"
+            WHEN "un membre envoie des identifiants valides" .kiro/specs/connexion/requirements.md:11:4 "WHEN un membre envoie des identifiants valides"
+            THEN "le système SHALL ouvrir une session" .kiro/specs/connexion/requirements.md:11:51 "THEN le système SHALL ouvrir une session"
+          acceptance criterion 1.2 "WHEN les identifiants sont faux THEN le système SHALL le dire sans nommer le champ" .kiro/specs/connexion/requirements.md:12:1 "2"
+            all .kiro/specs/connexion/requirements.md:12:1 "2. WHEN les identifiants sont faux THEN le système SHALL le dire sans nommer le champ"
+            WHEN "les identifiants sont faux" .kiro/specs/connexion/requirements.md:12:4 "WHEN les identifiants sont faux"
+            THEN "le système SHALL le dire sans nommer le champ" .kiro/specs/connexion/requirements.md:12:36 "THEN le système SHALL le dire sans nommer le champ"
+        .kiro/specs/connexion/requirements.md:14:5 "Requirement 2: Se déconnecter" "Requirement 2: Se déconnecter"
+          acceptance criterion 2.1 "WHEN un membre se déconnecte THEN le système SHALL fermer la session" .kiro/specs/connexion/requirements.md:18:1 "1"
+            all .kiro/specs/connexion/requirements.md:18:1 "1. WHEN un membre se déconnecte THEN le système SHALL fermer la session"
+            WHEN "un membre se déconnecte" .kiro/specs/connexion/requirements.md:18:4 "WHEN un membre se déconnecte"
+            THEN "le système SHALL fermer la session" .kiro/specs/connexion/requirements.md:18:34 "THEN le système SHALL fermer la session"
+    "#]].assert_eq(&lf);
+    let (ws, _, _) = cursor(&(crlf(KIRO, requirements) + "$0"));
+    assert_eq!(model(&ws, requirements), lf);
+    // A whole requirement named by `_Requirements:`: its criteria.
+    check_hover(
+        &marked(KIRO, ".kiro/specs/connexion/tasks.md", ", 2_", 2),
+        expect![[r#"
+        .kiro/specs/connexion/tasks.md:6:31 "2"
+        **Requirement `2`** · `.kiro/specs/connexion/requirements.md`
+
+        Requirement 2: Se déconnecter
+
+        **Acceptance criteria**
+        - `2.1`: WHEN un membre se déconnecte, THEN le système SHALL fermer la session
+    "#]],
+    );
+    // Criteria under their requirement, not beside it.
+    expect![[r#"
+        Requirement 1 [Requirement 1: Se connecter] .kiro/specs/connexion/requirements.md:5:5 "Requirement 1"
+          Acceptance 1.1 [WHEN un membre envoie des identifiants valides, THEN le système SHALL ouvrir un…] .kiro/specs/connexion/requirements.md:11:1 "1"
+          Acceptance 1.2 [WHEN les identifiants sont faux, THEN le système SHALL le dire sans nommer le c…] .kiro/specs/connexion/requirements.md:12:1 "2"
+        Requirement 2 [Requirement 2: Se déconnecter] .kiro/specs/connexion/requirements.md:14:5 "Requirement 2"
+          Acceptance 2.1 [WHEN un membre se déconnecte, THEN le système SHALL fermer la session] .kiro/specs/connexion/requirements.md:18:1 "1"
+    "#]].assert_eq(&outline(&ws, requirements));
+    // Go to definition on a criterion lands on its line, in CRLF too.
+    check_definition(
+        &marked(&crlf(KIRO, requirements), ".kiro/specs/connexion/tasks.md", "1.2_", 0),
+        expect![[r#"
+            .kiro/specs/connexion/requirements.md:12:1 "2"
+        "#]],
+    );
+}
+
+#[test]
+fn openspec_scenarios_in_the_model_hover_and_outline() {
+    let main = "openspec/specs/auth/spec.md";
+    let delta = "openspec/changes/add-2fa/specs/auth/spec.md";
+    let (ws, _, _) = cursor(&(OPENSPEC.to_string() + "$0"));
+    let lf = model(&ws, main);
+    expect![[r#####"
+        openspec/specs/auth/spec.md:7:18 "Connexion sécurisée" "Le système SHALL ouvrir une session après des identifiants valides ✓."
+          scenario Identifiants valides "- **WHEN** un membre envoie des identifiants valides\n- **THEN** une session est ouverte" openspec/specs/auth/spec.md:10:16 "Identifiants valides"
+            all openspec/specs/auth/spec.md:10:1 "#### Scenario: Identifiants valides\n- **WHEN** un membre envoie des identifiants valides\n- **THEN** une session est ouverte"
+            WHEN "un membre envoie des identifiants valides" openspec/specs/auth/spec.md:11:5 "WHEN** un membre envoie des identifiants valides"
+            THEN "une session est ouverte" openspec/specs/auth/spec.md:12:5 "THEN** une session est ouverte"
+        openspec/specs/auth/spec.md:14:18 "Déconnexion" "Le système SHALL fermer la session à la demande du membre."
+          scenario Fin de session "- **WHEN** le membre se déconnecte\n- **THEN** la session est fermée" openspec/specs/auth/spec.md:17:16 "Fin de session"
+            all openspec/specs/auth/spec.md:17:1 "#### Scenario: Fin de session\n- **WHEN** le membre se déconnecte\n- **THEN** la session est fermée"
+            WHEN "le membre se déconnecte" openspec/specs/auth/spec.md:18:5 "WHEN** le membre se déconnecte"
+            THEN "la session est fermée" openspec/specs/auth/spec.md:19:5 "THEN** la session est fermée"
+    "#####]].assert_eq(&lf);
+    // Only the ADDED requirement is declared by the delta.
+    expect![[r#####"
+        openspec/changes/add-2fa/specs/auth/spec.md:2:18 "Second facteur — TOTP" "Le système SHALL demander un code TOTP après le mot de passe."
+          scenario Code valide "- **WHEN** le code est valide\n- **THEN** la session est ouverte" openspec/changes/add-2fa/specs/auth/spec.md:5:16 "Code valide"
+            all openspec/changes/add-2fa/specs/auth/spec.md:5:1 "#### Scenario: Code valide\n- **WHEN** le code est valide\n- **THEN** la session est ouverte"
+            WHEN "le code est valide" openspec/changes/add-2fa/specs/auth/spec.md:6:5 "WHEN** le code est valide"
+            THEN "la session est ouverte" openspec/changes/add-2fa/specs/auth/spec.md:7:5 "THEN** la session est ouverte"
+    "#####]].assert_eq(&model(&ws, delta));
+    // With `\r\n` line breaks: the same places; a scenario's range spans its lines.
+    let (ws, _, _) = cursor(&(crlf(OPENSPEC, main) + "$0"));
+    let both = model(&ws, main);
+    assert!(both.contains("Identifiants valides\\r\\n- **WHEN**"), "{both}");
+    assert_eq!(both.replace("\\r", ""), lf);
+    check_hover(
+        &marked(OPENSPEC, delta, "Connexion sécurisée", 0),
+        expect![[r#"
+        openspec/changes/add-2fa/specs/auth/spec.md:10:18 "Connexion sécurisée"
+        **Requirement `Connexion sécurisée`** · `openspec/specs/auth/spec.md`
+
+        Le système SHALL ouvrir une session après des identifiants valides ✓.
+
+        **Scenarios**
+        - `Identifiants valides`: WHEN un membre envoie des identifiants valides, THEN une session est ouverte
+    "#]],
+    );
+    expect![[r#"
+        Requirement Connexion sécurisée [Le système SHALL ouvrir une session après des identifiants valides ✓.] openspec/specs/auth/spec.md:7:18 "Connexion sécurisée"
+          Acceptance Identifiants valides [WHEN un membre envoie des identifiants valides, THEN une session est ouverte] openspec/specs/auth/spec.md:10:16 "Identifiants valides"
+        Requirement Déconnexion [Le système SHALL fermer la session à la demande du membre.] openspec/specs/auth/spec.md:14:18 "Déconnexion"
+          Acceptance Fin de session [WHEN le membre se déconnecte, THEN la session est fermée] openspec/specs/auth/spec.md:17:16 "Fin de session"
+    "#]].assert_eq(&outline(&ws, main));
+}
+
+/// Malformed acceptance lists never panic and keep nothing they cannot place: per case, the
+/// acceptance items read in each framework's file (Spec Kit, Kiro, OpenSpec).
+#[test]
+fn malformed_acceptance_lists() {
+    let mut out = String::new();
+    for text in [
+        "**Acceptance Scenarios**:\n1. **Given** x",
+        "### User Story 1 - A\n**Acceptance Scenarios**:",
+        "### User Story 1 - A\n**Acceptance Scenarios**:\n\n\n\n1.\n2. **Given**\n99999999999. **When** x **Then**\n- **Given** ",
+        "### User Story x - A\n**Acceptance Scenarios**:\n1. y",
+        "### User Story 1 - A\n**Acceptance Scenarios**:\n1. **Given** é\r\n\r\n\r2. **When** ü **Then** \u{1F600}",
+    ] {
+        let spec = format!(
+            "//- .specify/memory/constitution.md\n# C\n//- specs/001-a/spec.md\n{text}\n//- .kiro/specs/a/requirements.md\n### Requirement 1\n#### Acceptance Criteria\n{text}\n//- openspec/specs/a/spec.md\n# A\n## Purpose\nx\n## Requirements\n### Requirement: R\n#### Scenario: \n{text}\n#### Scenario: S ##\n"
+        );
+        let (ws, _, _) = cursor(&(spec + "$0"));
+        for path in ["specs/001-a/spec.md", ".kiro/specs/a/requirements.md", "openspec/specs/a/spec.md"] {
+            let _ = model(&ws, path);
+            let _ = outline(&ws, path);
+            let items: Vec<String> = ws.files[path].requirements.iter().flat_map(|r| &r.acceptance).map(|a| a.id.name.clone()).collect();
+            out.push_str(&format!("{:?} ", items));
+        }
+        out.push('\n');
+    }
+    expect![[r#"
+        [] ["1.1"] ["", "S"] 
+        [] [] ["", "S"] 
+        ["1", "2", "3"] [] ["", "S"] 
+        [] [] ["", "S"] 
+        ["1", "2"] [] ["", "S"] 
+    "#]]
+    .assert_eq(&out);
 }

@@ -34,22 +34,21 @@ pub(super) fn add_requirements(facts: &mut FileFacts, text: &str, parsed: &[pars
         sym.rename = RenameForm::Fixed;
         facts.ide.symbols.push(sym);
         for c in &r.criteria {
-            // The number that starts the criterion's line (`3.` or `1.3.`), without its dot.
-            let line = text.get(c.range.start..c.range.end).unwrap_or("");
-            let marker = line.find(|ch: char| !(ch.is_ascii_digit() || ch == '.')).unwrap_or(line.len());
-            let marker = line[..marker].trim_end_matches('.').len();
-            let mut sym = Symbol::new(
-                SymbolKind::Requirement,
-                &format!("{id}.{}", c.number),
-                TextRange::new(c.range.start, c.range.start + marker),
-                c.range,
-                &c.text,
-            );
+            let mut sym = Symbol::new(SymbolKind::Requirement, &format!("{id}.{}", c.number), criterion_number(text, c), c.range, &c.text);
             sym.noun = Some("acceptance criterion");
             sym.rename = RenameForm::Fixed;
             facts.ide.symbols.push(sym);
         }
     }
+}
+
+/// The number that starts a criterion's line (`3` of `3.`, `1.3` of `1.3.`), without its dot
+/// (bytes).
+pub(super) fn criterion_number(text: &str, c: &parse::Criterion) -> TextRange {
+    let line = text.get(c.range.start..c.range.end).unwrap_or("");
+    let marker = line.find(|ch: char| !(ch.is_ascii_digit() || ch == '.')).unwrap_or(line.len());
+    let marker = line[..marker].trim_end_matches('.').len();
+    TextRange::new(c.range.start, c.range.start + marker)
 }
 
 /// The references of a spec's `tasks.md` or `design.md` (`feature` is the spec's folder) to its

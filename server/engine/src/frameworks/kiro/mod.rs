@@ -17,7 +17,7 @@ use crate::diagnostics::{Code, Diagnostic, Doc, Rule, Severity};
 use crate::extract::{MarkdownInput, Recogniser};
 use crate::facts::FileFacts;
 use crate::frameworks::Framework;
-use crate::model::{Named, Requirement, Task};
+use crate::model::{Acceptance, Named, Requirement, Task};
 use crate::text::TextRange;
 
 use parse::{Blanket, Target};
@@ -136,18 +136,23 @@ fn read_requirements(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
     ide::add_requirements(facts, input.text, &parsed);
     for r in parsed {
         let id = r.number.to_string();
-        facts.requirements.push(Requirement { id: Named::new(id.clone(), r.range), text: r.title.clone(), range: r.range });
-        // A repeated heading is reported once (as a duplicate requirement), not once per criterion.
-        if !seen.insert(r.number) {
-            continue;
+        let mut requirement = Requirement::new(Named::new(id.clone(), r.range), r.title.clone(), r.range);
+        // A repeated heading is reported once (as a duplicate requirement); its criteria are
+        // not the ones `_Requirements: N.M` cites (those are the first's).
+        if seen.insert(r.number) {
+            requirement.acceptance = r
+                .criteria
+                .iter()
+                .map(|c| Acceptance {
+                    id: Named::new(format!("{id}.{}", c.number), ide::criterion_number(input.text, c)),
+                    noun: "acceptance criterion",
+                    text: c.text.clone(),
+                    range: c.range,
+                    steps: crate::extract::acceptance::steps(input.text, c.range, true),
+                })
+                .collect();
         }
-        for c in &r.criteria {
-            facts.requirements.push(Requirement {
-                id: Named::new(format!("{id}.{}", c.number), c.range),
-                text: c.text.clone(),
-                range: c.range,
-            });
-        }
+        facts.requirements.push(requirement);
     }
 }
 

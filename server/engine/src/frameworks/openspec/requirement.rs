@@ -100,6 +100,13 @@ fn body_with(after: &[Line<'_>], fenced: &[bool]) -> Body {
 pub(crate) struct Scenario {
     pub name: String,
     pub has_body: bool,
+    /// Where the name is written in the header (the header's text when the name is not found
+    /// there as is).
+    pub name_range: TextRange,
+    /// From the header to the body's last non-blank, non-fenced line (bytes).
+    pub range: TextRange,
+    /// The body's non-blank lines outside fences, trimmed, joined by `\n`.
+    pub body: String,
 }
 
 /// The scenarios of a block from its lines after the header, given their fence mask.
@@ -115,7 +122,28 @@ fn scenarios(after: &[Line<'_>], fenced: &[bool]) -> Vec<Scenario> {
             end += 1;
         }
         let has_body = after[i + 1..end].iter().any(|b| !js_trim(b.text).is_empty());
-        out.push(Scenario { name: scenario_name(l.text), has_body });
+        let name = scenario_name(l.text);
+        let header = l.trimmed_range();
+        // The name ends the header's text (but for a closing `#` run): its last occurrence.
+        let name_range = l
+            .text
+            .rfind(name.as_str())
+            .filter(|_| !name.is_empty())
+            .map_or(header, |at| TextRange::new(l.start + at, l.start + at + name.len()));
+        let mut body = String::new();
+        let mut last = header.end;
+        for (k, b) in after.iter().enumerate().take(end).skip(i + 1) {
+            let t = js_trim(b.text);
+            if fenced[k] || t.is_empty() {
+                continue;
+            }
+            if !body.is_empty() {
+                body.push('\n');
+            }
+            body.push_str(t);
+            last = b.trimmed_range().end;
+        }
+        out.push(Scenario { name, has_body, name_range, range: TextRange::new(header.start, last), body });
     }
     out
 }

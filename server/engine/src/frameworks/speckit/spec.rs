@@ -1,6 +1,8 @@
-//! Spec Kit's `spec.md`: its reader (user stories `### User Story 1 - Title (Priority: P1)`,
-//! requirements `- **FR-001**: System MUST ...` and success criteria `- **SC-001**: ...`) and its
-//! rules: `speckit-requirement-id`, `speckit-clarification-open`, `speckit-requirement-uncited`.
+//! Spec Kit's `spec.md`: its reader (user stories `### User Story 1 - Title (Priority: P1)` with
+//! their acceptance scenarios `1. **Given** ..., **When** ..., **Then** ...` after
+//! `**Acceptance Scenarios**:`, requirements `- **FR-001**: System MUST ...` and success criteria
+//! `- **SC-001**: ...`) and its rules: `speckit-requirement-id`, `speckit-clarification-open`,
+//! `speckit-requirement-uncited`.
 //!
 //! Facts from `templates/spec-template.md`, `templates/commands/specify.md` (at most three
 //! `[NEEDS CLARIFICATION: ...]` markers, resolved before planning), `templates/commands/clarify.md`
@@ -90,12 +92,33 @@ fn requirement_id(text: &str) -> Option<&str> {
 }
 
 /// Every user story, requirement and success criterion of `spec.md`, in document order,
-/// duplicates included.
+/// duplicates included; a story with the numbered list after its `**Acceptance Scenarios**:`
+/// (the spec template's form, `1. **Given** ..., **When** ..., **Then** ...`) as its acceptance
+/// scenarios. A story runs to the next heading of its level or above; its list ends at the next
+/// paragraph, heading or code block outside it. `text` is the file's Markdown view, `blocks` its
+/// outline.
 pub(crate) fn collect(text: &str, blocks: &[Block]) -> Vec<Requirement> {
     let mut out = Vec::new();
+    // The open story: its index in `out` and its heading's level.
+    let mut story: Option<(usize, u8)> = None;
+    // Inside its acceptance scenarios: the depth of the list's items, once the first is seen.
+    let mut scenarios: Option<Option<usize>> = None;
+    let mut items: Vec<(Option<(u32, usize)>, &Block)> = Vec::new();
+    let close = |out: &mut Vec<Requirement>, story: Option<(usize, u8)>, items: &mut Vec<(Option<(u32, usize)>, &Block)>| {
+        if let Some((i, _)) = story
+            && let Some(r) = out.get_mut(i)
+        {
+            r.acceptance.extend(scenarios_of(text, items));
+        }
+        items.clear();
+    };
     for b in blocks {
         match b.kind {
-            BlockKind::Heading { .. } => {
+            BlockKind::Heading { level } => {
+                if story.is_some_and(|(_, l)| level <= l) || story_heading(&b.text).is_some() {
+                    close(&mut out, story.take(), &mut items);
+                    scenarios = None;
+                }
                 if let Some((n, title)) = story_heading(&b.text) {
                     let range = crate::extract::locate(text, b.range, "User Story", 0).map_or(b.range, |r| {
                         let digits = text[r.end..].trim_start();
@@ -104,19 +127,101 @@ pub(crate) fn collect(text: &str, blocks: &[Block]) -> Vec<Requirement> {
                             + digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
                         TextRange::new(r.start, end)
                     });
-                    out.push(Requirement { id: Named::new(format!("US{n}"), range), text: title.to_string(), range: b.range });
+                    out.push(Requirement::new(Named::new(format!("US{n}"), range), title, b.range));
+                    story = Some((out.len() - 1, level));
+                    continue;
+                }
+                if story.is_some() {
+                    // `#### Acceptance Scenarios` as a heading of its own; another heading ends
+                    // the list.
+                    close(&mut out, story, &mut items);
+                    scenarios = is_scenarios_label(&b.text).then_some(None);
+                }
+            }
+            BlockKind::Paragraph => {
+                // A later paragraph of a loose item is indented: it stays in the list.
+                let indented = b.range.start > 0 && matches!(text.as_bytes().get(b.range.start - 1), Some(b' ' | b'\t'));
+                if story.is_some() && is_scenarios_label(&b.text) {
+                    close(&mut out, story, &mut items);
+                    scenarios = Some(None);
+                } else if !indented && scenarios.is_some() {
+                    close(&mut out, story, &mut items);
+                    scenarios = None;
+                }
+            }
+            BlockKind::Code { .. } => {
+                if scenarios.is_some() && !matches!(text.as_bytes().get(b.range.start.saturating_sub(1)), Some(b' ' | b'\t')) {
+                    close(&mut out, story, &mut items);
+                    scenarios = None;
+                }
+            }
+            BlockKind::Item { depth, .. } => {
+                if let Some(list) = scenarios.as_mut() {
+                    let top = *list.get_or_insert(depth);
+                    if depth == top {
+                        items.push((list_number(text, b.range.start), b));
+                    }
                     continue;
                 }
             }
-            BlockKind::Item { .. } => {}
-            _ => continue,
+        }
+        if !matches!(b.kind, BlockKind::Item { .. } | BlockKind::Heading { .. }) {
+            continue;
         }
         let Some(id) = requirement_id(&b.text) else { continue };
         let Some(range) = crate::extract::locate(text, b.range, id, 0) else { continue };
         let rest = b.text.trim_start()[id.len()..].trim_start_matches(['*', '_', ' ', ':', '：']).trim();
-        out.push(Requirement { id: Named::new(id, range), text: rest.to_string(), range: b.range });
+        out.push(Requirement::new(Named::new(id, range), rest, b.range));
     }
+    close(&mut out, story, &mut items);
     out
+}
+
+/// `Acceptance Scenarios:` (the spec template's bold label, its markup removed by the outline).
+fn is_scenarios_label(text: &str) -> bool {
+    let t = text.trim().trim_end_matches([':', '：']).trim_end();
+    t.eq_ignore_ascii_case("acceptance scenarios") || t.eq_ignore_ascii_case("acceptance scenario")
+}
+
+/// The number of an ordered list item starting at byte `at` (`2.` or `2)`), if it is one, and
+/// the length of its digits in bytes.
+fn list_number(text: &str, at: usize) -> Option<(u32, usize)> {
+    let rest = text.get(at..)?;
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    if digits == 0 || digits > 9 || !rest[digits..].starts_with(['.', ')']) {
+        return None;
+    }
+    Some((rest[..digits].parse().ok()?, digits))
+}
+
+/// A story's acceptance scenarios from its list items: numbered as written when the numbers
+/// increase, else by place.
+fn scenarios_of(text: &str, items: &[(Option<(u32, usize)>, &Block)]) -> Vec<crate::model::Acceptance> {
+    let written: Option<Vec<u32>> = items.iter().map(|(n, _)| n.map(|n| n.0)).collect();
+    let numbers = match written {
+        Some(w) => crate::extract::acceptance::numbering(&w),
+        None => crate::extract::acceptance::numbering(&vec![0; items.len()]),
+    };
+    items
+        .iter()
+        .zip(numbers)
+        .map(|((written, b), n)| {
+            // The number's digits (`2` of `2.`), or the bullet.
+            let marker = match written {
+                Some((_, len)) => TextRange::new(b.range.start, b.range.start + len),
+                None => TextRange::new(b.range.start, b.range.start + 1),
+            };
+            let marker = if text.get(marker.start..marker.end).is_some() { marker } else { TextRange::empty(b.range.start) };
+            let whole = TextRange::new(b.range.start, b.range.end.max(b.content.end));
+            crate::model::Acceptance {
+                id: Named::new(n.to_string(), marker),
+                noun: "acceptance scenario",
+                text: b.text.trim().to_string(),
+                range: whole,
+                steps: crate::extract::acceptance::steps(text, whole, false),
+            }
+        })
+        .collect()
 }
 
 fn extract(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
