@@ -190,6 +190,12 @@ impl<'a> Context<'a> {
             for run in file.runs.iter().filter(|r| !(bmad_off && r.format == crate::model::StateFormat::SprintStatus)) {
                 let workflow = match ctx.by_name.get(&name_key(&run.workflow.name)) {
                     Some(list) if list.len() == 1 => Some(list[0]),
+                    // A BMAD sprint entry is its own workflow, declared where its run is: two
+                    // sprint-status.yaml files tracking one story (`bmad-duplicate-sprint-status`)
+                    // each run their own entry, at the status each file gives it.
+                    Some(list) if run.format == crate::model::StateFormat::SprintStatus => {
+                        list.iter().copied().find(|&w| ctx.workflows[w].file.path == file.path)
+                    }
                     _ => None,
                 };
                 let position = workflow.map_or(Position::Unknown, |w| position(ctx.workflows[w].wf, run));

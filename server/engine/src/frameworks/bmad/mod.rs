@@ -669,6 +669,32 @@ mod tests {
     }
 
     #[test]
+    fn two_sprint_files_each_run_their_own_entries() {
+        // A stale copy left in docs/sprint-artifacts/: each file's entries stand at that file's
+        // status (not "not started"), and advance by name still refuses to choose between them.
+        let spec =
+            stories("//- docs/sprint-artifacts/sprint-status.yaml\ndevelopment_status:\n  1-1-cart: in-progress\n  1-2-checkout: done\n");
+        let ws = workspace(&spec);
+        let status: Vec<String> = ws
+            .status()
+            .into_iter()
+            .filter(|s| s.name.starts_with("1-"))
+            .map(|s| format!("{} {} {} {}", s.name, s.state_path.unwrap_or_default(), s.status, s.current.unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            status,
+            vec![
+                "1-1-cart _bmad-output/implementation-artifacts/sprint-status.yaml completed done",
+                "1-2-checkout _bmad-output/implementation-artifacts/sprint-status.yaml in-progress review",
+                "1-1-cart docs/sprint-artifacts/sprint-status.yaml in-progress in-progress",
+                "1-2-checkout docs/sprint-artifacts/sprint-status.yaml completed done",
+            ]
+        );
+        let refusal = ws.advance("1-2-checkout", None, None, "2026-03-02T09:05:00Z").err().map(|r| r.message).unwrap_or_default();
+        assert!(refusal.contains("several documents define workflow `1-2-checkout`"), "{refusal}");
+    }
+
+    #[test]
     fn advance_moves_the_yaml_and_the_story_file_together() {
         let ws = workspace(&stories(""));
         let now = "2026-03-02T09:05:00Z";
