@@ -144,8 +144,11 @@ pub(crate) struct FileFacts {
     /// Empty or whitespace only.
     pub blank: bool,
     pub text: Option<Arc<str>>,
-    /// Built on first use (most files never need positions).
-    line_index: std::sync::OnceLock<LineIndex>,
+    /// Built on first use (most files never need positions). The lazily built parts are boxed,
+    /// as is the rare `config`: a workspace holds tens of thousands of facts, most of which never
+    /// build them, and each inline part would cost every file its size (docs/benchmarks.md, "The
+    /// live server").
+    line_index: std::sync::OnceLock<Box<LineIndex>>,
     pub skipped: Option<Skipped>,
     pub conflicts: Vec<Conflict>,
     pub syntax_errors: Vec<SyntaxError>,
@@ -162,7 +165,7 @@ pub(crate) struct FileFacts {
     /// Gate results recorded in a checks file (seed 002's `checks.yaml`).
     pub gate_records: Vec<GateResult>,
     /// The settings of `phasegate.toml`, and the problems found in it.
-    pub config: Option<(crate::config::ProjectConfig, Vec<crate::config::ConfigProblem>)>,
+    pub config: Option<Box<(crate::config::ProjectConfig, Vec<crate::config::ConfigProblem>)>>,
     /// What the `.ops/build` readers found for that framework's own rules (task statuses, gate
     /// results, spec change requests, the system design).
     pub ops_build: Option<Box<crate::frameworks::ops_build::Facts>>,
@@ -174,14 +177,14 @@ pub(crate) struct FileFacts {
     /// Facts read from a Markdown file's outline: computed during extraction for files that may
     /// declare workflow facts, on first use for the others (plain docs and deliverables, most of a
     /// workspace), then kept for the file's version.
-    pub(crate) outline: std::sync::OnceLock<OutlineFacts>,
+    pub(crate) outline: std::sync::OnceLock<Box<OutlineFacts>>,
     /// Diagnostics that depend on this file alone, computed once per version.
     pub local: Vec<crate::diagnostics::Diagnostic>,
     /// Symbols and references a framework's reader adds for the editor features (`ide`), beside
     /// those derived from the model (docs/frameworks/README.md, "Symbols and references").
     pub ide: crate::ide::index::Additions,
     /// The file's symbols, references and links, built on first use and kept for the version.
-    index: std::sync::OnceLock<crate::ide::index::FileIndex>,
+    index: std::sync::OnceLock<Box<crate::ide::index::FileIndex>>,
 }
 
 impl FileFacts {
@@ -192,6 +195,14 @@ impl FileFacts {
             wf.index_keys();
         }
         facts.local = crate::diagnostics::collect_file(&facts);
+        // Kept until the file changes: without the slack of growth.
+        facts.local.shrink_to_fit();
+        facts.workflows.shrink_to_fit();
+        facts.runs.shrink_to_fit();
+        facts.tasks.shrink_to_fit();
+        facts.requirements.shrink_to_fit();
+        facts.memory_ids.shrink_to_fit();
+        facts.syntax_errors.shrink_to_fit();
         facts
     }
 
@@ -305,7 +316,7 @@ impl FileFacts {
         match kind {
             FileKind::Markdown => extract::markdown::extract(&mut facts, view),
             FileKind::Yaml | FileKind::Json => extract::data::extract(&mut facts, view),
-            FileKind::Config => facts.config = Some(crate::config::parse(view)),
+            FileKind::Config => facts.config = Some(Box::new(crate::config::parse(view))),
             FileKind::Other => {}
         }
         facts
@@ -319,21 +330,23 @@ impl FileFacts {
     /// The outline facts of a Markdown file (empty for other files), computed on first use when
     /// extraction did not need them.
     pub(crate) fn outline(&self) -> &OutlineFacts {
-        self.outline.get_or_init(|| match (self.kind, self.text.as_deref()) {
-            (FileKind::Markdown, Some(text)) if self.skipped.is_none() => extract::markdown::outline_facts(text, &self.conflicts),
-            _ => OutlineFacts::default(),
+        self.outline.get_or_init(|| {
+            Box::new(match (self.kind, self.text.as_deref()) {
+                (FileKind::Markdown, Some(text)) if self.skipped.is_none() => extract::markdown::outline_facts(text, &self.conflicts),
+                _ => OutlineFacts::default(),
+            })
         })
     }
 
     /// The file's index of symbols, references and deliverable links (built on first use).
     pub(crate) fn index(&self) -> &crate::ide::index::FileIndex {
-        self.index.get_or_init(|| crate::ide::index::FileIndex::of(self))
+        self.index.get_or_init(|| Box::new(crate::ide::index::FileIndex::of(self)))
     }
 
     /// The line index of the text (or of the valid prefix of a file that is not UTF-8); `None`
     /// for files whose content was not read.
     pub(crate) fn line_index(&self) -> Option<&LineIndex> {
         let text = self.text.as_deref()?;
-        Some(self.line_index.get_or_init(|| LineIndex::new(text)))
+        Some(self.line_index.get_or_init(|| Box::new(LineIndex::new(text))))
     }
 }

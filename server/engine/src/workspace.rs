@@ -137,7 +137,7 @@ impl Workspace {
     /// Adds or replaces many files at once, computing their facts on all available cores. Same
     /// contract as [`Workspace::set_file`].
     pub fn set_files(&mut self, files: Vec<(String, FileInput)>) {
-        let facts = in_parallel(files, |(path, input)| Some(FileFacts::new(&path, input)));
+        let facts = in_parallel(files, |(path, input)| Some(Arc::new(FileFacts::new(&path, input))));
         self.insert_all(facts);
     }
 
@@ -145,7 +145,10 @@ impl Workspace {
     /// that cannot be read: it is left out). Reading and analysing run together on all available
     /// cores, so the host's IO overlaps the engine's work; the engine itself does no IO.
     pub fn set_files_with(&mut self, paths: Vec<String>, read: impl Fn(&str) -> Option<FileInput> + Sync) {
-        let facts = in_parallel(paths, |path| read(&path).map(|input| FileFacts::new(&path, input)));
+        // Each file's facts go behind their `Arc` in the worker that computed them: the results
+        // gathered are pointers, not the facts themselves moved through growing vectors (a
+        // transient copy of every file's facts at once, measured in docs/benchmarks.md).
+        let facts = in_parallel(paths, |path| read(&path).map(|input| Arc::new(FileFacts::new(&path, input))));
         self.insert_all(facts);
     }
 
@@ -156,17 +159,17 @@ impl Workspace {
     pub fn build_many(groups: Vec<Vec<String>>, read: impl Fn(usize, &str) -> Option<FileInput> + Sync) -> Vec<Workspace> {
         let count = groups.len();
         let items: Vec<(usize, String)> = groups.into_iter().enumerate().flat_map(|(i, g)| g.into_iter().map(move |p| (i, p))).collect();
-        let facts = in_parallel(items, |(i, path)| read(i, &path).map(|input| (i, FileFacts::new(&path, input))));
+        let facts = in_parallel(items, |(i, path)| read(i, &path).map(|input| (i, Arc::new(FileFacts::new(&path, input)))));
         let mut out: Vec<Workspace> = (0..count).map(|_| Workspace::new()).collect();
         for (i, f) in facts {
-            out[i].files.insert(f.path.clone(), Arc::new(f));
+            out[i].files.insert(f.path.clone(), f);
         }
         out
     }
 
-    fn insert_all(&mut self, facts: Vec<FileFacts>) {
+    fn insert_all(&mut self, facts: Vec<Arc<FileFacts>>) {
         for f in facts {
-            self.files.insert(f.path.clone(), Arc::new(f));
+            self.files.insert(f.path.clone(), f);
         }
         self.frameworks_changed();
     }
@@ -248,7 +251,7 @@ impl Workspace {
     /// The project's settings from `phasegate.toml` at the workspace root, when there is one (a
     /// file that does not parse gives the defaults and an `invalid-config` diagnostic).
     pub fn project_config(&self) -> Option<&crate::config::ProjectConfig> {
-        self.files.get(crate::config::CONFIG_FILE).and_then(|f| f.config.as_ref()).map(|(c, _)| c)
+        self.files.get(crate::config::CONFIG_FILE).and_then(|f| f.config.as_deref()).map(|(c, _)| c)
     }
 
     /// The severity of `code` as the settings decide it: the host's [`Config`], then

@@ -27,7 +27,7 @@ pub(crate) const DOC_CONFIG: Doc = Doc {
 };
 
 pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
-    if let Some((_, problems)) = &file.config {
+    if let Some((_, problems)) = file.config.as_deref() {
         for p in problems {
             out.push(Code::InvalidConfig.rule().at(&file.path, p.range, format!("phasegate.toml: {}", p.message)));
         }

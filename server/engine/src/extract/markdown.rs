@@ -340,7 +340,11 @@ fn facts_of_outline(text: &str, blocks: &[Block]) -> OutlineFacts {
     let code_blocks: Vec<TextRange> = blocks.iter().filter(|b| matches!(b.kind, BlockKind::Code { .. })).map(|b| b.range).collect();
     let id_refs = id_refs(text, &code_blocks);
     let headings = blocks.iter().filter(|b| matches!(b.kind, BlockKind::Heading { .. })).map(|b| b.text.trim().to_string()).collect();
-    OutlineFacts { checklists: collect_checklists(blocks), id_refs, code_blocks, headings }
+    let mut facts = OutlineFacts { checklists: collect_checklists(blocks), id_refs, code_blocks, headings };
+    // Kept for the file's version: without the slack of growth.
+    facts.checklists.shrink_to_fit();
+    facts.code_blocks.shrink_to_fit();
+    facts
 }
 
 /// Reads one Markdown file's text (`view`: merge conflicts already masked) into `facts`.
@@ -393,7 +397,7 @@ pub(crate) fn extract(facts: &mut FileFacts, view: &str) {
     // A reader that only reads lines (OpenSpec's) builds no outline; the outline facts of such a
     // file are then read on first use, as for a plain doc.
     if let Some(b) = blocks.blocks.get() {
-        let _ = facts.outline.set(facts_of_outline(text, b));
+        let _ = facts.outline.set(Box::new(facts_of_outline(text, b)));
     }
 }
 

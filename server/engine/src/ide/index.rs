@@ -329,6 +329,12 @@ impl FileIndex {
         ix.symbols.sort_by_key(|s| (s.full.start, s.range.start));
         ix.references.sort_by_key(|r| r.range.start);
         ix.links.sort_by_key(|l| l.range.start);
+        // Kept for the file's version: without the slack of growth (a tasks file's references
+        // would otherwise hold up to twice their room).
+        ix.symbols.shrink_to_fit();
+        ix.references.shrink_to_fit();
+        ix.links.shrink_to_fit();
+        ix.sections.shrink_to_fit();
         ix
     }
 
