@@ -373,7 +373,7 @@ const FRAMEWORK_FILES: [(&str, &str); 7] = [
     (".specify/memory/constitution.md", "# Constitution\n"),
     (
         "specs/001-albums/spec.md",
-        "# Feature Specification: Albums 📷\n\n### User Story 1 - Parcourir les albums (Priority: P1)\n\nUn visiteur voit ses albums.\n",
+        "# Feature Specification: Albums 📷\n\n### User Story 1 - Parcourir les albums (Priority: P1)\n\nUn visiteur voit ses albums.\n\n**Acceptance Scenarios**:\n\n1. **Given** un visiteur « connecté », **When** il ouvre 📷, **Then** il voit ses albums\n",
     ),
     (
         "specs/001-albums/tasks.md",
@@ -382,8 +382,10 @@ const FRAMEWORK_FILES: [(&str, &str); 7] = [
 ];
 
 /// The frameworks' names and marks over stdio: a Kiro criterion hovered, gone to and its
-/// references listed, Kiro's "Start" applied as `[-]`, an OpenSpec delta's requirement gone to,
-/// a Spec Kit story label gone to and its task marked done as `[X]`.
+/// references listed, Kiro's criteria under their requirement in the outline, Kiro's "Start"
+/// applied as `[-]`, an OpenSpec delta's requirement gone to, a Spec Kit story label gone to and
+/// hovered with its acceptance scenarios, the scenarios under the story in the outline, and its
+/// task marked done as `[X]`.
 fn frameworks(utf8: bool) {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let root = dir.path();
@@ -405,6 +407,7 @@ fn frameworks(utf8: bool) {
     let encodings = if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) };
     let init = server.initialize(json!({
         "general": { "positionEncodings": encodings },
+        "textDocument": { "documentSymbol": { "hierarchicalDocumentSymbolSupport": true } },
         "workspace": { "applyEdit": true, "workspaceEdit": { "documentChanges": true } }
     }));
     assert_eq!(init["result"]["capabilities"]["positionEncoding"], if utf8 { "utf-8" } else { "utf-16" }, "{init}");
@@ -430,6 +433,27 @@ fn frameworks(utf8: bool) {
     );
     let starts: Vec<Value> = refs["result"].as_array().map(|l| l.iter().map(|r| r["range"]["start"].clone()).collect()).unwrap_or_default();
     assert_eq!(starts, [pos(&text(kiro_tasks), "1.1_", 0, utf8), pos(&text(kiro_tasks), "1.1–", 0, utf8)], "{refs}");
+    // Kiro's outline: each requirement with its acceptance criteria as children (`Field`).
+    let outline = server.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri(requirements) } }));
+    let requirement = &outline["result"][0];
+    let requirements_text = text(requirements);
+    assert_eq!(requirement["name"], "1", "{outline}");
+    let children: Vec<(&str, u64, &str)> = requirement["children"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .map(|c| {
+                    (
+                        c["name"].as_str().unwrap_or(""),
+                        c["kind"].as_u64().unwrap_or(0),
+                        slice(&requirements_text, &c["selectionRange"], utf8),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(children, [("1.1", 8, "1"), ("1.2", 8, "2")], "{outline}");
+    assert!(slice(&requirements_text, &requirement["children"][1]["range"], utf8).ends_with("le dire — sans nommer le champ"), "{outline}");
     // Kiro's "Start": `[-]`.
     let lenses = server.request("textDocument/codeLens", json!({ "textDocument": { "uri": uri(kiro_tasks) } }));
     let start = lenses["result"]
@@ -457,6 +481,46 @@ fn frameworks(utf8: bool) {
     let def = server.request("textDocument/definition", at(tasks, "US1", 1));
     assert_eq!(uri_path(&def["result"][0]["uri"]), path(spec), "{def}");
     assert_eq!(slice(&text(spec), &def["result"][0]["range"], utf8), "User Story 1", "{def}");
+    // The story's acceptance scenarios: in the hover of `[US1]` and under the story in the outline.
+    let hover = server.request("textDocument/hover", at(tasks, "US1", 1));
+    let value = hover["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        value.contains("**Acceptance scenarios**\n- `1`: Given un visiteur « connecté », When il ouvre 📷, Then il voit ses albums"),
+        "{hover}"
+    );
+    let outline = server.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri(spec) } }));
+    let scenario = &outline["result"][0]["children"][0];
+    assert_eq!(
+        (outline["result"][0]["name"].as_str(), scenario["name"].as_str(), scenario["kind"].as_u64()),
+        (Some("US1"), Some("Scenario 1"), Some(8)),
+        "{outline}"
+    );
+    assert_eq!(slice(&text(spec), &scenario["selectionRange"], utf8), "1", "{outline}");
+    assert_eq!(
+        slice(&text(spec), &scenario["range"], utf8),
+        "1. **Given** un visiteur « connecté », **When** il ouvre 📷, **Then** il voit ses albums",
+        "{outline}"
+    );
+    // The story's acceptance scenarios: in the hover of `[US1]` and under the story in the outline.
+    let hover = server.request("textDocument/hover", at(tasks, "US1", 1));
+    let value = hover["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        value.contains("**Acceptance scenarios**\n- `1`: Given un visiteur « connecté », When il ouvre 📷, Then il voit ses albums"),
+        "{hover}"
+    );
+    let outline = server.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri(spec) } }));
+    let scenario = &outline["result"][0]["children"][0];
+    assert_eq!(
+        (outline["result"][0]["name"].as_str(), scenario["name"].as_str(), scenario["kind"].as_u64()),
+        (Some("US1"), Some("Scenario 1"), Some(8)),
+        "{outline}"
+    );
+    assert_eq!(slice(&text(spec), &scenario["selectionRange"], utf8), "1", "{outline}");
+    assert_eq!(
+        slice(&text(spec), &scenario["range"], utf8),
+        "1. **Given** un visiteur « connecté », **When** il ouvre 📷, **Then** il voit ses albums",
+        "{outline}"
+    );
     let lenses = server.request("textDocument/codeLens", json!({ "textDocument": { "uri": uri(tasks) } }));
     let mark = lenses["result"]
         .as_array()
