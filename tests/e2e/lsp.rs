@@ -624,3 +624,45 @@ fn workspace_diagnostics_list_every_file_and_follow_the_scope_setting() {
     assert_eq!(state.map(|s| s["items"].clone()), Some(json!([])), "{third}");
     server.shutdown();
 }
+
+/// After `shutdown` the server sends no request: a refresh of lenses, inlay hints, semantic
+/// tokens or pulled diagnostics then is answered, or followed by requests, with errors by a
+/// client shutting down (Neovim showed "-32600: Invalid request" at exit). An edit sent right
+/// before `shutdown` is analysed after it: its refreshes are dropped.
+#[test]
+fn no_refresh_request_after_shutdown() {
+    let dir = workspace();
+    let mut server = Server::start(dir.path(), &[]);
+    let caps = json!({
+        "workspace": {
+            "diagnostics": { "refreshSupport": true },
+            "codeLens": { "refreshSupport": true },
+            "inlayHint": { "refreshSupport": true },
+            "semanticTokens": { "refreshSupport": true }
+        },
+        "textDocument": { "diagnostic": {}, "semanticTokens": { "requests": { "full": true }, "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"] } }
+    });
+    server.initialize(caps);
+    let text = server.open("docs/run.state.yaml", "yaml", 1);
+    let uri = file_uri(&dir.path().join("docs/run.state.yaml"));
+    // The start-up index is loaded and analysed: refreshes come.
+    server.wait(|m| m["method"] == "workspace/codeLens/refresh");
+    let refreshes =
+        ["workspace/codeLens/refresh", "workspace/inlayHint/refresh", "workspace/semanticTokens/refresh", "workspace/diagnostic/refresh"];
+    for round in 0..5 {
+        let edited = if round % 2 == 0 { text.replace("desing", "design") } else { text.clone() };
+        server.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 2 + round }, "contentChanges": [{ "text": edited }] }),
+        );
+    }
+    let r = server.request("shutdown", Value::Null);
+    assert!(r.get("error").is_none(), "{r}");
+    // Whatever the server sends from here on (the analysis of the edits above finishes now).
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    while let Ok(m) = server.messages.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        let method = m["method"].as_str().unwrap_or("");
+        assert!(!(m.get("id").is_some() && refreshes.contains(&method)), "a request after `shutdown`: {m}");
+    }
+    server.notify("exit", Value::Null);
+}

@@ -15,7 +15,7 @@
 ---@param client_id integer
 local function repull_diagnostics(client_id)
   local client = vim.lsp.get_client_by_id(client_id)
-  if not client then
+  if not client or client:is_stopped() then
     return
   end
   for _, bufnr in ipairs(vim.lsp.get_buffers_by_client_id(client_id)) do
@@ -58,6 +58,10 @@ return {
     end,
     ['workspace/codeLens/refresh'] = function(_, _, ctx)
       vim.schedule(function()
+        local client = vim.lsp.get_client_by_id(ctx.client_id)
+        if not client or client:is_stopped() then
+          return -- shutting down: a lens request now would be refused
+        end
         for _, bufnr in ipairs(vim.lsp.get_buffers_by_client_id(ctx.client_id)) do
           if vim.api.nvim_buf_is_loaded(bufnr) then
             vim.lsp.codelens.refresh({ bufnr = bufnr })

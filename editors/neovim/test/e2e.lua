@@ -500,4 +500,14 @@ end
 vim.wait(3000, function()
   return #vim.lsp.get_clients({ name = 'phasegate' }) == 0
 end, 50)
+-- Shutting down says nothing either: the server sends no refresh request after `shutdown`, which
+-- Neovim would follow with requests the server refuses ("phasegate: -32600: Invalid request").
+local at_exit = vim.fn.execute('messages') .. '\n' .. table.concat(notified, '\n')
+for _, bad in ipairs({ 'Invalid request', '-32600', 'stack traceback', 'Error executing' }) do
+  if at_exit:find(bad, 1, true) then
+    io.stdout:write(('not ok - %s: nothing said at shutdown ("%s" in the messages:\n%s)\n'):format(name, bad, at_exit))
+    results.failed = results.failed + 1
+    break
+  end
+end
 os.exit(results.failed == 0 and 0 or 1)

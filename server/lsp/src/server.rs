@@ -63,6 +63,15 @@ pub(crate) struct Backend {
     ready: Arc<tokio::sync::watch::Sender<bool>>,
     /// The analysis, off the notification path.
     analysis: Arc<Analysis>,
+    /// Set when `shutdown` arrives: from then on the server sends the client no request (the
+    /// refreshes of lenses, inlay hints, semantic tokens and pulled diagnostics), which a client
+    /// shutting down would answer, or follow with requests of its own, with errors (Neovim showed
+    /// "-32600: Invalid request" at exit).
+    shut_down: Arc<std::sync::atomic::AtomicBool>,
+    /// Held (shared) while a refresh request is on its way; `shutdown` takes it exclusively
+    /// before it answers, so no request decided before `shutdown` arrived reaches the client
+    /// after the answer (requests and responses leave by different queues).
+    refreshing: Arc<tokio::sync::RwLock<()>>,
 }
 
 /// The analysis runs in a task of its own, one at a time, after the changes that ask for it:
@@ -101,7 +110,14 @@ impl Backend {
                 queued: std::sync::atomic::AtomicBool::new(false),
                 running: tokio::sync::Mutex::new(()),
             }),
+            shut_down: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            refreshing: Arc::new(tokio::sync::RwLock::new(())),
         }
+    }
+
+    /// Whether `shutdown` was received (no request is sent to the client after it).
+    fn shutting_down(&self) -> bool {
+        self.shut_down.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Asks for an analysis of the changes made so far (and a push of what it finds). Returns at
@@ -199,7 +215,10 @@ impl Backend {
                     self.client.publish_diagnostics(uri, items, version).await;
                 }
                 if refresh {
-                    let _ = self.client.workspace_diagnostic_refresh().await;
+                    let _sending = self.refreshing.read().await;
+                    if !self.shutting_down() {
+                        let _ = self.client.workspace_diagnostic_refresh().await;
+                    }
                 }
                 self.refresh_views().await;
             }
@@ -214,16 +233,18 @@ impl Backend {
         let Ok((caps, generation)) = self.with(|s| (s.caps, s.generation)) else { return };
         // Not awaited here: a client may never answer (one shutting down does not), and a
         // notification handler waiting for it would keep the server from exiting.
-        let client = self.client.clone();
+        // Each is sent only while `shutdown` has not arrived (checked again before each).
+        let me = self.clone();
         tokio::spawn(async move {
-            if caps.code_lens_refresh {
-                let _ = client.code_lens_refresh().await;
+            let _sending = me.refreshing.read().await;
+            if caps.code_lens_refresh && !me.shutting_down() {
+                let _ = me.client.code_lens_refresh().await;
             }
-            if caps.inlay_hint_refresh {
-                let _ = client.inlay_hint_refresh().await;
+            if caps.inlay_hint_refresh && !me.shutting_down() {
+                let _ = me.client.inlay_hint_refresh().await;
             }
-            if caps.semantic_tokens && caps.semantic_tokens_refresh {
-                let _ = client.semantic_tokens_refresh().await;
+            if caps.semantic_tokens && caps.semantic_tokens_refresh && !me.shutting_down() {
+                let _ = me.client.semantic_tokens_refresh().await;
             }
         });
         if caps.status_notification {
@@ -791,6 +812,10 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shut_down.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Refreshes already on their way are answered first (a client that does not answer holds
+        // the shutdown at most a second).
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(1), self.refreshing.write()).await;
         Ok(())
     }
 
