@@ -1,8 +1,9 @@
 //! Cross-file analysis: which state file runs which workflow, where each run stands, and the
-//! status of deliverables and gates. Built from [`FileFacts`] on every analysis; it reads, never
-//! parses.
+//! status of deliverables and gates. Built from [`FileFacts`] through a [`Skeleton`] the workspace
+//! keeps between analyses; it reads, never parses.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::facts::{FileFacts, Skipped};
 use crate::model::{CriterionKind, Deliverable, Phase, Run, Workflow, slug};
@@ -28,15 +29,6 @@ pub(crate) enum Position {
     Unknown,
     /// A run inferred from artifacts that has reached no phase yet.
     NotStarted,
-}
-
-/// A run and what it resolves to.
-pub(crate) struct RunRef<'a> {
-    pub file: &'a FileFacts,
-    pub run: &'a Run,
-    /// Index into [`Context::workflows`], when the name resolves to exactly one workflow.
-    pub workflow: Option<usize>,
-    pub position: Position,
 }
 
 impl RunRef<'_> {
@@ -105,12 +97,14 @@ impl GateReport {
     }
 }
 
-/// Everything cross-file, computed once per analysis.
+/// Everything cross-file, for one analysis or request: borrowed from the workspace's
+/// [`Skeleton`] (kept between analyses), so building one costs a pass over the workflows and
+/// runs, not over the files.
 pub(crate) struct Context<'a> {
     pub ws: &'a Workspace,
     pub workflows: Vec<WorkflowRef<'a>>,
     /// Workflow indices by normalised name.
-    pub by_name: HashMap<String, Vec<usize>>,
+    pub by_name: &'a HashMap<String, Vec<usize>>,
     pub runs: Vec<RunRef<'a>>,
     /// Runs inferred from artifacts: framework instances (and instanced definitions with `run:
     /// inferred`) that no state file runs. Computed on first use ([`Context::inferred`]): only
@@ -123,9 +117,21 @@ pub(crate) struct Context<'a> {
     pub(crate) reads: std::cell::RefCell<Option<crate::diagnostics::memo::Reads>>,
     /// Gate results recorded as passed in checks files, by slug: gathered once per analysis.
     recorded_passed: std::cell::OnceCell<std::collections::HashSet<String>>,
+    /// The `[id:...]` names memory-map files define.
+    pub memory_ids: &'a HashSet<String>,
     /// Whether any memory-map file defines `[id:...]` names.
-    pub memory_ids: HashMap<&'a str, ()>,
     pub has_memory_map: bool,
+}
+
+/// A run and what it resolves to.
+pub(crate) struct RunRef<'a> {
+    pub file: &'a FileFacts,
+    pub run: &'a Run,
+    /// Index into [`Context::workflows`], when the name resolves to exactly one workflow.
+    pub workflow: Option<usize>,
+    pub position: Position,
+    /// The key of the workflow name it runs ([`name_key`]).
+    pub key: &'a str,
 }
 
 /// A run inferred from a workflow's artifacts ([`crate::model::Workflow::run_inferred`]).
@@ -141,68 +147,217 @@ pub(crate) fn name_key(name: &str) -> String {
     slug(name)
 }
 
-impl<'a> Context<'a> {
-    pub(crate) fn new(ws: &'a Workspace) -> Context<'a> {
-        let mut workflows = Vec::new();
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut memory_ids = HashMap::new();
-        let mut has_memory_map = false;
+/// Where a workflow of the [`Skeleton`] is declared.
+#[derive(Clone, Debug)]
+enum Source {
+    /// `file.workflows[i]`.
+    Own(usize),
+    /// `Workspace::instances()[i]` (its anchor file is the entry's file).
+    Instance(usize),
+}
+
+#[derive(Clone, Debug)]
+struct SkWorkflow {
+    file: Arc<FileFacts>,
+    source: Source,
+}
+
+#[derive(Clone, Debug)]
+struct SkRun {
+    file: Arc<FileFacts>,
+    /// Index into `file.runs`.
+    run: usize,
+    workflow: Option<usize>,
+    position: Position,
+    key: String,
+}
+
+/// What [`Context`] is made of, kept by the [`Workspace`] between analyses: which workflows
+/// count (in file order, then the framework instances), their names, the runs with their
+/// workflow and position, the memory map's names. It depends on few facts of few files
+/// ([`Signature`]): an edit that keeps a file's signature only swaps that file's facts in and
+/// recomputes the positions of the runs it touches ([`Skeleton::patch`]); any other change of
+/// files or settings builds it again on next use.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Skeleton {
+    frameworks: Vec<&'static str>,
+    workflows: Vec<SkWorkflow>,
+    by_name: HashMap<String, Vec<usize>>,
+    runs: Vec<SkRun>,
+    /// Per file path: the indices of its workflows and of its runs here.
+    by_path: HashMap<String, (Vec<usize>, Vec<usize>)>,
+    /// Per workflow index: the runs resolved to it.
+    runs_of: Vec<Vec<usize>>,
+    memory_ids: HashSet<String>,
+    has_memory_map: bool,
+}
+
+/// The facts of one file that shape the [`Skeleton`]: its workflows (name key, whether it counts
+/// on its own, whether it is instantiated, its framework), its runs (the name key they run,
+/// their format) and its memory-map names. Compared, never stored.
+fn same_signature(a: &FileFacts, b: &FileFacts) -> bool {
+    a.workflows.len() == b.workflows.len()
+        && a.workflows.iter().zip(&b.workflows).all(|(x, y)| {
+            x.keys.name == y.keys.name
+                && x.is_recognised() == y.is_recognised()
+                && x.instances.is_empty() == y.instances.is_empty()
+                && x.framework == y.framework
+        })
+        && a.runs.len() == b.runs.len()
+        && a.runs.iter().zip(&b.runs).all(|(x, y)| {
+            x.format == y.format && (x.workflow.name == y.workflow.name || name_key(&x.workflow.name) == name_key(&y.workflow.name))
+        })
+        && a.memory_ids.len() == b.memory_ids.len()
+        && a.memory_ids.iter().zip(&b.memory_ids).all(|(x, y)| x.name == y.name)
+}
+
+impl Skeleton {
+    /// Builds it from every file of `ws`.
+    pub(crate) fn build(ws: &Workspace) -> Skeleton {
+        let mut sk = Skeleton::default();
         // A document that is a workflow only by its phase-like headings counts once a state file
         // runs it (docs/conventions.md, "When a file defines a workflow").
-        let run_names: std::collections::HashSet<String> =
-            ws.files.values().flat_map(|f| f.runs.iter().map(|r| name_key(&r.workflow.name))).collect();
+        let run_names: HashSet<String> = ws.files.values().flat_map(|f| f.runs.iter().map(|r| name_key(&r.workflow.name))).collect();
         // A framework's own workflows and runs (BMAD's sprint entries) count only where it is on.
         let frameworks = ws.frameworks();
         let off = |id: Option<&str>| id.is_some_and(|id| crate::frameworks::by_id(id).is_some() && !frameworks.iter().any(|f| f.id == id));
         let bmad_off = off(Some("bmad"));
+        sk.frameworks = frameworks.iter().map(|f| f.id).collect();
         for file in ws.files.values() {
             // A definition instantiated per folder is not a workflow itself: its instances are.
-            let own = file.workflows.iter().filter(|wf| wf.instances.is_empty() && !off(wf.framework.as_deref()));
-            for wf in own.filter(|wf| wf.is_recognised() || run_names.contains(&wf.keys.name)) {
-                by_name.entry(wf.keys.name.clone()).or_default().push(workflows.len());
-                workflows.push(WorkflowRef { file, wf });
-            }
-            if !file.memory_ids.is_empty() {
-                has_memory_map = true;
-                for id in &file.memory_ids {
-                    memory_ids.insert(id.name.as_str(), ());
+            for (i, wf) in file.workflows.iter().enumerate() {
+                if wf.instances.is_empty() && !off(wf.framework.as_deref()) && (wf.is_recognised() || run_names.contains(&wf.keys.name)) {
+                    sk.add_workflow(&wf.keys.name, SkWorkflow { file: file.clone(), source: Source::Own(i) });
                 }
             }
+            if !file.memory_ids.is_empty() {
+                sk.has_memory_map = true;
+                sk.memory_ids.extend(file.memory_ids.iter().map(|id| id.name.clone()));
+            }
         }
-        for instance in ws.instances() {
+        for (i, instance) in ws.instances().iter().enumerate() {
             let Some(file) = ws.files.get(&instance.anchor) else { continue };
-            by_name.entry(instance.wf.keys.name.clone()).or_default().push(workflows.len());
-            workflows.push(WorkflowRef { file, wf: &instance.wf });
+            sk.add_workflow(&instance.wf.keys.name, SkWorkflow { file: file.clone(), source: Source::Instance(i) });
         }
-        let mut ctx = Context {
-            ws,
-            workflows,
-            by_name,
-            runs: Vec::new(),
-            inferred: std::sync::OnceLock::new(),
-            frameworks,
-            reads: Default::default(),
-            recorded_passed: Default::default(),
-            memory_ids,
-            has_memory_map,
-        };
+        sk.runs_of = vec![Vec::new(); sk.workflows.len()];
         for file in ws.files.values() {
-            for run in file.runs.iter().filter(|r| !(bmad_off && r.format == crate::model::StateFormat::SprintStatus)) {
-                let workflow = match ctx.by_name.get(&name_key(&run.workflow.name)) {
+            for (i, run) in file.runs.iter().enumerate() {
+                if bmad_off && run.format == crate::model::StateFormat::SprintStatus {
+                    continue;
+                }
+                let key = name_key(&run.workflow.name);
+                let workflow = match sk.by_name.get(&key) {
                     Some(list) if list.len() == 1 => Some(list[0]),
                     // A BMAD sprint entry is its own workflow, declared where its run is: two
                     // sprint-status.yaml files tracking one story (`bmad-duplicate-sprint-status`)
                     // each run their own entry, at the status each file gives it.
                     Some(list) if run.format == crate::model::StateFormat::SprintStatus => {
-                        list.iter().copied().find(|&w| ctx.workflows[w].file.path == file.path)
+                        list.iter().copied().find(|&w| sk.workflows[w].file.path == file.path)
                     }
                     _ => None,
                 };
-                let position = workflow.map_or(Position::Unknown, |w| position(ctx.workflows[w].wf, run));
-                ctx.runs.push(RunRef { file, run, workflow, position });
+                let index = sk.runs.len();
+                if let Some(w) = workflow {
+                    sk.runs_of[w].push(index);
+                }
+                sk.by_path.entry(file.path.clone()).or_default().1.push(index);
+                sk.runs.push(SkRun { file: file.clone(), run: i, workflow, position: Position::Unknown, key });
             }
         }
-        ctx
+        for r in 0..sk.runs.len() {
+            sk.runs[r].position = sk.position_of(ws, r);
+        }
+        sk
+    }
+
+    fn add_workflow(&mut self, key: &str, w: SkWorkflow) {
+        self.by_name.entry(key.to_string()).or_default().push(self.workflows.len());
+        self.by_path.entry(w.file.path.clone()).or_default().0.push(self.workflows.len());
+        self.workflows.push(w);
+    }
+
+    fn workflow<'s>(&'s self, ws: &'s Workspace, w: usize) -> Option<&'s Workflow> {
+        let e = &self.workflows[w];
+        match e.source {
+            Source::Own(i) => e.file.workflows.get(i),
+            Source::Instance(i) => ws.instances_if_known()?.get(i).map(|inst| &inst.wf),
+        }
+    }
+
+    fn position_of(&self, ws: &Workspace, r: usize) -> Position {
+        let run = &self.runs[r];
+        match (run.workflow.and_then(|w| self.workflow(ws, w)), run.file.runs.get(run.run)) {
+            (Some(wf), Some(facts)) => position(wf, facts),
+            _ => Position::Unknown,
+        }
+    }
+
+    /// Takes the new facts of a file whose [signature](same_signature) did not change (`old` is
+    /// what the skeleton holds): swaps them in and recomputes the positions of the runs that read
+    /// them. Returns `false`, changing nothing, when the skeleton must be built again instead.
+    pub(crate) fn patch(&mut self, ws: &Workspace, old: Option<&FileFacts>, new: &Arc<FileFacts>) -> bool {
+        let Some(old) = old else {
+            // A new file: it counts only when it brings nothing the skeleton holds.
+            return new.workflows.is_empty() && new.runs.is_empty() && new.memory_ids.is_empty();
+        };
+        if !same_signature(old, new) {
+            return false;
+        }
+        let Some((workflows, runs)) = self.by_path.get(new.path.as_str()) else { return true };
+        let (workflows, runs) = (workflows.clone(), runs.clone());
+        let mut moved: Vec<usize> = runs.clone();
+        for &w in &workflows {
+            self.workflows[w].file = new.clone();
+            moved.extend(self.runs_of[w].iter().copied());
+        }
+        for &r in &runs {
+            self.runs[r].file = new.clone();
+        }
+        for r in moved {
+            self.runs[r].position = self.position_of(ws, r);
+        }
+        true
+    }
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(ws: &'a Workspace) -> Context<'a> {
+        let sk = ws.skeleton();
+        let frameworks = ws.frameworks();
+        let workflows = sk
+            .workflows
+            .iter()
+            .enumerate()
+            .filter_map(|(w, e)| Some(WorkflowRef { file: &e.file, wf: sk.workflow(ws, w)? }))
+            .collect::<Vec<_>>();
+        let runs = if workflows.len() == sk.workflows.len() {
+            sk.runs
+                .iter()
+                .filter_map(|r| {
+                    Some(RunRef {
+                        file: &r.file,
+                        run: r.file.runs.get(r.run)?,
+                        workflow: r.workflow,
+                        position: r.position.clone(),
+                        key: &r.key,
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Context {
+            ws,
+            workflows,
+            by_name: &sk.by_name,
+            runs,
+            inferred: std::sync::OnceLock::new(),
+            frameworks,
+            reads: Default::default(),
+            recorded_passed: Default::default(),
+            memory_ids: &sk.memory_ids,
+            has_memory_map: sk.has_memory_map,
+        }
     }
 
     /// The runs inferred from artifacts, computed on first use.

@@ -78,12 +78,22 @@ pub struct Workspace {
     instances: std::sync::OnceLock<Vec<crate::frameworks::instances::Instance>>,
     /// The run cache and what changed since the last analysis (diagnostics/memo.rs).
     memo: std::sync::Mutex<(crate::diagnostics::memo::RunCache, crate::diagnostics::memo::Changes)>,
+    /// What the cross-file `analysis::Context` is made of, kept between analyses and requests:
+    /// patched by an edit that keeps the facts it depends on, built again on first use after any
+    /// other change.
+    cross: std::sync::OnceLock<crate::analysis::Skeleton>,
 }
 
 impl Clone for Workspace {
     /// The files and settings; the copy starts with an empty run cache.
     fn clone(&self) -> Workspace {
-        Workspace { files: self.files.clone(), config: self.config.clone(), instances: self.instances.clone(), memo: Default::default() }
+        Workspace {
+            files: self.files.clone(),
+            config: self.config.clone(),
+            instances: self.instances.clone(),
+            memo: Default::default(),
+            cross: Default::default(),
+        }
     }
 }
 
@@ -105,7 +115,22 @@ impl Workspace {
         // rest of an edit's analysis in a project of many features).
         if old.as_deref().is_none_or(shapes_instances) || shapes_instances(&facts) {
             self.instances = std::sync::OnceLock::new();
+            self.cross = std::sync::OnceLock::new();
+        } else if let Some(mut sk) = self.cross.take()
+            && sk.patch(self, old.as_deref(), &facts)
+        {
+            self.cross = std::sync::OnceLock::from(sk);
         }
+    }
+
+    /// What the cross-file context is made of, built on first use after a change.
+    pub(crate) fn skeleton(&self) -> &crate::analysis::Skeleton {
+        self.cross.get_or_init(|| crate::analysis::Skeleton::build(self))
+    }
+
+    /// The framework instances when they are computed (they are whenever the skeleton is).
+    pub(crate) fn instances_if_known(&self) -> Option<&[crate::frameworks::instances::Instance]> {
+        self.instances.get().map(Vec::as_slice)
     }
 
     /// Notes a change of the file at `path` for the next analysis's run cache.
@@ -126,6 +151,7 @@ impl Workspace {
     /// changing [`Config::frameworks`].
     pub fn frameworks_changed(&mut self) {
         self.instances = std::sync::OnceLock::new();
+        self.cross = std::sync::OnceLock::new();
         self.memo.get_mut().unwrap_or_else(|p| p.into_inner()).1.all = true;
     }
 
@@ -177,6 +203,7 @@ impl Workspace {
     /// Removes the file at `path`; returns whether it was there.
     pub fn remove_file(&mut self, path: &str) -> bool {
         self.instances = std::sync::OnceLock::new();
+        self.cross = std::sync::OnceLock::new();
         let old = self.files.remove(path);
         self.changed(path, old.as_deref(), None);
         old.is_some()
@@ -193,6 +220,7 @@ impl Workspace {
             self.changed(k, old.as_deref(), None);
         }
         self.instances = std::sync::OnceLock::new();
+        self.cross = std::sync::OnceLock::new();
         doomed.len()
     }
 
@@ -288,32 +316,128 @@ impl Workspace {
     /// are absent), each list sorted by range. Applies the severity settings ([`Config::severity`],
     /// then `phasegate.toml`).
     pub fn diagnostics(&self) -> BTreeMap<String, Vec<Diagnostic>> {
+        let mut out = BTreeMap::new();
+        self.update_diagnostics(&mut out);
+        out
+    }
+
+    /// [`Workspace::diagnostics`] for a caller that keeps them between edits: brings `out` (what
+    /// an earlier call gave, or empty) up to date and returns the paths whose list was added,
+    /// replaced or removed, sorted. A list that did not change is compared, not rebuilt or copied.
+    pub fn update_diagnostics(&self, out: &mut BTreeMap<String, Vec<Diagnostic>>) -> Vec<String> {
         let ctx = crate::analysis::Context::new(self);
         // A framework's findings count only where it is on.
         let off: Vec<&str> =
             crate::frameworks::FRAMEWORKS.iter().filter(|f| !ctx.frameworks.iter().any(|on| on.id == f.id)).map(|f| f.id).collect();
         let on = |d: &Diagnostic| d.code.rule().framework.is_none_or(|f| !off.contains(&f));
-        let mut all: Vec<Diagnostic> = self.files.values().flat_map(|f| f.local.iter().filter(|d| on(d)).cloned()).collect();
-        {
-            let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
-            let (cache, changes) = &mut *memo;
-            all.extend(crate::diagnostics::collect(&ctx, cache, std::mem::take(changes)));
-        }
-        let mut out: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
-        for mut d in all.drain(..) {
-            match self.configured_severity(d.code.as_str()) {
-                Some(None) => continue,
-                Some(Some(s)) => d.severity = s,
-                None => {}
+        let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        let (cache, changes) = &mut *memo;
+        let fresh = crate::diagnostics::collect(&ctx, cache, std::mem::take(changes));
+        let settings = !self.config.severity.is_empty() || self.project_config().is_some_and(|c| !c.severity.is_empty());
+        let severity = |d: &Diagnostic| if settings { self.configured_severity(d.code.as_str()) } else { None };
+        let order = |a: &&Diagnostic, b: &&Diagnostic| (a.range, a.code.as_str(), &a.message).cmp(&(b.range, b.code.as_str(), &b.message));
+        // The cross-file findings by path (a stable sort: the first of equal ones is kept).
+        let mut cross: Vec<&Diagnostic> = cache.diagnostics().chain(&fresh).collect();
+        cross.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| order(a, b)));
+        let mut old = std::mem::take(out);
+        let mut changed = Vec::new();
+        let mut cross = cross.as_slice();
+        let mut files = self.files.iter().filter(|(_, f)| !f.local.is_empty()).peekable();
+        loop {
+            // The next path in order with local or cross-file findings.
+            let path: &str = match (files.peek(), cross.first()) {
+                (None, None) => break,
+                (Some((p, _)), None) => p.as_str(),
+                (None, Some(d)) => d.path.as_str(),
+                (Some((p, _)), Some(d)) => p.as_str().min(d.path.as_str()),
+            };
+            let mut list: Vec<&Diagnostic> = Vec::new();
+            if let Some((_, f)) = files.next_if(|(p, _)| p.as_str() == path) {
+                list.extend(f.local.iter().filter(|d| on(d)));
             }
-            out.entry(d.path.clone()).or_default().push(d);
-        }
-        for list in out.values_mut() {
-            list.sort_by(|a, b| (a.range, a.code.as_str(), &a.message).cmp(&(b.range, b.code.as_str(), &b.message)));
+            let n = cross.iter().take_while(|d| d.path == path).count();
+            list.extend(&cross[..n]);
+            cross = &cross[n..];
+            if settings {
+                list.retain(|d| severity(d) != Some(None));
+            }
+            list.sort_by(order);
             list.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
-            crate::diagnostics::cap(list);
+            if list.is_empty() {
+                continue;
+            }
+            let copy = |d: &&Diagnostic| {
+                let mut d = (*d).clone();
+                if let Some(Some(s)) = severity(&d) {
+                    d.severity = s;
+                }
+                d
+            };
+            // Lists over the cap per code (or holding a file's own summary) are capped on a copy;
+            // the others are compared as they are.
+            let mut per_code: Vec<(crate::diagnostics::Code, usize)> = Vec::new();
+            let needs_cap = list.iter().any(|d| {
+                if d.omitted > 0 {
+                    return true;
+                }
+                match per_code.iter_mut().find(|(c, _)| *c == d.code) {
+                    Some((_, n)) => {
+                        *n += 1;
+                        *n > crate::diagnostics::MAX_PER_CODE
+                    }
+                    None => {
+                        per_code.push((d.code, 1));
+                        false
+                    }
+                }
+            });
+            let (key, before) = match old.remove_entry(path) {
+                Some((k, v)) => (k, Some(v)),
+                None => (path.to_string(), None),
+            };
+            let kept = if needs_cap {
+                let mut owned: Vec<Diagnostic> = list.iter().map(copy).collect();
+                crate::diagnostics::cap(&mut owned);
+                match before {
+                    Some(b) if b == owned => Ok(b),
+                    _ => Err(owned),
+                }
+            } else {
+                let same = |b: &Vec<Diagnostic>| {
+                    b.len() == list.len()
+                        && b.iter().zip(&list).all(|(x, y)| {
+                            let s = match severity(y) {
+                                Some(Some(s)) => s,
+                                _ => y.severity,
+                            };
+                            x.severity == s
+                                && x.range == y.range
+                                && x.code == y.code
+                                && x.path == y.path
+                                && x.message == y.message
+                                && x.omitted == y.omitted
+                                && x.related == y.related
+                        })
+                };
+                match before {
+                    Some(b) if same(&b) => Ok(b),
+                    _ => Err(list.iter().map(copy).collect()),
+                }
+            };
+            match kept {
+                Ok(list) => {
+                    out.insert(key, list);
+                }
+                Err(list) => {
+                    changed.push(key.clone());
+                    out.insert(key, list);
+                }
+            }
         }
-        out
+        // What had diagnostics and has none now.
+        changed.extend(old.into_keys());
+        changed.sort_unstable();
+        changed
     }
 }
 

@@ -185,16 +185,11 @@ impl Project {
         if !self.stale {
             return;
         }
-        let new = self.ws.diagnostics();
+        // The engine patches the kept map and says which files' lists changed.
+        let changed = self.ws.update_diagnostics(&mut self.diagnostics);
         let mut pending = std::mem::take(&mut self.touched);
-        for (path, list) in &new {
-            if self.diagnostics.get(path) != Some(list) {
-                pending.insert(path.clone());
-            }
-        }
-        pending.extend(self.diagnostics.keys().filter(|k| !new.contains_key(*k)).cloned());
+        pending.extend(changed);
         self.pending.extend(pending);
-        self.diagnostics = new;
         self.stale = false;
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::{Context, name_key};
+use crate::analysis::Context;
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity, listing};
 use crate::facts::FileFacts;
 use crate::model::Named;
@@ -51,11 +51,15 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
 /// sharing a name (a template and its installed copy, vendored step files, `tasks.md` in many
 /// folders) are no problem by themselves; the state file is where the name is ambiguous.
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // Most workspaces have no name declared twice: then no run needs a lookup.
+    if ctx.by_name.values().all(|l| l.len() < 2) {
+        return;
+    }
     for run in &ctx.runs {
         if run.run.format == crate::model::StateFormat::SprintStatus {
             continue; // Two sprint-status.yaml files: `bmad-duplicate-sprint-status`, once per file.
         }
-        let Some(list) = ctx.by_name.get(&name_key(&run.run.workflow.name)).filter(|l| l.len() > 1) else { continue };
+        let Some(list) = ctx.by_name.get(run.key).filter(|l| l.len() > 1) else { continue };
         let paths: Vec<&str> = list.iter().map(|&i| ctx.workflows[i].file.path.as_str()).collect();
         let mut d = Diagnostic::new(
             Code::DuplicateId,

@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::analysis::{Context, RunRef, name_key};
+use crate::analysis::{Context, RunRef};
 use crate::diagnostics::Diagnostic;
 
 /// What a run's checks read, noted while they run.
@@ -27,6 +27,8 @@ pub(crate) struct Reads {
     pub prefixes: Vec<String>,
     /// Whether recorded gate results of checks files were consulted.
     pub gate_records: bool,
+    /// Whether every workflow's name was read (a run of no known workflow lists them).
+    pub workflow_names: bool,
 }
 
 /// What changed in a workspace since its last analysis: noted by
@@ -51,22 +53,69 @@ struct Unit {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// A cached unit with what identifies it: the run's state file and its index among that file's
+/// runs, or the workflow's file, its name key and its index among that file's workflows of that
+/// name (`name` empty for a run).
+#[derive(Debug)]
+struct Slot {
+    path: String,
+    name: String,
+    index: usize,
+    unit: Unit,
+}
+
 /// The cache, per workspace.
 #[derive(Debug, Default)]
 pub(crate) struct RunCache {
-    /// By the run's state file and its index among that file's runs.
-    units: HashMap<(String, usize), Unit>,
-    /// The workflow-scoped gate checks ([`super::gates::check_workflow`]), by the workflow's
-    /// file, its name (as a key) and its index among that file's workflows of that name.
-    workflows: HashMap<(String, String, usize), Unit>,
+    /// The runs' units, in the order of the last analysis's runs ([`Context::runs`]), which an
+    /// edit keeps: each run finds its unit at the same place, by comparing its path, without
+    /// hashing or allocating; a run elsewhere is found through a map built only then.
+    units: Vec<Slot>,
+    /// The workflow-scoped gate checks ([`super::gates::check_workflow`]) of the workflows that
+    /// are not a framework's, in the same manner.
+    workflows: Vec<Slot>,
     /// What made the cache valid: the frameworks on and the feature folders' names.
     shape: Option<(Vec<&'static str>, Vec<String>)>,
 }
 
+/// Whether what `u` read meets `changes`.
+fn stale(u: &Unit, changes: &Changes) -> bool {
+    (if changes.names.len() <= 4 { changes.names.iter().any(|n| *n == u.workflow) } else { changes.names.contains(&u.workflow) })
+        || (changes.gate_records && u.reads.gate_records)
+        || (u.reads.workflow_names && !changes.names.is_empty())
+        || (!changes.paths.is_empty() && u.reads.paths.iter().any(|p| changes.paths.contains(p)))
+        || u.reads.prefixes.iter().any(|pre| changes.paths.range(pre.clone()..).next().is_some_and(|p| p.starts_with(pre.as_str())))
+}
+
+/// Takes the unit of `(path, name, index)` out of `old`: at `at` when it is there (the usual
+/// case), else through `lookup` (built on first need).
+fn take(
+    old: &mut [Option<Slot>],
+    at: usize,
+    path: &str,
+    name: &str,
+    index: usize,
+    lookup: &mut Option<HashMap<(String, String, usize), usize>>,
+) -> Option<Slot> {
+    if let Some(Some(s)) = old.get(at)
+        && s.index == index
+        && s.path == path
+        && s.name == name
+    {
+        return old[at].take();
+    }
+    let map = lookup.get_or_insert_with(|| {
+        old.iter().enumerate().filter_map(|(i, s)| s.as_ref().map(|s| ((s.path.clone(), s.name.clone(), s.index), i))).collect()
+    });
+    let i = *map.get(&(path.to_string(), name.to_string(), index))?;
+    old.get_mut(i)?.take()
+}
+
 impl RunCache {
-    /// Adds every run's diagnostics to `out`: from the cache where nothing it read changed,
-    /// computed (and cached) otherwise.
-    pub(crate) fn collect(&mut self, ctx: &Context<'_>, changes: Changes, out: &mut Vec<Diagnostic>) {
+    /// Brings every run's and every workflow's unit up to date: kept where nothing it read
+    /// changed, computed (and kept) otherwise. Their diagnostics are then [`RunCache::diagnostics`];
+    /// those of framework workflows' gate checks (never kept) go to `out`.
+    pub(crate) fn update(&mut self, ctx: &Context<'_>, changes: Changes, out: &mut Vec<Diagnostic>) {
         let shape = (
             ctx.frameworks.iter().map(|f| f.id).collect(),
             ctx.workflows.iter().filter(|w| w.wf.instance.is_some()).map(|w| w.wf.keys.name.clone()).collect(),
@@ -76,46 +125,56 @@ impl RunCache {
             self.workflows.clear();
             self.shape = Some(shape);
         }
-        let stale = |u: &Unit| {
-            changes.names.contains(&u.workflow)
-                || (changes.gate_records && u.reads.gate_records)
-                || u.reads.paths.iter().any(|p| changes.paths.contains(p))
-                || u.reads.prefixes.iter().any(|pre| changes.paths.range(pre.clone()..).next().is_some_and(|p| p.starts_with(pre.as_str())))
-        };
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        let mut live: HashSet<(String, usize)> = HashSet::with_capacity(ctx.runs.len());
-        for run in &ctx.runs {
-            let index = seen.entry(run.file.path.as_str()).or_insert(0);
-            let key = (run.file.path.clone(), *index);
-            *index += 1;
+        let mut old: Vec<Option<Slot>> = std::mem::take(&mut self.units).into_iter().map(Some).collect();
+        let mut lookup = None;
+        let mut units = Vec::with_capacity(ctx.runs.len());
+        // The index of each run among its file's runs: runs of one file are adjacent.
+        let mut last: (&str, usize) = ("", 0);
+        for (at, run) in ctx.runs.iter().enumerate() {
+            let path = run.file.path.as_str();
+            let index = if last.0 == path { last.1 + 1 } else { 0 };
+            last = (path, index);
             let framework = ctx.workflow_of(run).is_some_and(|w| w.wf.framework.is_some());
-            match self.units.get(&key) {
-                Some(u) if !framework && !stale(u) => out.extend(u.diagnostics.iter().cloned()),
-                _ => {
-                    let unit = compute(ctx, run);
-                    out.extend(unit.diagnostics.iter().cloned());
-                    self.units.insert(key.clone(), unit);
-                }
-            }
-            live.insert(key);
+            let slot = match take(&mut old, at, path, "", index, &mut lookup) {
+                Some(s) if !framework && !stale(&s.unit, &changes) => s,
+                Some(s) => Slot { unit: compute(ctx, run), ..s },
+                None => Slot { path: path.to_string(), name: String::new(), index, unit: compute(ctx, run) },
+            };
+            units.push(slot);
         }
-        self.units.retain(|k, _| live.contains(k));
+        self.units = units;
 
         // The gate checks of each workflow that is not a framework's (those read files through
         // their framework's criteria, which the notes do not cover).
-        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
-        let mut live: HashSet<(String, String, usize)> = HashSet::new();
+        let mut old: Vec<Option<Slot>> = std::mem::take(&mut self.workflows).into_iter().map(Some).collect();
+        let mut lookup = None;
+        // Per name, how many workflows of that name the current file had so far (a file's
+        // workflows are adjacent).
+        let mut seen: (&str, Vec<(&str, usize)>) = ("", Vec::new());
+        let mut workflows = Vec::new();
         for w in ctx.workflows.iter().filter(|w| w.wf.instance.is_none()) {
             if w.wf.framework.is_some() {
                 super::gates::check_workflow(ctx, w, out);
                 continue;
             }
-            let index = seen.entry((w.file.path.as_str(), w.wf.keys.name.as_str())).or_insert(0);
-            let key = (w.file.path.clone(), w.wf.keys.name.clone(), *index);
-            *index += 1;
-            match self.workflows.get(&key) {
-                Some(u) if !stale(u) => out.extend(u.diagnostics.iter().cloned()),
-                _ => {
+            let (path, name) = (w.file.path.as_str(), w.wf.keys.name.as_str());
+            if seen.0 != path {
+                seen = (path, Vec::new());
+            }
+            let i = match seen.1.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, count)) => {
+                    *count += 1;
+                    *count - 1
+                }
+                None => {
+                    seen.1.push((name, 1));
+                    0
+                }
+            };
+            let at = workflows.len();
+            let slot = match take(&mut old, at, path, name, i, &mut lookup) {
+                Some(s) if !stale(&s.unit, &changes) => s,
+                found => {
                     *ctx.reads.borrow_mut() = Some(Reads::default());
                     let mut diagnostics = Vec::new();
                     super::gates::check_workflow(ctx, w, &mut diagnostics);
@@ -123,13 +182,21 @@ impl RunCache {
                     reads.paths.push(w.file.path.clone());
                     reads.paths.sort_unstable();
                     reads.paths.dedup();
-                    out.extend(diagnostics.iter().cloned());
-                    self.workflows.insert(key.clone(), Unit { reads, workflow: w.wf.keys.name.clone(), diagnostics });
+                    let unit = Unit { reads, workflow: name.to_string(), diagnostics };
+                    match found {
+                        Some(s) => Slot { unit, ..s },
+                        None => Slot { path: path.to_string(), name: name.to_string(), index: i, unit },
+                    }
                 }
-            }
-            live.insert(key);
+            };
+            workflows.push(slot);
         }
-        self.workflows.retain(|k, _| live.contains(k));
+        self.workflows = workflows;
+    }
+
+    /// The diagnostics of every kept unit (after [`RunCache::update`]).
+    pub(crate) fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.units.iter().chain(&self.workflows).flat_map(|s| &s.unit.diagnostics)
     }
 }
 
@@ -140,12 +207,14 @@ fn compute(ctx: &Context<'_>, run: &RunRef<'_>) -> Unit {
     super::collect_run(ctx, run, &mut diagnostics);
     let mut reads = ctx.reads.borrow_mut().take().unwrap_or_default();
     reads.paths.push(run.file.path.clone());
-    if let Some(w) = ctx.workflow_of(run) {
-        reads.paths.push(w.file.path.clone());
+    match ctx.workflow_of(run) {
+        Some(w) => reads.paths.push(w.file.path.clone()),
+        // Its checks name the workflows there are (`unknown-state`).
+        None => reads.workflow_names = true,
     }
     reads.paths.sort_unstable();
     reads.paths.dedup();
-    Unit { reads, workflow: name_key(&run.run.workflow.name), diagnostics }
+    Unit { reads, workflow: run.key.to_string(), diagnostics }
 }
 
 #[cfg(test)]
@@ -181,7 +250,36 @@ mod tests {
             ("review.md", None),
             ("notes.md", None),
             ("other.workflow.yaml", Some("name: other\nphases:\n  - id: one\n    gate: [{checklist: review.md}]\n  - id: two\n")),
+            // The kept cross-file context (analysis::Skeleton): an edit of a workflow doc that
+            // keeps its name moves the runs of it (their positions are recomputed); one that
+            // renames it, or a state file that runs another workflow, rebuilds it.
+            (
+                "docs/wf.md",
+                Some(
+                    "---\nname: demo\n---\n## Phase 1: Design\n**Deliverables**:\n- `docs/design.md`\n## Phase 2: Construct\n## Phase 3: Ship\n",
+                ),
+            ),
+            ("b.state.yaml", Some("workflow: demo\ncurrent: construct\n")),
+            ("b.state.yaml", Some("workflow: demo\ncurrent: nowhere\n")),
+            ("docs/wf.md", Some("---\nname: demo\n---\n## Phase 1: Design\n## Phase 2: Build\n## Phase 3: Ship\n")),
+            ("b.state.yaml", Some("workflow: demo\ncurrent: ship\nhistory: [design, build]\n")),
+            ("c.state.yaml", Some("workflow: demo\ncurrent: design\n")),
+            ("docs/wf.md", Some("---\nname: renamed\n---\n## Phase 1: Design\n## Phase 2: Build\n## Phase 3: Ship\n")),
+            ("c.state.yaml", Some("workflow: renamed\ncurrent: build\n")),
+            // Headings that make a workflow only once a state file runs them.
+            ("loose.md", Some("## Phase 1: Draft\n\ntext\n")),
+            ("d.state.yaml", Some("workflow: loose\ncurrent: draft\n")),
+            ("loose.md", Some("---\nname: loose\n---\n## Phase 1: Draft\n\nmore text\n")),
+            // The memory map's names: kept while a file's names stay, rebuilt when they change.
+            ("memory-map.md", Some("- [id:core_dir]: core/\n")),
+            ("notes/uses.md", Some("See `[id:core_dir]` and `[id:tools_dir]`.\n")),
+            ("memory-map.md", Some("# Map\n- [id:core_dir]: core/\n")),
+            ("memory-map.md", Some("- [id:core_dir]: core/\n- [id:tools_dir]: tools/\n")),
+            ("memory-map.md", None),
         ];
+        // What a front end keeps between analyses (Workspace::update_diagnostics).
+        let mut kept = std::collections::BTreeMap::new();
+        ws.update_diagnostics(&mut kept);
         for (path, text) in edits {
             match text {
                 Some(t) => ws.set_file(path, FileInput::Text(t.to_string())),
@@ -189,10 +287,18 @@ mod tests {
                     ws.remove_file(path);
                 }
             }
-            let incremental = render(&ws, &[]);
+            let before = kept.clone();
+            let changed = ws.update_diagnostics(&mut kept);
             let mut fresh = ws.clone();
             fresh.frameworks_changed();
-            assert_eq!(incremental, render(&fresh, &[]), "after {path}");
+            assert_eq!(kept, fresh.diagnostics(), "after {path}");
+            // The paths said to have changed are exactly those whose list changed.
+            let mut differ: Vec<String> = before.keys().chain(kept.keys()).filter(|k| before.get(*k) != kept.get(*k)).cloned().collect();
+            differ.sort_unstable();
+            differ.dedup();
+            assert_eq!(changed, differ, "after {path}");
+            // And an analysis with nothing changed gives the same.
+            assert_eq!(render(&ws, &[]), render(&fresh, &[]), "after {path}");
         }
     }
 }

@@ -335,11 +335,12 @@ pub(crate) fn collect_file(file: &FileFacts) -> Vec<Diagnostic> {
     out
 }
 
-/// Runs the checks that look across files.
+/// Runs the checks that look across files: brings the run cache up to date (what each run is past
+/// or at, and each workflow's gate criteria: memo.rs; its diagnostics are
+/// [`memo::RunCache::diagnostics`]) and returns what the other cross-file checks find.
 pub(crate) fn collect(ctx: &Context<'_>, runs: &mut memo::RunCache, changes: memo::Changes) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    // What each run is past or at, and each workflow's gate criteria: cached (memo.rs).
-    runs.collect(ctx, changes, &mut out);
+    runs.update(ctx, changes, &mut out);
     references::check(ctx, &mut out);
     duplicates::check(ctx, &mut out);
     for f in &ctx.frameworks {

@@ -93,7 +93,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     for file in ctx.ws.files.values().filter(|f| !f.outline().id_refs.is_empty()) {
         for r in &file.outline().id_refs {
-            if !ctx.memory_ids.contains_key(r.name.as_str()) && !is_placeholder_id(&r.name) {
+            if !ctx.memory_ids.contains(r.name.as_str()) && !is_placeholder_id(&r.name) {
                 out.push(Diagnostic::new(
                     Code::DanglingReference,
                     Severity::Error,
