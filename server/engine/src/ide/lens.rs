@@ -96,7 +96,10 @@ impl Workspace {
     pub fn code_lenses(&self, path: &str) -> Vec<CodeLens> {
         let Some(file) = self.files.get(path) else { return Vec::new() };
         let mut out = Vec::new();
-        let analysed = !file.workflows.is_empty() || !file.runs.is_empty() || path_in_instance(self, path);
+        let analysed = !file.workflows.is_empty()
+            || !file.runs.is_empty()
+            || path_in_instance(self, path)
+            || crate::frameworks::bmad::may_be_story(path);
         if analysed {
             let ctx = Context::new(self);
             self.workflow_lenses(&ctx, path, &mut out);
@@ -137,61 +140,25 @@ impl Workspace {
         }
         // A state file: where its run stands.
         for r in ctx.runs.iter().filter(|r| r.file.path == path) {
-            let range = TextRange::empty(r.anchor().start);
-            let Some(wref) = ctx.workflow_of(r) else { continue };
-            let wf = wref.wf;
-            let w = r.workflow.unwrap_or_default();
-            match &r.position {
-                Position::Phase(i) => {
-                    let report = ctx.phase_report(w, *i, Some(path));
-                    let title = format!(
-                        "{} · at {} ({}/{}) · {}",
-                        wf.name,
-                        wf.phases[*i].id,
-                        i + 1,
-                        wf.phases.len(),
-                        if report.gate_met() { "gate met" } else { "gate unmet" }
-                    );
-                    let mut detail = title.clone();
-                    for u in &report.unmet {
-                        detail.push_str(&format!("\n- {u}"));
-                    }
-                    out.push(CodeLens { range, title, command: LensCommand::Explain(detail) });
-                    out.push(advance_lens(
-                        range,
-                        &wf.name,
-                        Some(path.to_string()),
-                        wf.phases.get(i + 1).map(|n| n.id.as_str()),
-                        &report.unmet,
-                    ));
-                }
-                Position::State(s) => {
-                    let next = crate::ide::hover::next_states(wf, s);
-                    let title = format!(
-                        "{} · in state {s} · next: {}",
-                        wf.name,
-                        if next.is_empty() { "none".into() } else { next.join(", ").replace('`', "") }
-                    );
-                    out.push(CodeLens { range, title: title.clone(), command: LensCommand::Explain(title) });
-                    if !next.is_empty() {
-                        out.push(CodeLens {
-                            range,
-                            title: "▶ Advance".into(),
-                            command: LensCommand::Advance { workflow: wf.name.clone(), state: Some(path.to_string()) },
-                        });
-                    }
-                }
-                Position::Done => {
-                    let title = format!("{} · completed ({} phases)", wf.name, wf.phases.len());
-                    out.push(CodeLens { range, title: title.clone(), command: LensCommand::Explain(title) });
-                }
-                Position::Unknown | Position::NotStarted => {}
-            }
+            run_lenses(ctx, r, TextRange::empty(r.anchor().start), out);
+        }
+        // A BMAD story file: where its sprint entry stands, on its `Status:` line (else at the top).
+        if let Some((sprint, key)) = crate::frameworks::bmad::entry_of_story(ctx, path)
+            && let Some(r) = ctx.runs.iter().find(|r| r.file.path == sprint && r.run.workflow.name == key)
+        {
+            let at = crate::state::sprint_status::story_status(file.text()).map_or(0, |st| st.range.start);
+            run_lenses(ctx, r, TextRange::empty(at), out);
         }
         // A framework feature's artifact: where the feature stands, at the top of the file.
         for (w, wref) in ctx.workflows.iter().enumerate() {
             let Some(folder) = &wref.wf.instance else { continue };
-            let lists = wref.wf.phases.iter().flat_map(|p| &p.deliverables).any(|d| d.resolved.as_deref() == Ok(path));
+            // An artifact by its path, or by a pattern (OpenSpec's `specs/**/*.md`, `.ops/build`'s
+            // `tasks.{format}`).
+            let lists = wref.wf.phases.iter().flat_map(|p| &p.deliverables).any(|d| match &d.resolved {
+                Ok(p) if p == path => true,
+                Ok(_) => d.pattern.as_ref().is_some_and(|pat| pat.is_match(path)),
+                Err(_) => false,
+            });
             if !lists || !path.starts_with(&format!("{folder}/")) {
                 continue;
             }
@@ -301,6 +268,54 @@ impl Workspace {
             changes: vec![FileChange::Edit { path: path.to_string(), edits: vec![TextEdit { range, new_text }] }],
             summary: format!("{what} task {} in {}", code(id), code(path)),
         })
+    }
+}
+
+/// The lenses of run `r` at `range`: where it stands (and its gate), and its Advance.
+fn run_lenses(ctx: &Context<'_>, r: &crate::analysis::RunRef<'_>, range: TextRange, out: &mut Vec<CodeLens>) {
+    let path = r.file.path.as_str();
+    let Some(wref) = ctx.workflow_of(r) else { return };
+    let wf = wref.wf;
+    let w = r.workflow.unwrap_or_default();
+    match &r.position {
+        Position::Phase(i) => {
+            let report = ctx.phase_report(w, *i, Some(path));
+            let title = format!(
+                "{} · at {} ({}/{}) · {}",
+                wf.name,
+                wf.phases[*i].id,
+                i + 1,
+                wf.phases.len(),
+                if report.gate_met() { "gate met" } else { "gate unmet" }
+            );
+            let mut detail = title.clone();
+            for u in &report.unmet {
+                detail.push_str(&format!("\n- {u}"));
+            }
+            out.push(CodeLens { range, title, command: LensCommand::Explain(detail) });
+            out.push(advance_lens(range, &wf.name, Some(path.to_string()), wf.phases.get(i + 1).map(|n| n.id.as_str()), &report.unmet));
+        }
+        Position::State(s) => {
+            let next = crate::ide::hover::next_states(wf, s);
+            let title = format!(
+                "{} · in state {s} · next: {}",
+                wf.name,
+                if next.is_empty() { "none".into() } else { next.join(", ").replace('`', "") }
+            );
+            out.push(CodeLens { range, title: title.clone(), command: LensCommand::Explain(title) });
+            if !next.is_empty() {
+                out.push(CodeLens {
+                    range,
+                    title: "▶ Advance".into(),
+                    command: LensCommand::Advance { workflow: wf.name.clone(), state: Some(path.to_string()) },
+                });
+            }
+        }
+        Position::Done => {
+            let title = format!("{} · completed ({} phases)", wf.name, wf.phases.len());
+            out.push(CodeLens { range, title: title.clone(), command: LensCommand::Explain(title) });
+        }
+        Position::Unknown | Position::NotStarted => {}
     }
 }
 

@@ -916,6 +916,8 @@ fn ops_build_pointers_resolve_across_features() {
     // `tasks.yaml`: Start and Mark done set `status:` the framework's way.
     let (ws, _, _) = cursor(&with(".ops/build/v1/availability/tasks.yaml", "id", 0));
     expect![[r#"
+        .ops/build/v1/availability/tasks.yaml:1:1 .ops/build SDD availability · at tasks (3/4) · gate met Explain(".ops/build SDD availability · at tasks (3/4) · gate met")
+        .ops/build/v1/availability/tasks.yaml:1:1 ▶ Advance to release Advance { workflow: "availability", state: None }
         .ops/build/v1/availability/tasks.yaml:1:3 Start Task { path: ".ops/build/v1/availability/tasks.yaml", id: "T-AV-001", action: Start }
         .ops/build/v1/availability/tasks.yaml:1:3 Mark done Task { path: ".ops/build/v1/availability/tasks.yaml", id: "T-AV-001", action: Done }
         .ops/build/v1/availability/tasks.yaml:5:3 Mark done Task { path: ".ops/build/v1/availability/tasks.yaml", id: "T-AV-002", action: Done }
@@ -1259,6 +1261,12 @@ fn bmad_sprint_entries() {
         _bmad-output/implementation-artifacts/sprint-status.yaml:8:25 epic-1-retrospective · at optional (1/2) · gate met Explain("epic-1-retrospective · at optional (1/2) · gate met")
         _bmad-output/implementation-artifacts/sprint-status.yaml:8:25 ▶ Advance to done Advance { workflow: "epic-1-retrospective", state: Some("_bmad-output/implementation-artifacts/sprint-status.yaml") }
     "#]].assert_eq(&lenses(&ws, sprint));
+    // A story file: its entry's status and Advance, on its `Status:` line.
+    expect![[r#"
+        _bmad-output/implementation-artifacts/1-2-paiement.md:3:9 1-2-paiement · at review (4/5) · gate met Explain("1-2-paiement · at review (4/5) · gate met")
+        _bmad-output/implementation-artifacts/1-2-paiement.md:3:9 ▶ Advance to done Advance { workflow: "1-2-paiement", state: Some("_bmad-output/implementation-artifacts/sprint-status.yaml") }
+    "#]]
+    .assert_eq(&lenses(&ws, "_bmad-output/implementation-artifacts/1-2-paiement.md"));
 }
 
 #[test]
@@ -1410,6 +1418,9 @@ fn openspec_tasks_get_lenses_symbols_and_hover() {
         ws.task_change(tasks, "1.1", crate::ide::TaskAction::Start).map_err(|r| r.to_string()),
         Err(format!("tasks of `{tasks}` have no started state; mark `1.1` done instead"))
     );
+    // A delta spec (an artifact matched by the schema's `specs/**/*.md`) gets the change's lens too.
+    let delta = lenses(&ws, "openspec/changes/add-2fa/specs/auth/spec.md");
+    assert!(delta.starts_with("openspec/changes/add-2fa/specs/auth/spec.md:1:1 OpenSpec add-2fa · at "), "{delta}");
     // Document symbols: each numbered task once.
     let symbols: String =
         ws.document_symbols(tasks).iter().map(|s| format!("{:?} {} {}\n", s.kind, s.name, at(&ws, tasks, s.selection.start))).collect();

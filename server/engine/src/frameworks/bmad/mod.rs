@@ -594,6 +594,30 @@ pub(crate) fn code_actions(ctx: &Context<'_>, path: &str, range: TextRange, now:
     }
 }
 
+/// Whether `path` may be a story file (`{story key}.md` or `story-{story key}.md`): a cheap test
+/// before [`entry_of_story`].
+pub(crate) fn may_be_story(path: &str) -> bool {
+    let Some(stem) = path.strip_suffix(".md").map(paths::file_stem) else { return false };
+    let key = stem.strip_prefix("story-").unwrap_or(stem);
+    matches!(sprint_status::classify(key), Some((Kind::Story, _)))
+}
+
+/// The sprint entry whose story file is `path`: the sprint file's path and the story's key, from
+/// the first sprint file (in path order) whose story files hold it. `None` where BMAD is off.
+pub(crate) fn entry_of_story(ctx: &Context<'_>, path: &str) -> Option<(String, String)> {
+    if !may_be_story(path) || !ctx.frameworks.iter().any(|f| f.id == "bmad") {
+        return None;
+    }
+    let stem = paths::file_stem(path);
+    let key = stem.strip_prefix("story-").unwrap_or(stem);
+    let mut sprints = sprint_files(ctx);
+    sprints.sort_by(|a, b| a.path.cmp(b.path));
+    sprints
+        .iter()
+        .find(|s| s.sprint.entry(key).is_some() && StoryFiles::new(ctx, s.path, &s.sprint).of(key) == Some(path))
+        .map(|s| (s.path.to_string(), key.to_string()))
+}
+
 /// The 0-based line of byte `offset` in the file at `path`.
 fn line_of(ctx: &Context<'_>, path: &str, offset: usize) -> u32 {
     ctx.file(path).and_then(|f| f.line_index()).map_or(0, |i| i.line_of(offset))
