@@ -36,8 +36,15 @@ function unmetGateCount(workflow: WorkflowStatus): number {
   return workflow.gates.filter((gate) => gate.phase === workflow.current && !gate.met).length;
 }
 
-/** One workflow in a few words, e.g. `design 2/3 · 1 gate unmet`. */
+/**
+ * One workflow in a few words, e.g. `design 2/3 · 1 gate unmet`; a finished run is `completed`,
+ * a state machine's run names its state, a run at a step its workflow does not declare says so.
+ */
 export function statusBarText(workflow: WorkflowStatus): string {
+  if (workflow.status === "completed") return `${workflow.name}: completed`;
+  if (workflow.current !== null && workflow.currentIndex === null) {
+    return workflow.status === "unknown" ? `${workflow.name}: at unknown ${workflow.current}` : `${workflow.name}: in ${workflow.current}`;
+  }
   if (workflow.current === null || workflow.currentIndex === null) {
     return `${workflow.name}: not started`;
   }
@@ -52,8 +59,15 @@ export function formatStatus(status: StatusResult): string {
   if (status.workflows.length === 0) return "No workflow found for this file.";
   const blocks = status.workflows.map((workflow) => {
     const lines = [`${workflow.name} (${workflow.path}) — ${workflow.status}`];
-    if (workflow.current === null) {
+    if (workflow.status === "completed") {
+      lines.push(`  completed (${workflow.phaseCount} phases)`);
+      if (workflow.statePath) lines.push(`  state file: ${workflow.statePath}`);
+    } else if (workflow.current === null) {
       lines.push("  not started: no state file yet (use the \"Start\" code action on the workflow doc)");
+    } else if (workflow.currentIndex === null) {
+      lines.push(`  current: ${workflow.current}${workflow.status === "unknown" ? " (not a step of the workflow)" : ""}`);
+      lines.push(`  next: ${workflow.next ?? "none"}`);
+      lines.push(`  state file: ${workflow.statePath ?? "none"}`);
     } else {
       lines.push(`  current: ${workflow.current} (${workflow.currentIndex}/${workflow.phaseCount})`);
       lines.push(`  next: ${workflow.next ?? "none (last phase)"}`);

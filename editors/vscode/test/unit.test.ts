@@ -142,6 +142,11 @@ describe("status text", () => {
       statusBarText({ ...design, statePath: null, current: null, currentIndex: null, next: null }),
       "checkout-feature: not started",
     );
+    // A finished run (a BMAD entry at `done`), a state machine's run, a run at an undeclared step.
+    assert.equal(statusBarText({ ...design, status: "completed", current: "done", currentIndex: null, next: null }), "checkout-feature: completed");
+    assert.equal(statusBarText({ ...design, current: "tasks_generated", currentIndex: null }), "checkout-feature: in tasks_generated");
+    assert.equal(statusBarText({ ...design, status: "unknown", current: "relase", currentIndex: null }), "checkout-feature: at unknown relase");
+    assert.match(formatStatus({ workflows: [{ ...design, status: "completed", current: "done", currentIndex: null }] }), /completed \(3 phases\)/);
   });
 
   it("formats the whole status with each unmet criterion", () => {

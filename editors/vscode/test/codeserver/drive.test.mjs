@@ -485,6 +485,141 @@ describe("the .vsix in code-server (trusted workspace)", { timeout: 10 * TIMEOUT
   });
 });
 
+describe("the Workflows view in code-server", { timeout: 8 * TIMEOUT }, () => {
+  // A session of its own: its Scaffold creates a file the trusted session's checks expect missing.
+  const s = new Session("workflows", { trusted: true });
+  before(() => s.start(), { timeout: 4 * TIMEOUT });
+  after(async () => {
+    await s.screenshot("last").catch(() => {});
+    await s.stop();
+  });
+
+  const pane = () => s.page.locator(".pane", { has: s.page.locator(".pane-header", { hasText: "Workflows" }) });
+  /** The focused row of the view: label, description, tree level and whether it is expanded. */
+  const focused = async () => {
+    const row = pane().locator(".monaco-list-row.focused").first();
+    if ((await row.count()) === 0) return null;
+    return {
+      label: ((await row.locator(".label-name").first().textContent({ timeout: 2000 })) ?? "").trim(),
+      description: ((await row.locator(".label-description").first().textContent({ timeout: 2000 }).catch(() => "")) ?? "").trim(),
+      level: Number(await row.getAttribute("aria-level")),
+      expanded: await row.getAttribute("aria-expanded"),
+    };
+  };
+  /** The titles of the open context menu. */
+  const menu = async () => {
+    const items = s.page.locator(".context-view .monaco-menu .action-item .action-label");
+    await items.first().waitFor({ state: "visible", timeout: 5000 });
+    return (await items.allTextContents()).map((t) => t.trim()).filter(Boolean);
+  };
+  /** Chooses the item `title` of the open context menu with the keyboard. */
+  const chooseInMenu = async (title) => {
+    for (let i = 0; i < 20; i += 1) {
+      const current = ((await s.page.locator(".context-view .monaco-menu .action-item.focused").first().textContent().catch(() => "")) ?? "").trim();
+      if (current === title) {
+        await s.press("Enter");
+        return;
+      }
+      await s.press("ArrowDown");
+    }
+    throw new Error(`no "${title}" in the context menu`);
+  };
+  /** Moves the focus down the view (collapsing each workflow passed) to the workflow `name`. */
+  const focusWorkflow = async (name, seen) => {
+    await s.press("Home");
+    for (let i = 0; i < 400; i += 1) {
+      const row = await until("a focused row in the Workflows view", focused);
+      if (row.level === 1 && row.label === name) return row;
+      if (row.level === 1) {
+        seen.push(row);
+        if (row.expanded === "true") await s.press("ArrowLeft");
+      }
+      await s.press("ArrowDown");
+    }
+    throw new Error(`no workflow ${name} in the Workflows view`);
+  };
+
+  it("lists each workflow with its phases, their status and deliverables, from the server", async () => {
+    await s.open("checkout-feature.state.yaml");
+    await s.command("Focus on Workflows View");
+    await until("rows in the Workflows view", async () => (await pane().locator(".monaco-list-row").count()) > 3);
+    await s.screenshot("workflows-view");
+    // The list is virtual: only the rows in view are in the page. Walk it with the keyboard, as a
+    // user scrolls, collapsing the workflows on the way.
+    const seen = [];
+    const workflow = await focusWorkflow("checkout-feature", seen);
+    assert.equal(workflow.description, "implementation 3/4 · 1 gate unmet");
+    // BMAD's entries stand where sprint-status.yaml puts them (the demo has two such files).
+    const ledger = seen.filter((r) => r.label === "1-1-points-ledger");
+    assert.ok(ledger.length >= 1, `1-1-points-ledger among ${JSON.stringify(seen.map((r) => r.label))}`);
+    assert.ok(ledger.every((r) => r.description === "1-1-points-ledger: completed"), JSON.stringify(ledger));
+    // 1-2-earn-on-order is at review in one file and done in the other.
+    const earn = seen.filter((r) => r.label === "1-2-earn-on-order").map((r) => r.description).sort();
+    assert.deepEqual(earn, ["1-2-earn-on-order: completed", "review 4/5 · gates met"]);
+    // Its phases, each with its status, and the current phase's deliverable.
+    const rows = [];
+    for (let i = 0; i < 12; i += 1) {
+      await s.press("ArrowDown");
+      const row = await until("the next row", focused);
+      if (row.level === 1) break;
+      rows.push(`${"  ".repeat(row.level - 2)}${row.label} | ${row.description}`);
+    }
+    assert.deepEqual(rows, [
+      "Requirements | passed · 2/2 deliverables · gate met",
+      "Design | passed · 2/3 deliverables · gate unmet",
+      "Implementation | current · 0/1 deliverables · gate unmet",
+      "  .work/checkout/EVIDENCE.md | ✗ missing",
+      "Release | pending · 0/2 deliverables · gate unmet",
+    ]);
+    await s.screenshot("workflows-checkout-feature");
+  });
+
+  it("offers Advance on a workflow: refused while the gate fails, with the reason", async () => {
+    await focusWorkflow("checkout-feature", []);
+    const state = fs.readFileSync(path.join(s.folder, "checkout-feature.state.yaml"), "utf8");
+    await s.press("Shift+F10");
+    const titles = await menu();
+    assert.ok(titles.includes("Advance"), JSON.stringify(titles));
+    assert.ok(!titles.includes("Scaffold"), `a workflow offers Advance, not Scaffold: ${JSON.stringify(titles)}`);
+    await s.screenshot("workflows-advance-menu");
+    await chooseInMenu("Advance");
+    await until("the refusal", async () => /phasegate: .*gate of phase `implementation` is not met/.test(await s.notifications()));
+    assert.equal(fs.readFileSync(path.join(s.folder, "checkout-feature.state.yaml"), "utf8"), state, "the state file is unchanged");
+  });
+
+  it("offers Scaffold on a phase, which creates its missing deliverable", async () => {
+    const evidence = path.join(s.folder, ".work", "checkout", "EVIDENCE.md");
+    assert.ok(!fs.existsSync(evidence));
+    await s.press("Escape");
+    await s.command("Focus on Workflows View");
+    await focusWorkflow("checkout-feature", []);
+    for (let i = 0; i < 6; i += 1) {
+      await s.press("ArrowDown");
+      if ((await until("the next row", focused)).label === "Implementation") break;
+    }
+    assert.equal((await focused()).label, "Implementation");
+    await s.press("Shift+F10");
+    const titles = await menu();
+    assert.ok(titles.includes("Scaffold") && !titles.includes("Advance"), JSON.stringify(titles));
+    await chooseInMenu("Scaffold");
+    await until("EVIDENCE.md on disk", () => fs.existsSync(evidence));
+    await until("the scaffold message", async () => (await s.notifications()).includes("created `.work/checkout/EVIDENCE.md`"));
+    // The view follows: the deliverable is present now.
+    await s.command("Focus on Workflows View");
+    const implementation = await until("the Implementation row with its deliverable", async () => {
+      await focusWorkflow("checkout-feature", []);
+      for (let i = 0; i < 6; i += 1) {
+        await s.press("ArrowDown");
+        const row = await focused();
+        if (row?.label === "Implementation") return row.description.includes("1/1 deliverables") && row;
+      }
+      return false;
+    });
+    assert.match(implementation.description, /current · 1\/1 deliverables/);
+    await s.screenshot("workflows-scaffolded");
+  });
+});
+
 describe("the .vsix in code-server (Restricted Mode)", { timeout: 6 * TIMEOUT }, () => {
   // The workspace names an executable; in Restricted Mode that setting must not be used.
   const s = new Session("restricted", { trusted: false, workspaceSettings: { "phasegate.server.path": "/nonexistent/phasegate" } });
