@@ -248,6 +248,12 @@ impl<'a> Context<'a> {
     pub(super) fn workflow_index(&self, name: &str) -> Result<usize, Refusal> {
         match self.by_name.get(&crate::analysis::name_key(name)).map(Vec::as_slice) {
             Some([one]) => Ok(*one),
+            // BMAD entries of two sprint-status.yaml files (`bmad-duplicate-sprint-status`).
+            Some(list) if list.iter().all(|&w| self.workflows[w].wf.framework.as_deref() == Some("bmad")) => Err(refuse(format!(
+                "{} sprint-status.yaml files track `{name}` ({}); BMAD keeps one, so remove the stale one first",
+                list.len(),
+                list.iter().map(|&w| format!("`{}`", self.workflows[w].file.path)).collect::<Vec<_>>().join(", ")
+            ))),
             Some([first, ..]) => Err(refuse(format!(
                 "several documents define workflow `{name}` (first: `{}`); rename one",
                 self.workflows[*first].file.path

@@ -715,7 +715,10 @@ mod tests {
             ]
         );
         let refusal = ws.advance("1-2-checkout", None, None, "2026-03-02T09:05:00Z").err().map(|r| r.message).unwrap_or_default();
-        assert!(refusal.contains("several documents define workflow `1-2-checkout`"), "{refusal}");
+        assert_eq!(
+            refusal,
+            "2 sprint-status.yaml files track `1-2-checkout` (`_bmad-output/implementation-artifacts/sprint-status.yaml`, `docs/sprint-artifacts/sprint-status.yaml`); BMAD keeps one, so remove the stale one first"
+        );
     }
 
     #[test]
