@@ -298,10 +298,16 @@ impl Backend {
         self.ready.send_replace(true);
         // The editor index of every file, built in the background (the facts are shared, so the
         // session's projects get it): the first references or workspace symbols request does
-        // not pay for it.
-        if let Ok(snapshots) = self.with(|s| s.projects.iter().map(|p| p.ws.clone()).collect::<Vec<_>>()) {
-            tokio::task::spawn_blocking(move || snapshots.iter().for_each(phasegate_engine::Workspace::prepare_index));
-        }
+        // not pay for it. Built once the first analysis is published, so that it takes neither
+        // the cores nor adds its memory to that analysis's (docs/benchmarks.md, "The live
+        // server"); a request needing it before then builds what it needs itself.
+        let me = self.clone();
+        tokio::spawn(async move {
+            me.wait_for_analysis().await;
+            if let Ok(snapshots) = me.with(|s| s.projects.iter().map(|p| p.ws.clone()).collect::<Vec<_>>()) {
+                let _ = tokio::task::spawn_blocking(move || snapshots.iter().for_each(phasegate_engine::Workspace::prepare_index)).await;
+            }
+        });
         if let Some(p) = progress {
             p.finish_with_message(message.clone()).await;
         }
