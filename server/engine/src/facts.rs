@@ -59,12 +59,13 @@ pub(crate) enum FileKind {
 
 impl FileKind {
     pub(crate) fn of(path: &str) -> FileKind {
-        let name = crate::paths::file_name(path).to_ascii_lowercase();
-        if name.ends_with(".md") || name.ends_with(".markdown") {
+        use crate::paths::ends_with_ignore_case as ends;
+        let name = crate::paths::file_name(path);
+        if ends(name, ".md") || ends(name, ".markdown") {
             FileKind::Markdown
-        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+        } else if ends(name, ".yaml") || ends(name, ".yml") {
             FileKind::Yaml
-        } else if name.ends_with(".json") {
+        } else if ends(name, ".json") {
             FileKind::Json
         } else if path == crate::config::CONFIG_FILE {
             FileKind::Config

@@ -51,6 +51,16 @@ pub(crate) fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+/// Whether `text` ends with ASCII `suffix`, ignoring ASCII case (no lowercase copy made).
+pub(crate) fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len() && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+/// Whether `text` holds ASCII `needle`, ignoring ASCII case (no lowercase copy made).
+pub(crate) fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    needle.is_empty() || text.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// The file name without its last extension (`seed.md` → `seed`, `a.workflow.yaml` →
 /// `a.workflow`).
 pub(crate) fn file_stem(path: &str) -> &str {

@@ -9,27 +9,46 @@ use crate::facts::{FileFacts, FileInput};
 use crate::text::LineIndex;
 
 /// `f` applied to every item on all available cores (at most 16 threads), results in item order.
-/// A panicking thread loses only its own items' results, never the process.
+/// Items are handed out in small batches as threads ask for them, so a thread slowed down (a
+/// core busy with something else, a batch of larger files) does not hold the others up. A
+/// panicking thread loses only its own items' results, never the process.
 fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> Option<R> + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(16);
     if threads <= 1 || items.len() < 64 {
         return items.into_iter().filter_map(&f).collect();
     }
-    let per_thread = items.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<T>> = Vec::with_capacity(threads);
+    let batch = (items.len() / (threads * 16)).clamp(8, 256);
+    let mut batches: Vec<(usize, Vec<T>)> = Vec::with_capacity(items.len().div_ceil(batch));
     let mut items = items.into_iter();
     loop {
-        let chunk: Vec<T> = items.by_ref().take(per_thread).collect();
+        let chunk: Vec<T> = items.by_ref().take(batch).collect();
         if chunk.is_empty() {
             break;
         }
-        chunks.push(chunk);
+        batches.push((batches.len(), chunk));
     }
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks.into_iter().map(|c| scope.spawn(move || c.into_iter().filter_map(f).collect::<Vec<R>>())).collect();
+    // Taken from the end: the first batches first.
+    batches.reverse();
+    let queue = std::sync::Mutex::new(batches);
+    let (f, queue) = (&f, &queue);
+    let mut done: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    loop {
+                        let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop();
+                        let Some((i, chunk)) = next else { break };
+                        out.push((i, chunk.into_iter().filter_map(f).collect::<Vec<R>>()));
+                    }
+                    out
+                })
+            })
+            .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    })
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().flat_map(|(_, r)| r).collect()
 }
 
 /// Settings the host gives (command-line flags, editor settings). They take precedence over the
@@ -180,12 +199,14 @@ impl Workspace {
 
     /// Builds several workspaces at once (the projects of a folder), computing every file's facts
     /// on all available cores, so many small projects load as fast as one large one:
-    /// `groups[i]` lists the paths of workspace `i`, each read by `read(i, path)` (`None`: left
-    /// out). Returns one workspace per group, in order.
-    pub fn build_many(groups: Vec<Vec<String>>, read: impl Fn(usize, &str) -> Option<FileInput> + Sync) -> Vec<Workspace> {
+    /// `groups[i]` lists the paths of workspace `i`, each with what the host needs to find it
+    /// (its absolute path), and each read by `read(path, that)` (`None`: left out). Returns one
+    /// workspace per group, in order.
+    pub fn build_many<P: Send>(groups: Vec<Vec<(String, P)>>, read: impl Fn(&str, P) -> Option<FileInput> + Sync) -> Vec<Workspace> {
         let count = groups.len();
-        let items: Vec<(usize, String)> = groups.into_iter().enumerate().flat_map(|(i, g)| g.into_iter().map(move |p| (i, p))).collect();
-        let facts = in_parallel(items, |(i, path)| read(i, &path).map(|input| (i, Arc::new(FileFacts::new(&path, input)))));
+        let items: Vec<(usize, String, P)> =
+            groups.into_iter().enumerate().flat_map(|(i, g)| g.into_iter().map(move |(p, found)| (i, p, found))).collect();
+        let facts = in_parallel(items, |(i, path, found)| read(&path, found).map(|input| (i, Arc::new(FileFacts::new(&path, input)))));
         let mut out: Vec<Workspace> = (0..count).map(|_| Workspace::new()).collect();
         for (i, f) in facts {
             out[i].files.insert(f.path.clone(), f);

@@ -36,6 +36,19 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// [`relative`] without splitting into components, for a path that is `root` (as a string,
+/// `None` when not UTF-8), a `/` and plain names: the walk's paths. `None` for any other path,
+/// which [`relative`] then reads.
+fn relative_fast(root: Option<&str>, path: &Path) -> Option<String> {
+    if !cfg!(unix) {
+        return None;
+    }
+    let rel = path.to_str()?.strip_prefix(root?)?;
+    let rel = if root?.ends_with('/') { rel } else { rel.strip_prefix('/')? };
+    let plain = !rel.is_empty() && rel.split('/').all(|s| !s.is_empty() && s != "." && s != "..");
+    plain.then(|| rel.to_string())
+}
+
 /// Opens the regular file at `path` for reading, with its metadata. Anything else (a FIFO, a
 /// socket, a device, a folder) is refused without blocking: the path is checked first, and the
 /// open itself does not wait for a writer (`O_NONBLOCK`, which changes nothing for a regular
@@ -65,6 +78,19 @@ pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), S
 /// the size otherwise. Only regular files are read ([`open_regular`]). `Err` with the IO error's
 /// text when it cannot be read.
 pub fn read_input(path: &Path, rel: &str) -> Result<FileInput, String> {
+    read_checked(path, rel, false)
+}
+
+/// [`read_input`] for a file [`walk`] listed: the walk already saw a regular file there (or a
+/// symlink to one inside the root), so the path is not looked up once more before it is opened;
+/// the open file is still checked to be a regular file. `Err` as for [`read_input`].
+pub fn read_listed(path: &Path, rel: &str) -> Result<FileInput, String> {
+    read_checked(path, rel, true)
+}
+
+/// [`read_input`]; `listed`: the caller has seen a regular file at `path` (the walk), so the
+/// check before opening is left out (one path lookup per file fewer).
+fn read_checked(path: &Path, rel: &str, listed: bool) -> Result<FileInput, String> {
     use std::io::Read;
     let failed = |e: std::io::Error| format!("{}: {e}", path.display());
     if !wants_content(rel) {
@@ -75,14 +101,53 @@ pub fn read_input(path: &Path, rel: &str) -> Result<FileInput, String> {
         return Ok(FileInput::Meta { len: meta.len() });
     }
     // One open, then the size from the open file.
-    let (mut file, meta) = open_regular(path)?;
+    let (mut file, meta) = if listed { open_listed(path)? } else { open_regular(path)? };
     if meta.len() > MAX_TEXT_BYTES as u64 {
         return Ok(FileInput::Oversized { len: meta.len() });
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    // Read at most one byte past the limit, in case the file grew since the size was taken.
-    file.by_ref().take(MAX_TEXT_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(failed)?;
+    // The size the open file reports, read in one call when it holds (a regular file's read
+    // returns what it has), with room for one byte more; no second read to find the end unless
+    // the file turned out longer or shorter than reported meanwhile.
+    let expected = meta.len() as usize;
+    let mut bytes = vec![0; expected + 1];
+    let mut filled = 0;
+    loop {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(failed(e)),
+        }
+        if filled == expected || filled == bytes.len() {
+            break;
+        }
+    }
+    bytes.truncate(filled);
+    if filled > expected {
+        // It grew since the size was taken: read on, at most one byte past the limit.
+        file.by_ref().take((MAX_TEXT_BYTES + 1).saturating_sub(filled) as u64).read_to_end(&mut bytes).map_err(failed)?;
+    }
     Ok(FileInput::Bytes(bytes))
+}
+
+/// [`open_regular`] without the look-up before opening, for a path the walk listed as a regular
+/// file: opened without waiting for a writer (`O_NONBLOCK`), then refused unless it is a regular
+/// file.
+fn open_listed(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
+    let failed = |e: std::io::Error| format!("{}: {e}", path.display());
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(failed)?;
+    let meta = file.metadata().map_err(failed)?;
+    if !meta.is_file() {
+        return Err(format!("{}: not a regular file; phasegate reads only regular files", path.display()));
+    }
+    Ok((file, meta))
 }
 
 /// Whether `path` (a symlink or not) resolves to somewhere inside `root_real` (a canonical path).
@@ -134,6 +199,7 @@ pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String
     // Symlinked files are followed only when they resolve inside the root.
     let root_real = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let root_real = &root_real;
+    let root_str = root.to_str();
     // The parallel walker: folders are listed on all cores.
     let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
     builder.threads(std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)).build_parallel().run(|| {
@@ -149,7 +215,7 @@ pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String
                         // No workspace-relative path can name it (paths are UTF-8 strings).
                         let message = format!("{}: the file name is not valid UTF-8; skipped", e.path().display());
                         found.lock().unwrap_or_else(|p| p.into_inner()).1.push(message);
-                    } else if is_file && let Some(rel) = relative(root, e.path()) {
+                    } else if is_file && let Some(rel) = relative_fast(root_str, e.path()).or_else(|| relative(root, e.path())) {
                         let mut found = found.lock().unwrap_or_else(|p| p.into_inner());
                         if is_symlink && !resolves_inside(root_real, e.path()) {
                             found.1.push(format!("{}: a symlink to a file outside the workspace root; not read", e.path().display()));
@@ -192,7 +258,7 @@ pub fn load_paths(paths: Vec<String>, absolute: impl Fn(&str) -> Option<PathBuf>
     // Files are read in the engine's worker threads, overlapping IO with analysis.
     ws.set_files_with(paths, |rel| {
         let abs = absolute(rel)?;
-        match read_input(&abs, rel) {
+        match read_listed(&abs, rel) {
             Ok(input) => Some(input),
             Err(e) => {
                 let e = if abs.is_symlink() { format!("{e} (symlink skipped)") } else { e };

@@ -7,7 +7,7 @@
 //! A folder may hold several projects (a monorepo, a demo inside a repository): each is analysed
 //! as its own engine [`Workspace`], and its paths resolve against its own root.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use phasegate_engine::{CONFIG_FILE, Workspace, frameworks};
@@ -240,18 +240,13 @@ fn selected(project_root: &Path, mut files: Vec<(String, PathBuf)>, errors: &mut
 /// Reads every project's files in one pass on all cores (one workspace per group). Unreadable
 /// files are left out and their errors returned, sorted.
 fn read_all(groups: Vec<Vec<(String, PathBuf)>>) -> (Vec<Workspace>, Vec<String>) {
-    let absolute: Vec<HashMap<String, PathBuf>> = groups.iter().map(|g| g.iter().cloned().collect()).collect();
-    let paths: Vec<Vec<String>> = groups.into_iter().map(|g| g.into_iter().map(|(rel, _)| rel).collect()).collect();
     let read_errors = std::sync::Mutex::new(Vec::new());
-    let workspaces = Workspace::build_many(paths, |i, rel| {
-        let abs = absolute.get(i)?.get(rel)?;
-        match disk::read_input(abs, rel) {
-            Ok(input) => Some(input),
-            Err(e) => {
-                let e = if abs.is_symlink() { format!("{e} (symlink skipped)") } else { e };
-                read_errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
-                None
-            }
+    let workspaces = Workspace::build_many(groups, |rel, abs: PathBuf| match disk::read_listed(&abs, rel) {
+        Ok(input) => Some(input),
+        Err(e) => {
+            let e = if abs.is_symlink() { format!("{e} (symlink skipped)") } else { e };
+            read_errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+            None
         }
     });
     let mut errors = read_errors.into_inner().unwrap_or_else(|p| p.into_inner());

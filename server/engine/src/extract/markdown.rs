@@ -296,24 +296,34 @@ pub(crate) fn blank_front_matter(view: &str, fm: frontmatter::FrontMatter) -> St
 /// prefilter, so plain docs skip the outline; a false "yes" only costs the full reading.
 fn could_declare_workflow(text: &str) -> bool {
     let starts_with = |b: &[u8], word: &[u8]| b.len() >= word.len() && b[..word.len()].eq_ignore_ascii_case(word);
-    for line in crate::text::lines(text) {
+    let bytes = text.as_bytes();
+    // Each line's start (after `\n`, `\r` or `\r\n`; the empty "line" between `\r` and `\n`
+    // matches nothing). The tests below never read past a line break: none of the bytes they
+    // skip or compare is one.
+    let mut start = 0;
+    loop {
         // Headings and labels start their line, after `#`, `*`, `>` and blanks.
-        let l = line.trim_start_matches(['#', '*', '>', ' ', '\t']);
-        let b = l.as_bytes();
+        let line = &bytes[start..];
+        let lead = line.iter().take_while(|b| matches!(b, b'#' | b'*' | b'>' | b' ' | b'\t')).count();
+        let b = &line[lead..];
         if starts_with(b, b"transitions") || starts_with(b, b"allowed transitions") {
             return true;
         }
         for kw in [&b"phase"[..], b"step", b"workflow", b"sub-workflow"] {
             if starts_with(b, kw) {
-                let after = &l[kw.len()..];
-                let rest = after.trim_start_matches([' ', '\t']);
-                if rest.len() < after.len() && rest.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+                let after = &b[kw.len()..];
+                let blanks = after.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
+                if blanks > 0 && after.get(blanks).is_some_and(|c| c.is_ascii_digit() || *c == b'-') {
                     return true;
                 }
             }
         }
+        match memchr::memchr2(b'\n', b'\r', line) {
+            Some(i) => start += i + 1,
+            None => break,
+        }
     }
-    text.contains('→') || text.contains("->")
+    memchr::memmem::find(bytes, "→".as_bytes()).is_some() || memchr::memmem::find(bytes, b"->").is_some()
 }
 
 /// The outline facts of a Markdown file's text, for files whose extraction skipped the outline.
@@ -449,13 +459,13 @@ pub(crate) struct Recogniser {
     pub extract: fn(&mut FileFacts, &MarkdownInput<'_>),
 }
 
-fn file_name_lower(path: &str) -> String {
-    paths::file_name(path).to_ascii_lowercase()
+/// Whether the file name of `path` holds `word` (ASCII), in any case.
+fn file_name_has(path: &str, word: &str) -> bool {
+    paths::contains_ignore_case(paths::file_name(path), word)
 }
 
 fn is_memory_map(path: &str) -> bool {
-    let n = file_name_lower(path);
-    n.contains("memory-map") || n.contains("memory_map")
+    file_name_has(path, "memory-map") || file_name_has(path, "memory_map")
 }
 
 fn has_front_definition(front: Option<&Tree>) -> bool {
@@ -483,7 +493,7 @@ pub(crate) static GENERIC: &[Recogniser] = &[
     // Tasks (`T1: ...`, `- [ ] T001 ...`, `### T5: ...`) in files named like tasks.
     Recogniser {
         name: "tasks",
-        applies: |path| file_name_lower(path).contains("task"),
+        applies: |path| file_name_has(path, "task"),
         prefilter: None,
         replaces: &[],
         extract: |facts, input| facts.tasks = collect_tasks(input.text, input.blocks),
@@ -491,10 +501,7 @@ pub(crate) static GENERIC: &[Recogniser] = &[
     // Requirements (`R1: ...`, `**FR-001**: ...`) in files named like specs or requirements.
     Recogniser {
         name: "requirements",
-        applies: |path| {
-            let n = file_name_lower(path);
-            n.contains("spec") || n.contains("requirement")
-        },
+        applies: |path| file_name_has(path, "spec") || file_name_has(path, "requirement"),
         prefilter: None,
         replaces: &[],
         extract: |facts, input| facts.requirements = collect_requirements(input.view, input.blocks),

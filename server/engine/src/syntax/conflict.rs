@@ -65,7 +65,7 @@ fn marker(line: &str, ch: u8) -> Option<&str> {
 /// `<<<<<<<` without a separator is ignored (it may be prose about conflicts), and so are markers
 /// inside fenced code.
 pub(crate) fn find_conflicts(text: &str) -> Vec<Conflict> {
-    if !text.contains("<<<<<<<") {
+    if memchr::memmem::find(text.as_bytes(), b"<<<<<<<").is_none() {
         return Vec::new();
     }
     #[derive(Clone, Copy)]

@@ -110,7 +110,7 @@ pub(crate) fn is_plan_artifact(path: &str) -> bool {
 pub(crate) fn is_checklist(path: &str) -> bool {
     feature_file(path)
         .and_then(|(_, inner)| inner.strip_prefix("checklists/"))
-        .is_some_and(|name| !name.contains('/') && name.to_ascii_lowercase().ends_with(".md"))
+        .is_some_and(|name| !name.contains('/') && crate::paths::ends_with_ignore_case(name, ".md"))
 }
 
 /// Whether `path` is one of Spec Kit's own files rather than the project's: under `.specify/`, or
@@ -120,14 +120,16 @@ pub(crate) fn is_speckit_own(path: &str) -> bool {
     if path.starts_with(".specify/") {
         return true;
     }
+    if !path.starts_with('.') {
+        return false;
+    }
     let segments: Vec<&str> = path.split('/').collect();
-    path.starts_with('.')
-        && segments.iter().enumerate().any(|(i, seg)| match seg.strip_prefix("speckit") {
-            Some(r) if r.len() > 1 && r.starts_with('-') => true,
-            // `speckit.plan.md`, or a folder `speckit.plan/`; not a file `speckit.md`.
-            Some(r) if r.len() > 1 && r.starts_with('.') => i + 1 < segments.len() || r[1..].contains('.'),
-            _ => false,
-        })
+    segments.iter().enumerate().any(|(i, seg)| match seg.strip_prefix("speckit") {
+        Some(r) if r.len() > 1 && r.starts_with('-') => true,
+        // `speckit.plan.md`, or a folder `speckit.plan/`; not a file `speckit.md`.
+        Some(r) if r.len() > 1 && r.starts_with('.') => i + 1 < segments.len() || r[1..].contains('.'),
+        _ => false,
+    })
 }
 
 /// A Markdown file's text as the readers see it: merge conflicts masked (their second side
