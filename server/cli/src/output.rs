@@ -111,17 +111,24 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> CheckSummary {
     let mut json_items = Vec::new();
     let mut sarif_results = Vec::new();
     for report in reports {
+        let project = report.project_label();
+        // Diagnostics come file by file: each file's path is shown once.
+        let mut shown: (String, String) = (String::new(), String::new());
         for (path, d) in selected(report) {
             any_error |= d.severity == Severity::Error;
             counts[d.severity as usize] += 1;
-            files.insert(report.shown(&path));
+            if shown.0 != path || shown.1.is_empty() {
+                shown = (path.clone(), report.shown(&path));
+                files.insert(shown.1.clone());
+            }
+            let shown_path = &shown.1;
             let ws = &report.ws;
             match format {
                 Format::Human => {
                     let (line, col, caret, source) = human_position(ws, &path, d.range.start);
                     outln!(
                         "{}:{line}:{col}: {}[{}]: {}",
-                        escape::human(&report.shown(&path)),
+                        escape::human(shown_path),
                         d.severity.as_str(),
                         d.code.as_str(),
                         escape::human(&d.message)
@@ -144,8 +151,8 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> CheckSummary {
                     let pos = |o: usize| index.map(|i| i.position(o, PositionEncoding::Utf16)).unwrap_or_default();
                     let (s, e) = (pos(d.range.start), pos(d.range.end));
                     json_items.push(json!({
-                        "path": report.shown(&path),
-                        "project": report.project_label(),
+                        "path": shown_path,
+                        "project": project,
                         "range": {"start": {"line": s.line, "character": s.character}, "end": {"line": e.line, "character": e.character}},
                         "severity": d.severity.as_str(),
                         "code": d.code.as_str(),
@@ -156,7 +163,7 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> CheckSummary {
                     let index = ws.line_index(&path);
                     let pos = |o: usize| index.map(|i| i.position(o, PositionEncoding::Utf16)).unwrap_or_default();
                     let (s, e) = (pos(d.range.start), pos(d.range.end));
-                    sarif_results.push(sarif_result(&report.shown(&path), &d, (s.line, s.character), (e.line, e.character)));
+                    sarif_results.push(sarif_result(shown_path, &d, (s.line, s.character), (e.line, e.character)));
                 }
             }
         }

@@ -12,7 +12,7 @@ use crate::text::LineIndex;
 /// Items are handed out in small batches as threads ask for them, so a thread slowed down (a
 /// core busy with something else, a batch of larger files) does not hold the others up. A
 /// panicking thread loses only its own items' results, never the process.
-fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> Option<R> + Sync) -> Vec<R> {
+pub(crate) fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> Option<R> + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(16);
     if threads <= 1 || items.len() < 64 {
         return items.into_iter().filter_map(&f).collect();
@@ -207,16 +207,23 @@ impl Workspace {
         let items: Vec<(usize, String, P)> =
             groups.into_iter().enumerate().flat_map(|(i, g)| g.into_iter().map(move |(p, found)| (i, p, found))).collect();
         let facts = in_parallel(items, |(i, path, found)| read(&path, found).map(|input| (i, Arc::new(FileFacts::new(&path, input)))));
-        let mut out: Vec<Workspace> = (0..count).map(|_| Workspace::new()).collect();
+        // Each group's files come in the order given (a walk's: sorted), so each map is built
+        // in one pass from its sorted list rather than by one insertion per file.
+        let mut lists: Vec<Vec<(String, Arc<FileFacts>)>> = (0..count).map(|_| Vec::new()).collect();
         for (i, f) in facts {
-            out[i].files.insert(f.path.clone(), f);
+            lists[i].push((f.path.clone(), f));
         }
-        out
+        lists.into_iter().map(|list| Workspace { files: list.into_iter().collect(), ..Workspace::default() }).collect()
     }
 
     fn insert_all(&mut self, facts: Vec<Arc<FileFacts>>) {
-        for f in facts {
-            self.files.insert(f.path.clone(), f);
+        if self.files.is_empty() {
+            // A first load: the map built in one pass (later duplicates win, as inserts would).
+            self.files = facts.into_iter().map(|f| (f.path.clone(), f)).collect();
+        } else {
+            for f in facts {
+                self.files.insert(f.path.clone(), f);
+            }
         }
         self.frameworks_changed();
     }

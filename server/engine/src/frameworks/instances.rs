@@ -35,16 +35,18 @@ fn templates(ws: &Workspace) -> Vec<&Workflow> {
     out
 }
 
-/// Every instance of the workspace, in template then folder order.
+/// Every instance of the workspace, in template then folder order. Each is read from the
+/// workspace alone, so they are built on all cores (a project of a thousand OpenSpec changes
+/// builds a thousand definitions).
 pub(crate) fn instances(ws: &Workspace) -> Vec<Instance> {
-    let mut out = Vec::new();
+    let mut work: Vec<(&Workflow, String)> = Vec::new();
     for t in templates(ws) {
-        for folder in folders(ws, &t.instances) {
-            let own = super::instance_definition(t, ws, &folder);
-            out.push(instantiate(ws, own.as_ref().unwrap_or(t), &folder));
-        }
+        work.extend(folders(ws, &t.instances).into_iter().map(|folder| (t, folder)));
     }
-    out
+    crate::workspace::in_parallel(work, |(t, folder)| {
+        let own = super::instance_definition(t, ws, &folder);
+        Some(instantiate(ws, own.as_ref().unwrap_or(t), &folder))
+    })
 }
 
 /// The folders matching `globs` (a leading `!` excludes), found from the files under them.

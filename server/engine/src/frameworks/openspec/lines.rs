@@ -70,24 +70,16 @@ impl Line<'_> {
 /// The lines of `text` as OpenSpec's parsers see them: split at `\n`, `\r\n` and `\r` (which they
 /// normalise to `\n` first).
 pub(crate) fn split(text: &str) -> Vec<Line<'_>> {
-    let mut out = Vec::new();
     let bytes = text.as_bytes();
+    // Sized for `\n` line breaks (a `\r`-only file grows it).
+    let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                out.push(Line { text: &text[start..i], start });
-                i += 1;
-                start = i;
-            }
-            b'\r' => {
-                out.push(Line { text: &text[start..i], start });
-                i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
-                start = i;
-            }
-            _ => i += 1,
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if i < start {
+            continue; // The `\n` of a `\r\n`, taken with its `\r`.
         }
+        out.push(Line { text: &text[start..i], start });
+        start = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
     }
     out.push(Line { text: &text[start..], start });
     out
