@@ -41,7 +41,7 @@ pub(crate) fn steps(text: &str, range: TextRange, ears: bool) -> Vec<Step> {
         let capital = word.as_bytes()[0].is_ascii_uppercase() && word.bytes().skip(1).all(|b| b.is_ascii_lowercase());
         let cased = if ears { upper } else { bold || upper || capital };
         // "And" and "But" continue a scenario: only after a first keyword.
-        let continuation = matches!(word.to_ascii_lowercase().as_str(), "and" | "but");
+        let continuation = word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("but");
         if next_ok && cased && words.iter().any(|w| w.eq_ignore_ascii_case(word)) && (!continuation || !found.is_empty()) {
             // Unbolded "And"/"But" in a bold-keyword scenario are prose.
             if !(continuation && !bold && !upper) {
@@ -71,11 +71,23 @@ pub(crate) fn steps(text: &str, range: TextRange, ears: bool) -> Vec<Step> {
         let body = body.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | ',' | ';'));
         let body_start = ke + (clause.len() - clause.trim_start_matches(['*', '_', ':', ' ', '\t']).len());
         let clause_stop = if body.is_empty() { ke } else { body_start + body.len() };
-        out.push(Step {
-            keyword: hay[ks..ke].to_string(),
-            text: body.replace(['*', '\r'], "").split_whitespace().collect::<Vec<_>>().join(" "),
-            range: TextRange::new(start + ks, start + clause_stop),
-        });
+        out.push(Step { keyword: hay[ks..ke].to_string(), text: squeeze(body), range: TextRange::new(start + ks, start + clause_stop) });
+    }
+    out
+}
+
+/// `text` without `*` and with each run of whitespace (line breaks included) as one space, trimmed:
+/// one allocation.
+fn squeeze(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if word.bytes().all(|b| b == b'*') {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().filter(|&c| c != '*'));
     }
     out
 }
