@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { bundledServerPath, findServer, ServerNotFoundError } from "../src/bootstrap";
 import { buildInitializationOptions, CLIENT_SETTING_KEYS, SERVER_SETTING_KEYS, SEVERITY_LEVELS } from "../src/config";
 import { graphHtml, graphMessage } from "../src/graphPage";
@@ -159,6 +159,17 @@ describe("status text", () => {
 });
 
 describe("server lookup", { skip: process.platform === "win32" ? "uses shell scripts" : false }, () => {
+  // Each test's folder, removed when the suite ends.
+  const roots: string[] = [];
+  after(() => {
+    for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+  });
+  function tempRoot(): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-lookup-"));
+    roots.push(root);
+    return root;
+  }
+
   function fakeServer(file: string, versionLine: string): string {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `#!/bin/sh\necho '${versionLine}'\n`, { mode: 0o755 });
@@ -166,7 +177,7 @@ describe("server lookup", { skip: process.platform === "win32" ? "uses shell scr
   }
 
   it("prefers the setting, then the bundled binary", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-lookup-"));
+    const root = tempRoot();
     const configured = fakeServer(path.join(root, "custom", "phasegate"), "phasegate 9.9.9");
     fakeServer(bundledServerPath(root), "phasegate 1.0.0");
     assert.deepEqual(await findServer({ configuredPath: configured, extensionPath: root }), {
@@ -182,14 +193,14 @@ describe("server lookup", { skip: process.platform === "win32" ? "uses shell scr
   });
 
   it("restores the executable bit of the bundled binary", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-lookup-"));
+    const root = tempRoot();
     const bundled = fakeServer(bundledServerPath(root), "phasegate 1.0.0");
     fs.chmodSync(bundled, 0o644);
     assert.equal((await findServer({ extensionPath: root })).source, "bundled");
   });
 
   it("falls back to PATH, and explains the fix when nothing works", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-lookup-"));
+    const root = tempRoot();
     const bin = path.join(root, "bin");
     fakeServer(path.join(bin, "phasegate"), "phasegate 2.0.0");
     const savedPath = process.env.PATH;
@@ -209,7 +220,7 @@ describe("server lookup", { skip: process.platform === "win32" ? "uses shell scr
   });
 
   it("does not silently replace a broken configured path", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-lookup-"));
+    const root = tempRoot();
     fakeServer(bundledServerPath(root), "phasegate 1.0.0");
     const wrong = fakeServer(path.join(root, "wrong"), "something else 1.0");
     await assert.rejects(findServer({ configuredPath: wrong, extensionPath: root }), /phasegate\.server\.path is/);
