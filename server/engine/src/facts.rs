@@ -328,6 +328,16 @@ impl FileFacts {
         self.text.as_deref().unwrap_or("")
     }
 
+    /// The text as extraction read it: merge conflicts masked (their side blanked, offsets
+    /// unchanged); borrowed when the file has none.
+    pub(crate) fn view(&self) -> std::borrow::Cow<'_, str> {
+        if self.conflicts.is_empty() {
+            std::borrow::Cow::Borrowed(self.text())
+        } else {
+            std::borrow::Cow::Owned(crate::syntax::conflict::mask_theirs(self.text(), &self.conflicts))
+        }
+    }
+
     /// The outline facts of a Markdown file (empty for other files), computed on first use when
     /// extraction did not need them.
     pub(crate) fn outline(&self) -> &OutlineFacts {

@@ -527,19 +527,28 @@ pub struct Acceptance {
     /// All of it: the list item (wrapped lines included), the scenario from its header to its
     /// last non-blank line.
     pub range: TextRange,
-    /// Its Given/When/Then clauses (Kiro: its EARS `WHEN`/`IF`/`WHILE`/`WHERE`/`THEN` clauses),
-    /// in order; empty when it is not written that way.
-    pub steps: Vec<Step>,
+    /// Whether its clauses are EARS ones (Kiro: `WHEN`/`IF`/`WHILE`/`WHERE`/`THEN`) rather than
+    /// Given/When/Then; [`Acceptance::steps`] reads them on demand (only hover and document
+    /// symbols show them, so a check does not split every scenario).
+    pub ears: bool,
 }
 
 impl Acceptance {
+    /// Its Given/When/Then clauses (Kiro: its EARS clauses), in order; empty when it is not
+    /// written that way. `view` is the text of its file as read (merge conflicts masked, see
+    /// `FileFacts::view`); ranges are byte offsets into it.
+    pub fn steps(&self, view: &str) -> Vec<Step> {
+        crate::extract::acceptance::steps(view, self.range, self.ears)
+    }
+
     /// A one-line summary for people: its clauses (`Given a member, When ..., Then ...`), else
-    /// the first non-blank line of its text.
-    pub fn summary(&self) -> String {
-        if self.steps.is_empty() {
+    /// the first non-blank line of its text. `view` as for [`Acceptance::steps`].
+    pub fn summary(&self, view: &str) -> String {
+        let steps = self.steps(view);
+        if steps.is_empty() {
             self.text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_string()
         } else {
-            self.steps.iter().map(|st| format!("{} {}", st.keyword, st.text)).collect::<Vec<_>>().join(", ")
+            steps.iter().map(|st| format!("{} {}", st.keyword, st.text)).collect::<Vec<_>>().join(", ")
         }
     }
 }

@@ -81,7 +81,7 @@ fn symbol(ws: &Workspace, file: &FileFacts, s: &Symbol) -> String {
             if matches!(s.kind, SymbolKind::Requirement | SymbolKind::Story)
                 && let Some(r) = file.requirements.iter().find(|r| r.range == s.full && r.id.name == s.name)
             {
-                acceptance(&mut out, r);
+                acceptance(&mut out, r, &file.view());
             }
             out
         }
@@ -94,11 +94,11 @@ const ACCEPTANCE_CHARS: usize = 120;
 
 /// Appends a requirement's acceptance scenarios or criteria, one line each: its number or name
 /// and its Given/When/Then clauses (else its first line), at most [`ACCEPTANCE_LISTED`].
-fn acceptance(out: &mut String, r: &crate::model::Requirement) {
+fn acceptance(out: &mut String, r: &crate::model::Requirement, view: &str) {
     let Some(first) = r.acceptance.first() else { return };
     out.push_str(&format!("\n\n**{}**", capitalised(&plural(first.noun))));
     for a in r.acceptance.iter().take(ACCEPTANCE_LISTED) {
-        let summary = a.summary();
+        let summary = a.summary(view);
         let summary = if summary.chars().count() > ACCEPTANCE_CHARS {
             format!("{}…", summary.chars().take(ACCEPTANCE_CHARS - 1).collect::<String>())
         } else {

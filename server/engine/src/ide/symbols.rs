@@ -188,6 +188,7 @@ impl Workspace {
         // Requirements with acceptance scenarios or criteria (the shared model), by their
         // declaration; a framework's symbol for one of those (a Kiro criterion) is shown under
         // its requirement, not beside it.
+        let view = file.view();
         let with_acceptance: std::collections::HashMap<(usize, usize), &crate::model::Requirement> =
             file.requirements.iter().filter(|r| !r.acceptance.is_empty()).map(|r| ((r.range.start, r.range.end), r)).collect();
         let parts: std::collections::HashSet<(usize, usize)> =
@@ -208,7 +209,13 @@ impl Workspace {
             let mut entry = leaf(name, detail, s.kind.into(), s.full, s.range);
             if let Some(r) = with_acceptance.get(&(s.full.start, s.full.end)).filter(|r| r.id.name == s.name) {
                 for a in &r.acceptance {
-                    entry.children.push(leaf(acceptance_name(a), one_line(&a.summary()), OutlineKind::Acceptance, a.range, a.id.range));
+                    entry.children.push(leaf(
+                        acceptance_name(a),
+                        one_line(&a.summary(&view)),
+                        OutlineKind::Acceptance,
+                        a.range,
+                        a.id.range,
+                    ));
                 }
             }
             out.push(entry);

@@ -1461,7 +1461,7 @@ fn model(ws: &Workspace, path: &str) -> String {
         for a in &r.acceptance {
             out.push_str(&format!("  {} {} {:?} {}\n", a.noun, a.id.name, a.text, show(ws, path, a.id.range)));
             out.push_str(&format!("    all {}\n", show(ws, path, a.range)));
-            for s in &a.steps {
+            for s in &a.steps(&file.view()) {
                 out.push_str(&format!("    {} {:?} {}\n", s.keyword, s.text, show(ws, path, s.range)));
             }
         }

@@ -148,7 +148,7 @@ fn read_requirements(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
                     noun: "acceptance criterion",
                     text: c.text.clone(),
                     range: c.range,
-                    steps: crate::extract::acceptance::steps(input.text, c.range, true),
+                    ears: true,
                 })
                 .collect();
         }

@@ -46,7 +46,7 @@ fn declare(facts: &mut FileFacts, text: &str, b: &Block, seen: &mut HashSet<Stri
             noun: "scenario",
             text: s.body.clone(),
             range: s.range,
-            steps: crate::extract::acceptance::steps(text, s.range, false),
+            ears: false,
         })
         .collect();
     facts.requirements.push(requirement);

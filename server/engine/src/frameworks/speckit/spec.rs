@@ -218,7 +218,7 @@ fn scenarios_of(text: &str, items: &[(Option<(u32, usize)>, &Block)]) -> Vec<cra
                 noun: "acceptance scenario",
                 text: b.text.trim().to_string(),
                 range: whole,
-                steps: crate::extract::acceptance::steps(text, whole, false),
+                ears: false,
             }
         })
         .collect()
