@@ -9,10 +9,10 @@ use crate::text::TextRange;
 
 /// One checkbox line.
 #[derive(Clone, Debug)]
-pub(crate) struct TaskLine {
+pub(crate) struct TaskLine<'a> {
     pub done: bool,
-    /// The description after the checkbox, trimmed.
-    pub description: String,
+    /// The description after the checkbox, trimmed (borrowed from the file's text).
+    pub description: &'a str,
     pub range: TextRange,
 }
 
@@ -61,10 +61,10 @@ pub(crate) fn task_line(line: &str) -> Option<(bool, &str)> {
 }
 
 /// Every task line of a file (`parseTaskLines`): fenced or not, as OpenSpec counts them.
-pub(crate) fn task_lines(text: &str) -> Vec<TaskLine> {
+pub(crate) fn task_lines(text: &str) -> Vec<TaskLine<'_>> {
     lines::split(text)
         .iter()
-        .filter_map(|l| task_line(l.text).map(|(done, d)| TaskLine { done, description: d.to_string(), range: l.trimmed_range() }))
+        .filter_map(|l| task_line(l.text).map(|(done, d)| TaskLine { done, description: d, range: l.trimmed_range() }))
         .collect()
 }
 
@@ -340,7 +340,7 @@ pub(crate) struct TaskFacts {
 impl TaskFacts {
     pub(crate) fn read(text: &str) -> TaskFacts {
         let lines = task_lines(text);
-        let first_open = lines.iter().find(|t| !t.done).map(|t| (t.range, t.description.clone()));
+        let first_open = lines.iter().find(|t| !t.done).map(|t| (t.range, t.description.to_string()));
         TaskFacts {
             total: lines.len(),
             done: lines.iter().filter(|t| t.done).count(),
