@@ -54,24 +54,15 @@ fn relative_fast(root: Option<&str>, path: &Path) -> Option<String> {
 /// open itself does not wait for a writer (`O_NONBLOCK`, which changes nothing for a regular
 /// file), in case a FIFO was put in its place meanwhile. `Err` with the reason.
 pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
-    let failed = |e: std::io::Error| format!("{}: {e}", path.display());
-    let not_regular = || format!("{}: not a regular file; phasegate reads only regular files", path.display());
-    if !std::fs::metadata(path).map_err(failed)?.is_file() {
-        return Err(not_regular());
+    if !std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.is_file() {
+        return Err(not_regular(path));
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = options.open(path).map_err(failed)?;
-    let meta = file.metadata().map_err(failed)?;
-    if !meta.is_file() {
-        return Err(not_regular());
-    }
-    Ok((file, meta))
+    open_listed(path)
+}
+
+/// The refusal of a path that is not a regular file.
+fn not_regular(path: &Path) -> String {
+    format!("{}: not a regular file; phasegate reads only regular files", path.display())
 }
 
 /// Reads one file as the engine wants it: content for Markdown/YAML/JSON up to the size limit,
@@ -96,7 +87,7 @@ fn read_checked(path: &Path, rel: &str, listed: bool) -> Result<FileInput, Strin
     if !wants_content(rel) {
         let meta = std::fs::metadata(path).map_err(failed)?;
         if !meta.is_file() {
-            return Err(format!("{}: not a regular file; phasegate reads only regular files", path.display()));
+            return Err(not_regular(path));
         }
         return Ok(FileInput::Meta { len: meta.len() });
     }
