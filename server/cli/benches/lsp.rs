@@ -18,7 +18,9 @@
 //! Run with `cargo bench -p phasegate --bench lsp`. `PHASEGATE_BENCH_FILES=6000,59000` (the
 //! default) sets the sizes in files; `PHASEGATE_BENCH_EDITS` (default 300) the edits per kind;
 //! `PHASEGATE_BENCH_REQUESTS` (default 200) the editor requests per kind; `PHASEGATE_BENCH_ONLY`
-//! = `edits` or `requests` runs one part. It prints figures and never fails on timing.
+//! = `edits` or `requests` runs one part; `PHASEGATE_BENCH_BIN` runs another build of the server
+//! instead of this one's (to compare two builds on the same workspace). It prints figures and
+//! never fails on timing.
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
@@ -48,13 +50,9 @@ fn uri(path: &Path) -> String {
 
 impl Client {
     fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_phasegate"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        // PHASEGATE_BENCH_BIN: another build of the server, for a side-by-side comparison.
+        let bin = std::env::var_os("PHASEGATE_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_phasegate").into());
+        let mut child = Command::new(bin).arg("lsp").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = channel();

@@ -68,6 +68,39 @@ fn selected(report: &Report) -> Vec<(String, Diagnostic)> {
     out
 }
 
+/// `check --format json`: `{"diagnostics": [...]}` (docs/cli.md), serialised as it is written
+/// rather than built as a JSON value first.
+#[derive(serde::Serialize)]
+struct JsonCheck {
+    diagnostics: Vec<JsonItem>,
+}
+
+/// One diagnostic of `check --format json`, its keys in this order: the shown path, the project
+/// label, the LSP range (0-based lines, UTF-16 code units), severity, code and message.
+#[derive(serde::Serialize)]
+struct JsonItem {
+    path: String,
+    project: String,
+    range: JsonRange,
+    severity: &'static str,
+    code: &'static str,
+    message: String,
+}
+
+/// An LSP range in [`JsonItem`].
+#[derive(serde::Serialize)]
+struct JsonRange {
+    start: JsonPosition,
+    end: JsonPosition,
+}
+
+/// An LSP position in [`JsonRange`]: 0-based line, 0-based UTF-16 code unit.
+#[derive(serde::Serialize)]
+struct JsonPosition {
+    line: u32,
+    character: u32,
+}
+
 /// What a check found, for the exit code.
 pub(crate) struct CheckSummary {
     /// Whether any error-severity diagnostic was reported.
@@ -150,14 +183,17 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> CheckSummary {
                     let index = ws.line_index(&path);
                     let pos = |o: usize| index.map(|i| i.position(o, PositionEncoding::Utf16)).unwrap_or_default();
                     let (s, e) = (pos(d.range.start), pos(d.range.end));
-                    json_items.push(json!({
-                        "path": shown_path,
-                        "project": project,
-                        "range": {"start": {"line": s.line, "character": s.character}, "end": {"line": e.line, "character": e.character}},
-                        "severity": d.severity.as_str(),
-                        "code": d.code.as_str(),
-                        "message": d.message,
-                    }));
+                    json_items.push(JsonItem {
+                        path: shown_path.clone(),
+                        project: project.clone(),
+                        range: JsonRange {
+                            start: JsonPosition { line: s.line, character: s.character },
+                            end: JsonPosition { line: e.line, character: e.character },
+                        },
+                        severity: d.severity.as_str(),
+                        code: d.code.as_str(),
+                        message: d.message,
+                    });
                 }
                 Format::Sarif => {
                     let index = ws.line_index(&path);
@@ -187,7 +223,7 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> CheckSummary {
                 );
             }
         }
-        Format::Json => outln!("{}", escape::json(&json!({ "diagnostics": json_items }))),
+        Format::Json => outln!("{}", escape::json(&JsonCheck { diagnostics: json_items })),
         Format::Sarif => outln!("{}", sarif_log(sarif_results)),
     }
     CheckSummary { any_error, recognised }

@@ -103,6 +103,25 @@ pub struct Workspace {
     cross: std::sync::OnceLock<crate::analysis::Skeleton>,
 }
 
+/// One file read and analysed on its own, ready to join a workspace ([`Workspace::build_many`]):
+/// what [`Workspace::set_file`] computes for a file, done ahead, on any thread (a host's walk
+/// analyses each file as it finds it). Pure: the engine does no IO.
+#[derive(Clone, Debug)]
+pub struct LoadedFile(Arc<FileFacts>);
+
+impl LoadedFile {
+    /// Analyses the file at workspace-relative `path` (`/`-separated, no `..`) with content
+    /// `input`. Never fails, as [`Workspace::set_file`].
+    pub fn new(path: &str, input: FileInput) -> LoadedFile {
+        LoadedFile(Arc::new(FileFacts::new(path, input)))
+    }
+
+    /// The file's workspace-relative path.
+    pub fn path(&self) -> &str {
+        &self.0.path
+    }
+}
+
 impl Clone for Workspace {
     /// The files and settings; the copy starts with an empty run cache.
     fn clone(&self) -> Workspace {
@@ -200,13 +219,14 @@ impl Workspace {
     /// Builds several workspaces at once (the projects of a folder), computing every file's facts
     /// on all available cores, so many small projects load as fast as one large one:
     /// `groups[i]` lists the paths of workspace `i`, each with what the host needs to find it
-    /// (its absolute path), and each read by `read(path, that)` (`None`: left out). Returns one
-    /// workspace per group, in order.
-    pub fn build_many<P: Send>(groups: Vec<Vec<(String, P)>>, read: impl Fn(&str, P) -> Option<FileInput> + Sync) -> Vec<Workspace> {
+    /// (its absolute path, or the file already loaded), and each loaded by `load(path, that)`
+    /// (`None`: left out; a [`LoadedFile`] must have the path it is given). Returns one workspace
+    /// per group, in order.
+    pub fn build_many<P: Send>(groups: Vec<Vec<(String, P)>>, load: impl Fn(&str, P) -> Option<LoadedFile> + Sync) -> Vec<Workspace> {
         let count = groups.len();
         let items: Vec<(usize, String, P)> =
             groups.into_iter().enumerate().flat_map(|(i, g)| g.into_iter().map(move |(p, found)| (i, p, found))).collect();
-        let facts = in_parallel(items, |(i, path, found)| read(&path, found).map(|input| (i, Arc::new(FileFacts::new(&path, input)))));
+        let facts = in_parallel(items, |(i, path, found)| load(&path, found).map(|f| (i, f.0)));
         // Each group's files come in the order given (a walk's: sorted), so each map is built
         // in one pass from its sorted list rather than by one insertion per file.
         let mut lists: Vec<Vec<(String, Arc<FileFacts>)>> = (0..count).map(|_| Vec::new()).collect();

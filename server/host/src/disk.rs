@@ -164,6 +164,19 @@ pub fn read_under(root: &Path, path: &Path, rel: &str) -> Result<FileInput, Stri
 /// Walks `root` and returns the workspace-relative path and absolute path of each file to index.
 /// Unreadable folders are skipped; the errors met are returned beside the list.
 pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String>) {
+    let (found, errors) = walk_with(root, filter, |_, _| ());
+    (found.into_iter().map(|(rel, abs, ())| (rel, abs)).collect(), errors)
+}
+
+/// [`walk`], applying `each` to every file listed (its workspace-relative and absolute path) on
+/// the walk's threads as the walk finds it, so work on the files (reading them, analysing them)
+/// overlaps the listing of folders. Returns each file's paths with `each`'s result, sorted by
+/// path, and the errors met.
+pub fn walk_with<T: Send>(
+    root: &Path,
+    filter: &Filter,
+    each: impl Fn(&str, &Path) -> T + Sync,
+) -> (Vec<(String, PathBuf, T)>, Vec<String>) {
     let mut errors = Vec::new();
     let mut builder = ignore::WalkBuilder::new(root);
     builder.hidden(false).git_ignore(true).git_exclude(true).git_global(false).require_git(false).follow_links(false).parents(true);
@@ -193,6 +206,7 @@ pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String
     let root_str = root.to_str();
     // The parallel walker: folders are listed on all cores.
     let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    let each = &each;
     builder.threads(std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)).build_parallel().run(|| {
         let found = &found;
         Box::new(move |entry| {
@@ -207,11 +221,12 @@ pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String
                         let message = format!("{}: the file name is not valid UTF-8; skipped", e.path().display());
                         found.lock().unwrap_or_else(|p| p.into_inner()).1.push(message);
                     } else if is_file && let Some(rel) = relative_fast(root_str, e.path()).or_else(|| relative(root, e.path())) {
-                        let mut found = found.lock().unwrap_or_else(|p| p.into_inner());
                         if is_symlink && !resolves_inside(root_real, e.path()) {
-                            found.1.push(format!("{}: a symlink to a file outside the workspace root; not read", e.path().display()));
+                            let message = format!("{}: a symlink to a file outside the workspace root; not read", e.path().display());
+                            found.lock().unwrap_or_else(|p| p.into_inner()).1.push(message);
                         } else {
-                            found.0.push((rel, e.path().to_path_buf()));
+                            let done = each(&rel, e.path());
+                            found.lock().unwrap_or_else(|p| p.into_inner()).0.push((rel, e.path().to_path_buf(), done));
                         }
                     }
                 }
@@ -222,7 +237,7 @@ pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String
     });
     let (mut out, walk_errors) = found.into_inner().unwrap_or_else(|p| p.into_inner());
     errors.extend(walk_errors);
-    out.sort();
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     errors.sort();
     (out, errors)
 }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use phasegate_engine::{CONFIG_FILE, Workspace, frameworks};
+use phasegate_engine::{CONFIG_FILE, FileInput, LoadedFile, Workspace, frameworks};
 
 use crate::disk::{self, Filter};
 
@@ -59,9 +59,9 @@ pub fn root_for(path: &Path) -> PathBuf {
 
 /// The project roots among the walked files' folders: `""` (the walked root itself) and every
 /// folder holding a marker, relative to the walked root.
-fn nested_roots(files: &[(String, PathBuf)]) -> Vec<String> {
+fn nested_roots<'a>(files: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut roots: Vec<String> = vec![String::new()];
-    for (rel, _) in files {
+    for rel in files {
         if let Some(r) = frameworks::project_root_of_marker_path(rel)
             && !r.is_empty()
             && roots.last().is_none_or(|last| last != r)
@@ -74,11 +74,29 @@ fn nested_roots(files: &[(String, PathBuf)]) -> Vec<String> {
     roots
 }
 
+/// A walked file: read and analysed as the walk found it, under its path relative to the walked
+/// root, or why it could not be read.
+type Found = Result<LoadedFile, String>;
+
+/// Walks `root` and reads and analyses each file on the walk's threads as it is found (under its
+/// path relative to `root`, which is its project path when it belongs to the project `root`).
+fn walk_and_load(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf, Found)>, Vec<String>) {
+    disk::walk_with(root, filter, |rel, abs| read(abs, rel).map(|input| LoadedFile::new(rel, input)))
+}
+
+/// [`disk::read_listed`], a symlink's error saying it was skipped.
+fn read(abs: &Path, rel: &str) -> Result<FileInput, String> {
+    disk::read_listed(abs, rel).map_err(|e| if abs.is_symlink() { format!("{e} (symlink skipped)") } else { e })
+}
+
 /// The deepest of `roots` (a set of folder paths relative to the walked root, `""` included)
 /// holding `rel`.
 fn owner<'a>(roots: &'a std::collections::HashSet<String>, rel: &str) -> &'a str {
     let mut dir = rel;
-    while let Some(i) = dir.rfind('/') {
+    // Most walks find one project: nothing to look up then.
+    while roots.len() > 1
+        && let Some(i) = dir.rfind('/')
+    {
         dir = &dir[..i];
         if let Some(r) = roots.get(dir) {
             return r;
@@ -117,18 +135,20 @@ fn globs(project_root: &Path, list: &[String], errors: &mut Vec<String>) -> Opti
 /// Returns the projects (sorted by root) and the errors met (unreadable files, bad globs).
 pub fn load_all(root: &Path, filter: &Filter) -> (Vec<Project>, Vec<String>) {
     let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    let (files, mut errors) = disk::walk(&root, filter);
-    let roots = nested_roots(&files);
+    let (files, mut errors) = walk_and_load(&root, filter);
+    let roots = nested_roots(files.iter().map(|(rel, _, _)| rel.as_str()));
     let root_set: std::collections::HashSet<String> = roots.iter().cloned().collect();
-    let mut by_project: BTreeMap<&str, Vec<(String, PathBuf)>> = roots.iter().map(|r| (r.as_str(), Vec::new())).collect();
-    for (rel, abs) in files {
+    let mut by_project: BTreeMap<&str, Vec<(String, Pending)>> = roots.iter().map(|r| (r.as_str(), Vec::new())).collect();
+    for (rel, abs, found) in files {
         let o = owner(&root_set, &rel);
         if let Some(list) = by_project.get_mut(o) {
-            list.push((within(o, &rel).to_string(), abs));
+            // A nested project's files were analysed under their path from the walked root: they
+            // are read again under their project's path.
+            list.push((within(o, &rel).to_string(), (abs, o.is_empty().then_some(found))));
         }
     }
     let roots: Vec<PathBuf> = by_project.keys().map(|r| if r.is_empty() { root.clone() } else { root.join(r) }).collect();
-    let groups: Vec<Vec<(String, PathBuf)>> =
+    let groups: Vec<Vec<(String, Pending)>> =
         by_project.into_values().zip(&roots).map(|(files, project_root)| selected(project_root, files, &mut errors)).collect();
     let (workspaces, errs) = read_all(groups);
     errors.extend(errs);
@@ -138,16 +158,24 @@ pub fn load_all(root: &Path, filter: &Filter) -> (Vec<Project>, Vec<String>) {
 /// Loads the one project whose root is `root` (a folder), leaving out projects nested in it.
 pub fn load_one(root: &Path, filter: &Filter) -> (Project, Vec<String>) {
     let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    let (files, mut errors) = disk::walk(&root, filter);
-    let roots = nested_roots(&files);
+    let (files, mut errors) = walk_and_load(&root, filter);
+    let roots = nested_roots(files.iter().map(|(rel, _, _)| rel.as_str()));
     let root_set: std::collections::HashSet<String> = roots.iter().cloned().collect();
-    let own: Vec<(String, PathBuf)> = files.into_iter().filter(|(rel, _)| owner(&root_set, rel).is_empty()).collect();
+    let own: Vec<(String, Pending)> = files
+        .into_iter()
+        .filter(|(rel, _, _)| owner(&root_set, rel).is_empty())
+        .map(|(rel, abs, found)| (rel, (abs, Some(found))))
+        .collect();
     let own = selected(&root, own, &mut errors);
     let (mut workspaces, errs) = read_all(vec![own]);
     let ws = workspaces.pop().unwrap_or_default();
     errors.extend(errs);
     (Project { root, ws }, errors)
 }
+
+/// A project's file before it joins its workspace: its absolute path, and the file as the walk
+/// loaded it (`None`: to be read again, under its project path).
+type Pending = (PathBuf, Option<Found>);
 
 /// A project and what to report of it: all of it (`None`), or these project-relative files and
 /// folders.
@@ -222,9 +250,9 @@ pub fn load_scoped(paths: &[PathBuf], filter: &Filter) -> Result<(Vec<Scoped>, V
 
 /// A project's files (paths relative to `project_root`) that its `phasegate.toml`
 /// include/exclude keep.
-fn selected(project_root: &Path, mut files: Vec<(String, PathBuf)>, errors: &mut Vec<String>) -> Vec<(String, PathBuf)> {
-    if let Some((_, abs)) = files.iter().find(|(rel, _)| rel == CONFIG_FILE)
-        && let Ok(phasegate_engine::FileInput::Bytes(bytes)) = disk::read_input(abs, CONFIG_FILE)
+fn selected(project_root: &Path, mut files: Vec<(String, Pending)>, errors: &mut Vec<String>) -> Vec<(String, Pending)> {
+    if let Some((_, (abs, _))) = files.iter().find(|(rel, _)| rel == CONFIG_FILE)
+        && let Ok(FileInput::Bytes(bytes)) = disk::read_input(abs, CONFIG_FILE)
         && let Ok(text) = String::from_utf8(bytes)
     {
         let (config, _) = phasegate_engine::config::parse(&text);
@@ -237,16 +265,18 @@ fn selected(project_root: &Path, mut files: Vec<(String, PathBuf)>, errors: &mut
     files
 }
 
-/// Reads every project's files in one pass on all cores (one workspace per group). Unreadable
-/// files are left out and their errors returned, sorted.
-fn read_all(groups: Vec<Vec<(String, PathBuf)>>) -> (Vec<Workspace>, Vec<String>) {
+/// Puts every project's files into its workspace (one workspace per group), reading on all
+/// cores the files the walk did not load under their project path. Unreadable files are left
+/// out and their errors returned, sorted.
+fn read_all(groups: Vec<Vec<(String, Pending)>>) -> (Vec<Workspace>, Vec<String>) {
     let read_errors = std::sync::Mutex::new(Vec::new());
-    let workspaces = Workspace::build_many(groups, |rel, abs: PathBuf| match disk::read_listed(&abs, rel) {
-        Ok(input) => Some(input),
-        Err(e) => {
-            let e = if abs.is_symlink() { format!("{e} (symlink skipped)") } else { e };
-            read_errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
-            None
+    let workspaces = Workspace::build_many(groups, |rel, (abs, found): Pending| {
+        match found.unwrap_or_else(|| read(&abs, rel).map(|input| LoadedFile::new(rel, input))) {
+            Ok(file) => Some(file),
+            Err(e) => {
+                read_errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+                None
+            }
         }
     });
     let mut errors = read_errors.into_inner().unwrap_or_else(|p| p.into_inner());

@@ -15,8 +15,14 @@ pub(crate) const DOC: Doc = Doc {
     fix: "Rename one of them.",
 };
 
-fn report_duplicates<'a>(out: &mut Vec<Diagnostic>, path: &str, what: &str, items: impl Iterator<Item = (String, &'a str, TextRange)>) {
-    let mut seen: HashMap<String, TextRange> = HashMap::new();
+fn report_duplicates<'a>(
+    out: &mut Vec<Diagnostic>,
+    path: &str,
+    what: &str,
+    items: impl Iterator<Item = (std::borrow::Cow<'a, str>, &'a str, TextRange)>,
+) {
+    // Most lists hold a handful of ids, each once.
+    let mut seen: HashMap<std::borrow::Cow<'a, str>, TextRange> = HashMap::new();
     for (key, shown, range) in items {
         match seen.get(&key) {
             Some(first) => out.push(
@@ -35,16 +41,26 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
     let path = &file.path;
     // Documents that are workflows only once a state file runs them are not judged on their own.
     for wf in file.workflows.iter().filter(|wf| wf.is_recognised()) {
-        report_duplicates(out, path, "phase", wf.phases.iter().map(|p| (p.id.clone(), p.id.as_str(), p.range)));
+        report_duplicates(out, path, "phase", wf.phases.iter().map(|p| (p.id.as_str().into(), p.id.as_str(), p.range)));
         if let Some(sm) = &wf.state_machine {
             // Only explicitly listed states: states implied by transitions repeat by nature.
             let implied: std::collections::HashSet<crate::text::TextRange> = sm.transitions.iter().map(|t| t.range).collect();
             let listed: Vec<&Named> = sm.states.iter().filter(|s| !implied.contains(&s.range)).collect();
-            report_duplicates(out, path, "state", listed.into_iter().map(|s| (s.name.to_ascii_lowercase(), s.name.as_str(), s.range)));
+            report_duplicates(
+                out,
+                path,
+                "state",
+                listed.into_iter().map(|s| (s.name.to_ascii_lowercase().into(), s.name.as_str(), s.range)),
+            );
         }
     }
-    report_duplicates(out, path, "task", file.tasks.iter().map(|t| (t.id.name.clone(), t.id.name.as_str(), t.id.range)));
-    report_duplicates(out, path, "requirement", file.requirements.iter().map(|r| (r.id.name.clone(), r.id.name.as_str(), r.id.range)));
+    report_duplicates(out, path, "task", file.tasks.iter().map(|t| (t.id.name.as_str().into(), t.id.name.as_str(), t.id.range)));
+    report_duplicates(
+        out,
+        path,
+        "requirement",
+        file.requirements.iter().map(|r| (r.id.name.as_str().into(), r.id.name.as_str(), r.id.range)),
+    );
 }
 
 /// Across files: a state file naming a workflow that several documents define. Two documents

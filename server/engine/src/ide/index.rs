@@ -266,7 +266,7 @@ pub(crate) fn narrow(text: &str, range: TextRange, name: &str) -> Option<TextRan
     let hay = &text[start..end];
     let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-' || c == '.';
     let mut from = 0;
-    while let Some(i) = hay[from..].find(name) {
+    while let Some(i) = memchr::memmem::find(&hay.as_bytes()[from..], name.as_bytes()) {
         let s = from + i;
         let e = s + name.len();
         let before = hay[..s].chars().next_back().is_none_or(|c| !word(c));

@@ -261,7 +261,7 @@ pub(crate) fn contains_shall_or_must(text: &str) -> bool {
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     for kw in ["SHALL", "MUST"] {
         let mut from = 0;
-        while let Some(i) = text[from..].find(kw) {
+        while let Some(i) = memchr::memmem::find(&bytes[from..], kw.as_bytes()) {
             let start = from + i;
             let end = start + kw.len();
             if (start == 0 || !word(bytes[start - 1])) && (end >= bytes.len() || !word(bytes[end])) {

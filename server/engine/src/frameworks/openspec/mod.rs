@@ -194,10 +194,11 @@ fn read_markdown(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
         Place::Change { rest, .. } if crate::paths::file_name(rest) == "tasks.md" && !rest.starts_with("specs/") => {
             // Its tasks in phasegate's model, for the editor; OpenSpec's apply ticks a done task
             // `- [x]` and has no started mark (`src/core/templates/workflows/apply-change.ts`).
-            facts.tasks = tasks::model_tasks(input.view);
+            let (task_facts, model) = tasks::TaskFacts::read_with_tasks(input.view);
+            facts.tasks = model;
             facts.tasks_framework = Some(FRAMEWORK.id);
             facts.ide.task_marks = Some(crate::ide::index::TaskMarks::Checkbox { done: 'x', start: None });
-            Facts::Tasks(tasks::TaskFacts::read(input.view))
+            Facts::Tasks(task_facts)
         }
         Place::Change { rest: "proposal.md", .. } => Facts::Proposal(spec::Proposal::read(input.view)),
         Place::Change { rest, .. } => {

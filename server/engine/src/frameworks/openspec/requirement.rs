@@ -125,9 +125,7 @@ fn scenarios(after: &[Line<'_>], fenced: &[bool]) -> Vec<Scenario> {
         let name = scenario_name(l.text);
         let header = l.trimmed_range();
         // The name ends the header's text (but for a closing `#` run): its last occurrence.
-        let name_range = l
-            .text
-            .rfind(name.as_str())
+        let name_range = memchr::memmem::rfind(l.text.as_bytes(), name.as_bytes())
             .filter(|_| !name.is_empty())
             .map_or(header, |at| TextRange::new(l.start + at, l.start + at + name.len()));
         let mut body = String::new();

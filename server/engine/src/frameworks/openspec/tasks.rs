@@ -7,15 +7,6 @@
 use super::lines::{self, js_space, js_trim};
 use crate::text::TextRange;
 
-/// One checkbox line.
-#[derive(Clone, Debug)]
-pub(crate) struct TaskLine<'a> {
-    pub done: bool,
-    /// The description after the checkbox, trimmed (borrowed from the file's text).
-    pub description: &'a str,
-    pub range: TextRange,
-}
-
 /// `TASK_LINE_PATTERN`: the checkbox state and description of a task line. The bullet is `-`,
 /// `*`, `+` or `1.`/`1)` (up to nine digits); the box holds at most one non-blank character and
 /// is not followed by `(` or `[` (a link), unless it is blank inside.
@@ -58,14 +49,6 @@ pub(crate) fn task_line(line: &str) -> Option<(bool, &str)> {
     let description = after.trim_start_matches(js_space);
     let end = description.find(lines::js_line_terminator).unwrap_or(description.len());
     Some((done, js_trim(&description[..end])))
-}
-
-/// Every task line of a file (`parseTaskLines`): fenced or not, as OpenSpec counts them.
-pub(crate) fn task_lines(text: &str) -> Vec<TaskLine<'_>> {
-    lines::split(text)
-        .iter()
-        .filter_map(|l| task_line(l.text).map(|(done, d)| TaskLine { done, description: d, range: l.trimmed_range() }))
-        .collect()
 }
 
 /// `^ {0,3}##(?!#)(?:[ \t]+|[ \t]*$)`: a level-2 heading (of `task-numbering.ts`).
@@ -271,35 +254,39 @@ pub(crate) fn first_list_item(text: &str) -> Option<TextRange> {
 /// built-in `spec-driven` template), ticked when OpenSpec counts it done (`x` in any case), under
 /// the nearest heading of level 2 or deeper (`## 1. Database`). A task line without an id has no
 /// name to point at and is left out; a repeated id counts as its first task (the second is
-/// `openspec-task-numbering`).
-pub(crate) fn model_tasks(text: &str) -> Vec<crate::model::Task> {
-    let mut out: Vec<crate::model::Task> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut section: Option<String> = None;
-    for line in lines::split(text) {
-        let l = line.text;
-        if let Some(title) = heading(l) {
-            section = Some(title.to_string());
-            continue;
+/// `openspec-task-numbering`). Gathered line by line beside [`TaskFacts`]
+/// ([`TaskFacts::read_with_tasks`]).
+#[derive(Default)]
+struct ModelTasks<'a> {
+    out: Vec<crate::model::Task>,
+    seen: std::collections::HashSet<&'a str>,
+    section: Option<String>,
+}
+
+impl<'a> ModelTasks<'a> {
+    /// Takes one line of the file: a heading opens a section, a task line with an id is a task.
+    fn line(&mut self, line: &lines::Line<'a>, task: Option<(bool, &'a str)>) {
+        if let Some(title) = heading(line.text) {
+            self.section = Some(title.to_string());
+            return;
         }
-        let Some((done, description)) = task_line(l) else { continue };
-        let Some(id) = task_id(description) else { continue };
-        if !seen.insert(id) {
-            continue;
+        let Some((done, description)) = task else { return };
+        let Some(id) = task_id(description) else { return };
+        if !self.seen.insert(id) {
+            return;
         }
         let title = js_trim(&description[id.len()..]);
-        out.push(crate::model::Task {
+        self.out.push(crate::model::Task {
             id: crate::model::Named::new(id, line.range_of(id)),
             checked: Some(done),
             title: title.to_string(),
             labels: Vec::new(),
-            section: section.clone(),
+            section: self.section.clone(),
             implements: Vec::new(),
             depends_on: Vec::new(),
             range: line.trimmed_range(),
         });
     }
-    out
 }
 
 /// The text of an ATX heading of level 2 to 6 (`## 1. Database` gives `1. Database`).
@@ -339,14 +326,39 @@ pub(crate) struct TaskFacts {
 
 impl TaskFacts {
     pub(crate) fn read(text: &str) -> TaskFacts {
-        let lines = task_lines(text);
-        let first_open = lines.iter().find(|t| !t.done).map(|t| (t.range, t.description.to_string()));
+        TaskFacts::read_with(text, None)
+    }
+
+    /// [`TaskFacts::read`], and the file's tasks in phasegate's model ([`ModelTasks`]) from the
+    /// same reading of its lines.
+    pub(crate) fn read_with_tasks(text: &str) -> (TaskFacts, Vec<crate::model::Task>) {
+        let mut tasks = ModelTasks::default();
+        let facts = TaskFacts::read_with(text, Some(&mut tasks));
+        (facts, tasks.out)
+    }
+
+    fn read_with<'a>(text: &'a str, mut tasks: Option<&mut ModelTasks<'a>>) -> TaskFacts {
+        let (mut total, mut done, mut first_open) = (0, 0, None);
+        for line in lines::split(text) {
+            let task = task_line(line.text);
+            if let Some((is_done, description)) = task {
+                total += 1;
+                if is_done {
+                    done += 1;
+                } else if first_open.is_none() {
+                    first_open = Some((line.trimmed_range(), description.to_string()));
+                }
+            }
+            if let Some(tasks) = tasks.as_deref_mut() {
+                tasks.line(&line, task);
+            }
+        }
         TaskFacts {
-            total: lines.len(),
-            done: lines.iter().filter(|t| t.done).count(),
+            total,
+            done,
             first_open,
             numbering: numbering(text),
-            first_list_item: if lines.is_empty() { first_list_item(text) } else { None },
+            first_list_item: if total == 0 { first_list_item(text) } else { None },
         }
     }
 }
