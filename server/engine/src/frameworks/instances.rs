@@ -67,31 +67,31 @@ pub(crate) fn folders(ws: &Workspace, globs: &[String]) -> Vec<String> {
     }
     let exclude = exclude.build().unwrap_or_else(|_| globset::GlobSet::empty());
     let mut out: Vec<String> = Vec::new();
-    for (glob, matcher) in include {
+    // Folders already found (by an earlier glob): one look-up each, not a scan of `out`.
+    let mut found: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (glob, matcher) in &include {
         let depth = glob.split('/').count();
         // Only files under the glob's literal folder can be in a matching folder.
         let literal = glob.split(['*', '?', '[', '{']).next().unwrap_or("");
         let prefix = match literal.rfind('/') {
-            Some(i) => literal[..=i].to_string(),
-            None => String::new(),
+            Some(i) => &literal[..=i],
+            None => "",
         };
-        let mut last = String::new();
-        for (path, _) in ws.files.range(prefix.clone()..) {
-            if !path.starts_with(&prefix) {
+        // The files of one folder are next to each other in path order: each folder is tested once.
+        let mut last = "";
+        for (path, _) in ws.files.range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded)) {
+            if !path.starts_with(prefix) {
                 break;
             }
-            let mut parts = path.splitn(depth + 1, '/');
-            let folder: Vec<&str> = parts.by_ref().take(depth).collect();
-            if folder.len() < depth || parts.next().is_none() {
-                continue; // Not inside a folder that deep.
-            }
-            let folder = folder.join("/");
+            // The folder `depth` components deep holding the file; none when it is not that deep.
+            let Some((end, _)) = path.match_indices('/').nth(depth - 1) else { continue };
+            let folder = &path[..end];
             if folder == last {
                 continue;
             }
-            last.clone_from(&folder);
-            if matcher.is_match(&folder) && !exclude.is_match(&folder) && !out.contains(&folder) {
-                out.push(folder);
+            last = folder;
+            if matcher.is_match(folder) && !exclude.is_match(folder) && found.insert(folder) {
+                out.push(folder.to_string());
             }
         }
     }

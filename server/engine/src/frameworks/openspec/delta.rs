@@ -5,7 +5,7 @@
 //! headers outside the delta sections, and `###` headers the reader skips. Every entry keeps its
 //! range.
 
-use super::lines::{self, Doc, js_space, js_trim};
+use super::lines::{self, Doc, JsTrim, js_space, js_trim};
 use super::requirement::{self, Block};
 use crate::model::Named;
 use crate::text::TextRange;
@@ -175,16 +175,16 @@ fn h3(line: &str) -> Option<&str> {
 /// After `prefix` (matched exactly), `\s*` then an optional backtick, `###`, `\s*`, `Requirement:`
 /// (exact case), `\s*`, and a name up to an optional closing backtick: the name, normalised.
 fn backticked_requirement(rest: &str) -> Option<String> {
-    let rest = rest.trim_start_matches(js_space);
+    let rest = rest.js_trim_start();
     let rest = rest.strip_prefix('`').unwrap_or(rest);
-    let rest = rest.strip_prefix("###")?.trim_start_matches(js_space);
+    let rest = rest.strip_prefix("###")?.js_trim_start();
     let raw = rest.strip_prefix("Requirement:")?;
     if raw.is_empty() || raw.contains(lines::js_line_terminator) {
         return None;
     }
-    let name = raw.trim_start_matches(js_space);
+    let name = raw.js_trim_start();
     let name = if name.is_empty() { raw } else { name };
-    let name = name.trim_end_matches(js_space);
+    let name = name.js_trim_end();
     let name = name.strip_suffix('`').unwrap_or(name);
     Some(requirement::normalize_name(name))
 }
@@ -201,7 +201,7 @@ fn removed_names(doc: &Doc<'_>, from: usize, to: usize) -> Vec<Named> {
             out.push(Named::new(requirement::normalize_name(name), line.trimmed_range()));
             continue;
         }
-        let t = line.text.trim_start_matches(js_space);
+        let t = line.text.js_trim_start();
         if let Some(rest) = t.strip_prefix(['-', '*', '+'])
             && let Some(name) = backticked_requirement(rest)
         {
@@ -220,8 +220,8 @@ fn renamed_pairs(doc: &Doc<'_>, from: usize, to: usize, pairs: &mut Vec<Rename>,
             continue;
         }
         let line = doc.lines[i];
-        let t = line.text.trim_start_matches(js_space);
-        let t = t.strip_prefix(['-', '*', '+']).unwrap_or(t).trim_start_matches(js_space);
+        let t = line.text.js_trim_start();
+        let t = t.strip_prefix(['-', '*', '+']).unwrap_or(t).js_trim_start();
         let side = |key: &str| t.strip_prefix(key).and_then(backticked_requirement);
         if let Some(name) = side("FROM:") {
             if let Some(p) = pending.take() {

@@ -21,14 +21,45 @@ pub(crate) fn js_line_terminator(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
 }
 
+/// Whether ASCII byte `b` is JavaScript whitespace (the ASCII part of [`js_space`]).
+fn ascii_js_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// JavaScript's trimming on `str`: [`js_space`] removed from the start or the end. A line that
+/// starts (ends) with an ASCII character other than a blank, as most do, is returned without
+/// decoding any character.
+pub(crate) trait JsTrim {
+    /// `s.trimStart()` in JavaScript.
+    fn js_trim_start(&self) -> &str;
+    /// `s.trimEnd()` in JavaScript.
+    fn js_trim_end(&self) -> &str;
+}
+
+impl JsTrim for str {
+    fn js_trim_start(&self) -> &str {
+        match self.as_bytes().first() {
+            Some(&b) if b.is_ascii() && !ascii_js_space(b) => self,
+            _ => self.trim_start_matches(js_space),
+        }
+    }
+
+    fn js_trim_end(&self) -> &str {
+        match self.as_bytes().last() {
+            Some(&b) if b.is_ascii() && !ascii_js_space(b) => self,
+            _ => self.trim_end_matches(js_space),
+        }
+    }
+}
+
 /// `s.trim()` in JavaScript.
 pub(crate) fn js_trim(s: &str) -> &str {
-    s.trim_matches(js_space)
+    s.js_trim_start().js_trim_end()
 }
 
 /// `s.trimEnd()` in JavaScript.
 pub(crate) fn js_trim_end(s: &str) -> &str {
-    s.trim_end_matches(js_space)
+    s.js_trim_end()
 }
 
 /// The length of `s` in UTF-16 code units, as JavaScript's `length` counts.
@@ -52,7 +83,7 @@ impl Line<'_> {
     /// The range of the line's text with blanks at both ends left out (the line's start when it
     /// is blank).
     pub(crate) fn trimmed_range(&self) -> TextRange {
-        let lead = self.text.len() - self.text.trim_start_matches(js_space).len();
+        let lead = self.text.len() - self.text.js_trim_start().len();
         let body = js_trim(self.text);
         if body.is_empty() {
             return TextRange::empty(self.start);
@@ -94,7 +125,7 @@ struct Fence {
 
 /// `^\s*(`{3,}|~{3,})`: the fence a line opens (any indentation, as OpenSpec reads it).
 fn fence_marker(line: &str) -> Option<(Fence, &str)> {
-    let rest = line.trim_start_matches(js_space);
+    let rest = line.js_trim_start();
     let marker = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let len = rest.chars().take_while(|c| *c == marker).count();
     (len >= 3).then(|| (Fence { marker, len }, &rest[len..]))
@@ -229,7 +260,7 @@ pub(crate) fn delta_header(line: &str) -> Option<&'static str> {
 /// trimmed of a closing `#` run).
 pub(crate) fn requirement_header(line: &str, spaced: bool) -> Option<&str> {
     let rest = line.strip_prefix("###")?;
-    let after_hashes = rest.trim_start_matches(js_space);
+    let after_hashes = rest.js_trim_start();
     if spaced && after_hashes.len() == rest.len() {
         return None;
     }
@@ -237,7 +268,7 @@ pub(crate) fn requirement_header(line: &str, spaced: bool) -> Option<&str> {
     if !keyword.eq_ignore_ascii_case("requirement:") {
         return None;
     }
-    let name = after_hashes[12..].trim_start_matches(js_space);
+    let name = after_hashes[12..].js_trim_start();
     // `(.+)\s*$`: at least one character, no line terminator in it.
     if name.is_empty() || name.contains(js_line_terminator) {
         return None;

@@ -4,7 +4,7 @@
 //! lines kept only when nothing else is there), scenarios as level-4 headers with a body, names
 //! without a closing `#` run.
 
-use super::lines::{self, Doc, Line, js_trim};
+use super::lines::{self, Doc, JsTrim, Line, js_trim};
 use crate::text::TextRange;
 
 /// A requirement name as every OpenSpec reader compares it (`normalizeRequirementName`): a closing
@@ -149,13 +149,13 @@ fn scenarios(after: &[Line<'_>], fenced: &[bool]) -> Vec<Scenario> {
 /// `scenarioNameAt`: the header text without `####`, a closing `#` run after a space or tab, and
 /// a leading `Scenario:` (any case).
 fn scenario_name(line: &str) -> String {
-    let rest = line[4..].trim_start_matches(lines::js_space);
+    let rest = line[4..].js_trim_start();
     let trimmed_end = rest.trim_end_matches([' ', '\t']);
     let without = trimmed_end.trim_end_matches('#');
     let rest =
         if without.len() < trimmed_end.len() && without.ends_with([' ', '\t']) { without.trim_end_matches([' ', '\t']) } else { rest };
     let rest = match rest.get(..9) {
-        Some(p) if p.eq_ignore_ascii_case("scenario:") => rest[9..].trim_start_matches(lines::js_space),
+        Some(p) if p.eq_ignore_ascii_case("scenario:") => rest[9..].js_trim_start(),
         _ => rest,
     };
     js_trim(rest).to_string()
@@ -166,7 +166,7 @@ fn scenario_name(line: &str) -> String {
 pub(crate) fn bullet_scenarios(after: &[Line<'_>]) -> bool {
     after.iter().take_while(|l| !lines::is_header_line(l.text)).any(|l| {
         let t = js_trim(l.text);
-        let item = t.strip_prefix(['-', '*', '+']).map(|r| r.trim_start_matches(lines::js_space).trim_start_matches("**"));
+        let item = t.strip_prefix(['-', '*', '+']).map(|r| r.js_trim_start().trim_start_matches("**"));
         item.is_some_and(|r| {
             let starts = |w: &str| r.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w));
             starts("when") || starts("given") || starts("scenario")

@@ -12,7 +12,7 @@
 //!   requirement headers outside `## Requirements`, duplicate requirement headers;
 //! - the Purpose placeholder of `purpose-placeholder.ts` (@fission-ai/openspec 1.13.2).
 
-use super::lines::{self, Doc, js_len, js_trim};
+use super::lines::{self, Doc, JsTrim, js_len, js_trim};
 use super::requirement::{self, Block};
 use crate::text::TextRange;
 
@@ -104,7 +104,7 @@ fn content_lines<'a>(doc: &Doc<'a>, s: &Section) -> Vec<lines::Line<'a>> {
     let last = body.iter().rposition(|l| !js_trim(l.text).is_empty()).unwrap_or(first);
     let mut out: Vec<lines::Line<'a>> = body[first..=last].to_vec();
     if let Some(l) = out.first_mut() {
-        let trimmed = l.text.trim_start_matches(lines::js_space);
+        let trimmed = l.text.js_trim_start();
         l.start += l.text.len() - trimmed.len();
         l.text = trimmed;
     }
@@ -453,16 +453,16 @@ impl Proposal {
 
 /// `^\s*-\s*\*\*([^*:]+)(?::\*\*|\*\*:)\s*(.+)$`: a `- **spec**: description` item.
 fn listed_delta(line: &str) -> bool {
-    let t = line.trim_start_matches(lines::js_space);
+    let t = line.js_trim_start();
     let Some(rest) = t.strip_prefix('-') else { return false };
-    let Some(rest) = rest.trim_start_matches(lines::js_space).strip_prefix("**") else { return false };
+    let Some(rest) = rest.js_trim_start().strip_prefix("**") else { return false };
     let name_len = rest.find(['*', ':']).unwrap_or(rest.len());
     if name_len == 0 {
         return false;
     }
     let after = &rest[name_len..];
     let Some(desc) = after.strip_prefix(":**").or_else(|| after.strip_prefix("**:")) else { return false };
-    let desc = desc.trim_start_matches(lines::js_space);
+    let desc = desc.js_trim_start();
     !desc.is_empty() && !desc.contains(lines::js_line_terminator)
 }
 

@@ -4,14 +4,14 @@
 //! `src/core/validation/task-numbering.ts` (`## N.` groups, `N.M` task ids) and the first list
 //! item without a checkbox of `task-checkboxes.ts` (@fission-ai/openspec 1.13.2).
 
-use super::lines::{self, js_space, js_trim};
+use super::lines::{self, JsTrim, js_space, js_trim};
 use crate::text::TextRange;
 
 /// `TASK_LINE_PATTERN`: the checkbox state and description of a task line. The bullet is `-`,
 /// `*`, `+` or `1.`/`1)` (up to nine digits); the box holds at most one non-blank character and
 /// is not followed by `(` or `[` (a link), unless it is blank inside.
 pub(crate) fn task_line(line: &str) -> Option<(bool, &str)> {
-    let t = line.trim_start_matches(js_space);
+    let t = line.js_trim_start();
     let rest = if let Some(r) = t.strip_prefix(['-', '*', '+']) {
         r
     } else {
@@ -21,9 +21,9 @@ pub(crate) fn task_line(line: &str) -> Option<(bool, &str)> {
         }
         t[digits..].strip_prefix(['.', ')'])?
     };
-    let rest = rest.trim_start_matches(js_space).strip_prefix('[')?;
+    let rest = rest.js_trim_start().strip_prefix('[')?;
     // Alternative 1: `\s*([^\]\s]?)\s*\](?![([])`.
-    let inner = rest.trim_start_matches(js_space);
+    let inner = rest.js_trim_start();
     let mut mark = None;
     let mut after_mark = inner;
     if let Some(c) = inner.chars().next()
@@ -33,20 +33,20 @@ pub(crate) fn task_line(line: &str) -> Option<(bool, &str)> {
         mark = Some(c);
         after_mark = &inner[c.len_utf8()..];
     }
-    let first = after_mark.trim_start_matches(js_space).strip_prefix(']').filter(|r| !r.starts_with(['(', '[']));
+    let first = after_mark.js_trim_start().strip_prefix(']').filter(|r| !r.starts_with(['(', '[']));
     // Without the mark (when it was taken), the box may still close: `[ ]` needs no mark.
     let (done, after) = match first {
         Some(r) => (mark.is_some_and(|c| c.eq_ignore_ascii_case(&'x')), r),
         None => {
             // Alternative 2: `\s+\]` (a blank box, whatever follows it).
-            let blanks = rest.len() - rest.trim_start_matches(js_space).len();
+            let blanks = rest.len() - rest.js_trim_start().len();
             match rest[blanks..].strip_prefix(']') {
                 Some(r) if blanks > 0 => (false, r),
                 _ => return None,
             }
         }
     };
-    let description = after.trim_start_matches(js_space);
+    let description = after.js_trim_start();
     let end = description.find(lines::js_line_terminator).unwrap_or(description.len());
     Some((done, js_trim(&description[..end])))
 }
@@ -155,7 +155,7 @@ pub(crate) fn numbering(text: &str) -> Vec<(TextRange, Numbering)> {
 
 /// `LIST_ITEM`: `^\s*(?:[-*+]|\d{1,9}[.)])\s+\S`.
 fn list_item(line: &str) -> bool {
-    let t = line.trim_start_matches(js_space);
+    let t = line.js_trim_start();
     let rest = if let Some(r) = t.strip_prefix(['-', '*', '+']) {
         r
     } else {
@@ -168,7 +168,7 @@ fn list_item(line: &str) -> bool {
             None => return false,
         }
     };
-    let body = rest.trim_start_matches(js_space);
+    let body = rest.js_trim_start();
     body.len() < rest.len() && !body.is_empty()
 }
 
@@ -198,7 +198,7 @@ pub(crate) fn first_list_item(text: &str) -> Option<TextRange> {
         v.push((start, &text[start..]));
         v
     };
-    let is_fm = |l: &str| l.trim_end_matches(js_space) == "---";
+    let is_fm = |l: &str| l.js_trim_end() == "---";
     let mut index = 0;
     if all.first().is_some_and(|(_, l)| is_fm(l.trim_start_matches('\u{FEFF}')))
         && let Some(close) = (1..all.len()).find(|&i| is_fm(all[i].1))
@@ -233,7 +233,7 @@ pub(crate) fn first_list_item(text: &str) -> Option<TextRange> {
         if fence.is_some() {
             continue;
         }
-        let t = line.trim_start_matches(js_space);
+        let t = line.js_trim_start();
         if let Some(after) = t.strip_prefix("<!--") {
             if !after.contains("-->") {
                 comment = true;
