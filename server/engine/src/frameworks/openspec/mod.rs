@@ -256,11 +256,16 @@ fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
 /// The checks across files: each change with its metadata, deltas, main specs and tasks.
 fn check(ctx: &crate::analysis::Context<'_>, out: &mut Vec<Diagnostic>) {
     let project = change::Project::new(ctx.ws);
-    for c in project.changes() {
-        change::check(&project, &c, out);
-        merge::check(&project, &c, out);
-        task_rules::check(&project, &c, out);
-    }
+    // Each change is checked on its own (against the main specs), on all cores; the findings
+    // keep the changes' order.
+    let found = crate::workspace::in_parallel(project.changes(), |c| {
+        let mut own = Vec::new();
+        change::check(&project, &c, &mut own);
+        merge::check(&project, &c, &mut own);
+        task_rules::check(&project, &c, &mut own);
+        Some(own)
+    });
+    out.extend(found.into_iter().flatten());
 }
 
 #[cfg(test)]
