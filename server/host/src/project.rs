@@ -80,8 +80,14 @@ type Found = Result<LoadedFile, String>;
 
 /// Walks `root` and reads and analyses each file on the walk's threads as it is found (under its
 /// path relative to `root`, which is its project path when it belongs to the project `root`).
-fn walk_and_load(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf, Found)>, Vec<String>) {
-    disk::walk_with(root, filter, |rel, abs| read(abs, rel).map(|input| LoadedFile::new(rel, input)))
+/// Files that the root's own `phasegate.toml` leaves out are listed but not read (`None`): a
+/// project excluding a large folder does not pay for reading it.
+fn walk_and_load(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf, Option<Found>)>, Vec<String>) {
+    // Bad globs are reported once, when the project's files are selected.
+    let selection = Selection::read(root, &root.join(CONFIG_FILE), &mut Vec::new());
+    disk::walk_with(root, filter, |rel, abs| {
+        selection.as_ref().is_none_or(|s| s.keeps(rel)).then(|| read(abs, rel).map(|input| LoadedFile::new(rel, input)))
+    })
 }
 
 /// [`disk::read_listed`], a symlink's error saying it was skipped.
@@ -144,7 +150,7 @@ pub fn load_all(root: &Path, filter: &Filter) -> (Vec<Project>, Vec<String>) {
         if let Some(list) = by_project.get_mut(o) {
             // A nested project's files were analysed under their path from the walked root: they
             // are read again under their project's path.
-            list.push((within(o, &rel).to_string(), (abs, o.is_empty().then_some(found))));
+            list.push((within(o, &rel).to_string(), (abs, if o.is_empty() { found } else { None })));
         }
     }
     let roots: Vec<PathBuf> = by_project.keys().map(|r| if r.is_empty() { root.clone() } else { root.join(r) }).collect();
@@ -161,11 +167,8 @@ pub fn load_one(root: &Path, filter: &Filter) -> (Project, Vec<String>) {
     let (files, mut errors) = walk_and_load(&root, filter);
     let roots = nested_roots(files.iter().map(|(rel, _, _)| rel.as_str()));
     let root_set: std::collections::HashSet<String> = roots.iter().cloned().collect();
-    let own: Vec<(String, Pending)> = files
-        .into_iter()
-        .filter(|(rel, _, _)| owner(&root_set, rel).is_empty())
-        .map(|(rel, abs, found)| (rel, (abs, Some(found))))
-        .collect();
+    let own: Vec<(String, Pending)> =
+        files.into_iter().filter(|(rel, _, _)| owner(&root_set, rel).is_empty()).map(|(rel, abs, found)| (rel, (abs, found))).collect();
     let own = selected(&root, own, &mut errors);
     let (mut workspaces, errs) = read_all(vec![own]);
     let ws = workspaces.pop().unwrap_or_default();
@@ -248,19 +251,36 @@ pub fn load_scoped(paths: &[PathBuf], filter: &Filter) -> Result<(Vec<Scoped>, V
     Ok((out, warnings))
 }
 
+/// A project's `phasegate.toml` include/exclude globs, compiled (paths relative to the project).
+struct Selection {
+    include: Option<globset::GlobSet>,
+    exclude: Option<globset::GlobSet>,
+}
+
+impl Selection {
+    /// The selection of the project at `project_root` from its `phasegate.toml` at `config`;
+    /// `None` when that file cannot be read (every file is kept then). Bad globs go to `errors`.
+    fn read(project_root: &Path, config: &Path, errors: &mut Vec<String>) -> Option<Selection> {
+        let Ok(FileInput::Bytes(bytes)) = disk::read_input(config, CONFIG_FILE) else { return None };
+        let text = String::from_utf8(bytes).ok()?;
+        let (config, _) = phasegate_engine::config::parse(&text);
+        Some(Selection { include: globs(project_root, &config.include, errors), exclude: globs(project_root, &config.exclude, errors) })
+    }
+
+    /// Whether project-relative `rel` is one of the project's files (`phasegate.toml` always is).
+    fn keeps(&self, rel: &str) -> bool {
+        rel == CONFIG_FILE
+            || (self.include.as_ref().is_none_or(|g| g.is_match(rel)) && self.exclude.as_ref().is_none_or(|g| !g.is_match(rel)))
+    }
+}
+
 /// A project's files (paths relative to `project_root`) that its `phasegate.toml`
 /// include/exclude keep.
 fn selected(project_root: &Path, mut files: Vec<(String, Pending)>, errors: &mut Vec<String>) -> Vec<(String, Pending)> {
     if let Some((_, (abs, _))) = files.iter().find(|(rel, _)| rel == CONFIG_FILE)
-        && let Ok(FileInput::Bytes(bytes)) = disk::read_input(abs, CONFIG_FILE)
-        && let Ok(text) = String::from_utf8(bytes)
+        && let Some(selection) = Selection::read(project_root, abs, errors)
     {
-        let (config, _) = phasegate_engine::config::parse(&text);
-        let include = globs(project_root, &config.include, errors);
-        let exclude = globs(project_root, &config.exclude, errors);
-        files.retain(|(rel, _)| {
-            rel == CONFIG_FILE || (include.as_ref().is_none_or(|g| g.is_match(rel)) && exclude.as_ref().is_none_or(|g| !g.is_match(rel)))
-        });
+        files.retain(|(rel, _)| selection.keeps(rel));
     }
     files
 }
