@@ -78,11 +78,15 @@ fn nested_roots<'a>(files: impl Iterator<Item = &'a str>) -> Vec<String> {
 /// root, or why it could not be read.
 type Found = Result<LoadedFile, String>;
 
+/// A file the walk listed: its path relative to the walked root, its absolute path, and the file
+/// as the walk loaded it (`None`: not read during the walk).
+type Walked = (String, PathBuf, Option<Found>);
+
 /// Walks `root` and reads and analyses each file on the walk's threads as it is found (under its
 /// path relative to `root`, which is its project path when it belongs to the project `root`).
 /// Files that the root's own `phasegate.toml` leaves out are listed but not read (`None`): a
 /// project excluding a large folder does not pay for reading it.
-fn walk_and_load(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf, Option<Found>)>, Vec<String>) {
+fn walk_and_load(root: &Path, filter: &Filter) -> (Vec<Walked>, Vec<String>) {
     // Bad globs are reported once, when the project's files are selected.
     let selection = Selection::read(root, &root.join(CONFIG_FILE), &mut Vec::new());
     disk::walk_with(root, filter, |rel, abs| {
