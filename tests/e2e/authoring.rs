@@ -501,26 +501,6 @@ fn frameworks(utf8: bool) {
         "1. **Given** un visiteur « connecté », **When** il ouvre 📷, **Then** il voit ses albums",
         "{outline}"
     );
-    // The story's acceptance scenarios: in the hover of `[US1]` and under the story in the outline.
-    let hover = server.request("textDocument/hover", at(tasks, "US1", 1));
-    let value = hover["result"]["contents"]["value"].as_str().unwrap_or("");
-    assert!(
-        value.contains("**Acceptance scenarios**\n- `1`: Given un visiteur « connecté », When il ouvre 📷, Then il voit ses albums"),
-        "{hover}"
-    );
-    let outline = server.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri(spec) } }));
-    let scenario = &outline["result"][0]["children"][0];
-    assert_eq!(
-        (outline["result"][0]["name"].as_str(), scenario["name"].as_str(), scenario["kind"].as_u64()),
-        (Some("US1"), Some("Scenario 1"), Some(8)),
-        "{outline}"
-    );
-    assert_eq!(slice(&text(spec), &scenario["selectionRange"], utf8), "1", "{outline}");
-    assert_eq!(
-        slice(&text(spec), &scenario["range"], utf8),
-        "1. **Given** un visiteur « connecté », **When** il ouvre 📷, **Then** il voit ses albums",
-        "{outline}"
-    );
     let lenses = server.request("textDocument/codeLens", json!({ "textDocument": { "uri": uri(tasks) } }));
     let mark = lenses["result"]
         .as_array()
