@@ -22,7 +22,7 @@ pub(crate) fn is_unsafe(c: char) -> bool {
 
 /// `s` with every [`is_unsafe`] character escaped for a human reader.
 pub(crate) fn human(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    if printable_ascii(s, false) || !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -39,8 +39,18 @@ pub(crate) fn human(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Multi-line text (a diff) with each line's content escaped; the `\n` ending each line stays.
-pub(crate) fn human_lines(s: &str) -> String {
+/// Whether `s` is printable ASCII only (and `\n` when `newlines`): nothing in it is escaped. A
+/// byte test the compiler vectorises, before the character by character one.
+fn printable_ascii(s: &str, newlines: bool) -> bool {
+    s.bytes().fold(true, |ok, b| ok & ((0x20..0x7f).contains(&b) | (newlines & (b == b'\n'))))
+}
+
+/// Multi-line text (a diff, a whole JSON document) with each line's content escaped; the `\n`
+/// ending each line stays.
+pub(crate) fn human_lines(s: &str) -> Cow<'_, str> {
+    if printable_ascii(s, true) {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     for line in s.split_inclusive('\n') {
         let (content, end) = match line.strip_suffix('\n') {
@@ -50,7 +60,7 @@ pub(crate) fn human_lines(s: &str) -> String {
         out.push_str(&human(content));
         out.push_str(end);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// A serde_json formatter (pretty, two spaces) that also writes every [`is_unsafe`] character
@@ -65,18 +75,28 @@ impl JsonFormatter {
 
 impl serde_json::ser::Formatter for JsonFormatter {
     fn write_string_fragment<W: ?Sized + io::Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
+        let bytes = fragment.as_bytes();
+        let (mut start, mut i) = (0, 0);
+        while i < bytes.len() {
+            // Printable ASCII is never escaped: only control bytes, DEL and the first byte of a
+            // multi-byte character lead to a look at the character (`i` is at a character
+            // boundary: it moves by whole characters past those).
+            if (0x20..0x7f).contains(&bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let Some(c) = fragment[i..].chars().next() else { break };
             if is_unsafe(c) {
-                writer.write_all(&fragment.as_bytes()[start..i])?;
+                writer.write_all(&bytes[start..i])?;
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
                     write!(writer, "\\u{unit:04x}")?;
                 }
                 start = i + c.len_utf8();
             }
+            i += c.len_utf8();
         }
-        writer.write_all(&fragment.as_bytes()[start..])
+        writer.write_all(&bytes[start..])
     }
 
     fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {

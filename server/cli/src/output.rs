@@ -147,7 +147,13 @@ pub(crate) fn print_check(reports: &[Report], format: Format) -> CheckSummary {
         let project = report.project_label();
         // Diagnostics come file by file: each file's path is shown once.
         let mut shown: (String, String) = (String::new(), String::new());
-        for (path, d) in selected(report) {
+        let found = selected(report);
+        // The line indexes of the files with findings, built on all cores before positions are
+        // taken from them one by one.
+        let mut paths: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+        paths.dedup();
+        report.ws.prepare_line_indexes(paths);
+        for (path, d) in found {
             any_error |= d.severity == Severity::Error;
             counts[d.severity as usize] += 1;
             if shown.0 != path || shown.1.is_empty() {

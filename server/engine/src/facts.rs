@@ -251,7 +251,7 @@ impl FileFacts {
             }
             FileInput::Text(text) => {
                 // Editor text and file content are judged alike: NUL bytes early on mean binary.
-                if text.as_bytes()[..text.len().min(BINARY_PROBE)].contains(&0) {
+                if memchr::memchr(0, &text.as_bytes()[..text.len().min(BINARY_PROBE)]).is_some() {
                     facts.len = text.len() as u64;
                     facts.blank = false;
                     facts.skipped = Some(Skipped::Binary);
@@ -277,7 +277,7 @@ impl FileFacts {
                         facts.skipped = Some(Skipped::BadUtf16);
                         return facts;
                     }
-                    None if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) => {
+                    None if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some() => {
                         facts.skipped = Some(Skipped::Binary);
                         return facts;
                     }

@@ -302,6 +302,15 @@ impl Workspace {
         self.files.get(path).and_then(|f| f.line_index())
     }
 
+    /// Builds the line indexes of the files at `paths` now, on all available cores (each is
+    /// otherwise built on first use, [`Workspace::line_index`]): a front end about to turn the
+    /// positions of many files' diagnostics into lines and columns calls it first. Paths that are
+    /// not files of the workspace, or not text, are passed over.
+    pub fn prepare_line_indexes<'a>(&self, paths: impl IntoIterator<Item = &'a str>) {
+        let files: Vec<&FileFacts> = paths.into_iter().filter_map(|p| self.files.get(p)).map(|f| &**f).collect();
+        in_parallel(files, |f| f.line_index().map(|_| ()));
+    }
+
     /// Builds the editor index of every file now, on all available cores (each file's is
     /// otherwise built on first use): a front end calls it after loading, so that the first
     /// workspace-wide request (references, workspace symbols) does not pay for it.

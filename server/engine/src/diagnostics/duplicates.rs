@@ -1,7 +1,5 @@
 //! Diagnostic: `duplicate-id`.
 
-use std::collections::HashMap;
-
 use crate::analysis::Context;
 use crate::diagnostics::{Code, Diagnostic, Doc, Severity, listing};
 use crate::facts::FileFacts;
@@ -22,7 +20,7 @@ fn report_duplicates<'a>(
     items: impl Iterator<Item = (std::borrow::Cow<'a, str>, &'a str, TextRange)>,
 ) {
     // Most lists hold a handful of ids, each once.
-    let mut seen: HashMap<std::borrow::Cow<'a, str>, TextRange> = HashMap::new();
+    let mut seen: foldhash::HashMap<std::borrow::Cow<'a, str>, TextRange> = Default::default();
     for (key, shown, range) in items {
         match seen.get(&key) {
             Some(first) => out.push(
@@ -44,7 +42,7 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
         report_duplicates(out, path, "phase", wf.phases.iter().map(|p| (p.id.as_str().into(), p.id.as_str(), p.range)));
         if let Some(sm) = &wf.state_machine {
             // Only explicitly listed states: states implied by transitions repeat by nature.
-            let implied: std::collections::HashSet<crate::text::TextRange> = sm.transitions.iter().map(|t| t.range).collect();
+            let implied: foldhash::HashSet<crate::text::TextRange> = sm.transitions.iter().map(|t| t.range).collect();
             let listed: Vec<&Named> = sm.states.iter().filter(|s| !implied.contains(&s.range)).collect();
             report_duplicates(
                 out,

@@ -69,7 +69,7 @@ pub(crate) fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let task_ids: std::collections::HashSet<&str> = file.tasks.iter().map(|t| t.id.name.as_str()).collect();
+    let task_ids: foldhash::HashSet<&str> = file.tasks.iter().map(|t| t.id.name.as_str()).collect();
     // A framework's tasks may depend on tasks of other files: its own rules check them.
     for task in file.tasks.iter().filter(|_| file.tasks_framework.is_none()) {
         for d in &task.depends_on {

@@ -306,15 +306,18 @@ fn could_declare_workflow(text: &str) -> bool {
         let line = &bytes[start..];
         let lead = line.iter().take_while(|b| matches!(b, b'#' | b'*' | b'>' | b' ' | b'\t')).count();
         let b = &line[lead..];
-        if starts_with(b, b"transitions") || starts_with(b, b"allowed transitions") {
-            return true;
-        }
-        for kw in [&b"phase"[..], b"step", b"workflow", b"sub-workflow"] {
-            if starts_with(b, kw) {
-                let after = &b[kw.len()..];
-                let blanks = after.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
-                if blanks > 0 && after.get(blanks).is_some_and(|c| c.is_ascii_digit() || *c == b'-') {
-                    return true;
+        // Every word below starts with one of these letters: most lines are passed over here.
+        if b.first().is_some_and(|c| matches!(c.to_ascii_lowercase(), b't' | b'a' | b'p' | b's' | b'w')) {
+            if starts_with(b, b"transitions") || starts_with(b, b"allowed transitions") {
+                return true;
+            }
+            for kw in [&b"phase"[..], b"step", b"workflow", b"sub-workflow"] {
+                if starts_with(b, kw) {
+                    let after = &b[kw.len()..];
+                    let blanks = after.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
+                    if blanks > 0 && after.get(blanks).is_some_and(|c| c.is_ascii_digit() || *c == b'-') {
+                        return true;
+                    }
                 }
             }
         }
@@ -323,7 +326,10 @@ fn could_declare_workflow(text: &str) -> bool {
             None => break,
         }
     }
-    memchr::memmem::find(bytes, "→".as_bytes()).is_some() || memchr::memmem::find(bytes, b"->").is_some()
+    // The searchers are built once (building one costs more than searching a short file).
+    static ARROWS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
+        std::sync::LazyLock::new(|| [memchr::memmem::Finder::new("→"), memchr::memmem::Finder::new("->")]);
+    ARROWS.iter().any(|arrow| arrow.find(bytes).is_some())
 }
 
 /// The outline facts of a Markdown file's text, for files whose extraction skipped the outline.

@@ -169,7 +169,7 @@ fn h3(line: &str) -> Option<&str> {
         return None;
     }
     let t = js_trim(rest);
-    (!t.is_empty() && !t.contains(lines::js_line_terminator)).then_some(t)
+    (!t.is_empty() && lines::find_line_terminator(t).is_none()).then_some(t)
 }
 
 /// After `prefix` (matched exactly), `\s*` then an optional backtick, `###`, `\s*`, `Requirement:`
@@ -179,7 +179,7 @@ fn backticked_requirement(rest: &str) -> Option<String> {
     let rest = rest.strip_prefix('`').unwrap_or(rest);
     let rest = rest.strip_prefix("###")?.js_trim_start();
     let raw = rest.strip_prefix("Requirement:")?;
-    if raw.is_empty() || raw.contains(lines::js_line_terminator) {
+    if raw.is_empty() || lines::find_line_terminator(raw).is_some() {
         return None;
     }
     let name = raw.js_trim_start();

@@ -16,8 +16,6 @@
 //! A requirement's name is its header, which a rename in the editor would change without the
 //! `RENAMED` delta OpenSpec asks for: they are not renamed here.
 
-use std::collections::HashSet;
-
 use crate::facts::FileFacts;
 use crate::ide::index::{Place, Reference, RenameForm, Symbol, SymbolKind, narrow};
 use crate::model::{Acceptance, Named, Requirement};
@@ -28,13 +26,13 @@ use super::requirement::Block;
 /// A requirement block as a symbol (its name in the header, its first body line as its text)
 /// and as a requirement of the shared model with its scenarios. A repeated name (reported by the
 /// validator's rules) is a symbol each time but in the model once, by its first block.
-fn declare(facts: &mut FileFacts, text: &str, b: &Block, seen: &mut HashSet<String>) {
+fn declare<'a>(facts: &mut FileFacts, text: &str, b: &'a Block, seen: &mut foldhash::HashSet<&'a str>) {
     let range = narrow(text, b.header, &b.name).unwrap_or(b.header);
     let body = b.body_first.and_then(|r| text.get(r.start..r.end)).unwrap_or("").trim();
     let mut sym = Symbol::new(SymbolKind::Requirement, &b.name, range, b.raw, body);
     sym.rename = RenameForm::Fixed;
     facts.ide.symbols.push(sym);
-    if !seen.insert(b.name.clone()) {
+    if !seen.insert(b.name.as_str()) {
         return;
     }
     let mut requirement = Requirement::new(Named::new(b.name.clone(), range), body, b.raw);
@@ -54,7 +52,7 @@ fn declare(facts: &mut FileFacts, text: &str, b: &Block, seen: &mut HashSet<Stri
 
 /// The symbols of a main spec.
 pub(super) fn main_spec(facts: &mut FileFacts, text: &str, spec: &super::spec::MainSpec) {
-    let mut seen = HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     for b in &spec.blocks {
         declare(facts, text, b, &mut seen);
     }
@@ -62,7 +60,7 @@ pub(super) fn main_spec(facts: &mut FileFacts, text: &str, spec: &super::spec::M
 
 /// The symbols and references of a delta spec of capability `capability`.
 pub(super) fn delta(facts: &mut FileFacts, text: &str, capability: &str, d: &super::delta::DeltaSpec) {
-    let mut seen = HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     for b in &d.added {
         declare(facts, text, b, &mut seen);
     }

@@ -21,6 +21,19 @@ pub(crate) fn js_line_terminator(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
 }
 
+/// The byte offset of the first [`js_line_terminator`] in `s`. Searched for bytewise: `\n`,
+/// `\r`, and the `E2` that starts U+2028 and U+2029 (texts without it need no decoding).
+pub(crate) fn find_line_terminator(s: &str) -> Option<usize> {
+    // `E2` is never inside a character: `s[i..]` starts one.
+    memchr::memchr3_iter(b'\n', b'\r', 0xE2, s.as_bytes()).find(|&i| s[i..].chars().next().is_some_and(js_line_terminator))
+}
+
+/// The byte offset of the last [`js_line_terminator`] in `s` (its first byte), searched for as
+/// [`find_line_terminator`] does.
+pub(crate) fn rfind_line_terminator(s: &str) -> Option<usize> {
+    memchr::memrchr3_iter(b'\n', b'\r', 0xE2, s.as_bytes()).find(|&i| s[i..].chars().next().is_some_and(js_line_terminator))
+}
+
 /// Whether ASCII byte `b` is JavaScript whitespace (the ASCII part of [`js_space`]).
 fn ascii_js_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
@@ -201,7 +214,7 @@ fn title_after(rest: &str) -> Option<&str> {
     // The blanks run to `blanks_end`; the title part must start at or before it (after the
     // first blank) and after the last line terminator, and hold a character.
     let blanks_end = rest.find(|c: char| !js_space(c)).unwrap_or(rest.len());
-    let after_terminator = rest.rfind(js_line_terminator).map_or(0, |j| j + rest[j..].chars().next().map_or(1, char::len_utf8));
+    let after_terminator = rfind_line_terminator(rest).map_or(0, |j| j + rest[j..].chars().next().map_or(1, char::len_utf8));
     let first_blank_len = rest.chars().next().map_or(1, char::len_utf8);
     let from = after_terminator.max(first_blank_len);
     if from > blanks_end || from >= rest.len() {
@@ -270,7 +283,7 @@ pub(crate) fn requirement_header(line: &str, spaced: bool) -> Option<&str> {
     }
     let name = after_hashes[12..].js_trim_start();
     // `(.+)\s*$`: at least one character, no line terminator in it.
-    if name.is_empty() || name.contains(js_line_terminator) {
+    if name.is_empty() || find_line_terminator(name).is_some() {
         return None;
     }
     Some(name)
@@ -307,6 +320,15 @@ pub(crate) fn contains_shall_or_must(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_terminators_are_found_as_a_character_scan_finds_them() {
+        // `…` (E2 80 A6) and `→` (E2 86 92) start with E2 but end no line; U+2028/U+2029 do.
+        for s in ["", "plain", "a\nb", "a\rb\n", "é…→ x", "a\u{2028}b", "\u{2029}", "→\u{2028}…\r", "x\u{85}y"] {
+            assert_eq!(find_line_terminator(s), s.find(js_line_terminator), "{s:?}");
+            assert_eq!(rfind_line_terminator(s), s.rfind(js_line_terminator), "{s:?}");
+        }
+    }
 
     #[test]
     fn splits_like_openspec() {

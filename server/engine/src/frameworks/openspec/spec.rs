@@ -272,7 +272,7 @@ pub(crate) fn structure(doc: &Doc<'_>) -> Vec<StructureIssue> {
     let req_header = (0..n).find(|&i| lines::is_h2_named(text_of(i), "requirements"));
     let req_end = req_header.map_or(n, |h| (h + 1..n).find(|&i| lines::is_h2(text_of(i))).unwrap_or(n));
     let mut out = Vec::new();
-    let mut seen: std::collections::HashMap<String, (usize, TextRange)> = std::collections::HashMap::new();
+    let mut seen: foldhash::HashMap<String, (usize, TextRange)> = Default::default();
     for i in 0..n {
         let line = text_of(i);
         let trimmed = js_trim(line);
@@ -463,7 +463,7 @@ fn listed_delta(line: &str) -> bool {
     let after = &rest[name_len..];
     let Some(desc) = after.strip_prefix(":**").or_else(|| after.strip_prefix("**:")) else { return false };
     let desc = desc.js_trim_start();
-    !desc.is_empty() && !desc.contains(lines::js_line_terminator)
+    !desc.is_empty() && lines::find_line_terminator(desc).is_none()
 }
 
 /// The `` - `path` `` items under `### New Capabilities` and `### Modified Capabilities`.

@@ -47,7 +47,7 @@ pub(crate) fn task_line(line: &str) -> Option<(bool, &str)> {
         }
     };
     let description = after.js_trim_start();
-    let end = description.find(lines::js_line_terminator).unwrap_or(description.len());
+    let end = lines::find_line_terminator(description).unwrap_or(description.len());
     Some((done, js_trim(&description[..end])))
 }
 
@@ -112,11 +112,11 @@ pub(crate) enum Numbering {
 /// and ids seen before.
 pub(crate) fn numbering(text: &str) -> Vec<(TextRange, Numbering)> {
     let mut out = Vec::new();
-    let mut first: std::collections::HashMap<&str, (usize, TextRange)> = std::collections::HashMap::new();
+    let mut first: foldhash::HashMap<&str, (usize, TextRange)> = Default::default();
     // The validator splits at `\n` only; a `\r` before it is allowed by its patterns.
     let mut raw: Vec<(usize, &str)> = Vec::new();
     let mut start = 0;
-    for (i, _) in text.match_indices('\n') {
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
         raw.push((start, &text[start..i]));
         start = i + 1;
     }
@@ -259,7 +259,7 @@ pub(crate) fn first_list_item(text: &str) -> Option<TextRange> {
 #[derive(Default)]
 struct ModelTasks<'a> {
     out: Vec<crate::model::Task>,
-    seen: std::collections::HashSet<&'a str>,
+    seen: foldhash::HashSet<&'a str>,
     section: Option<String>,
 }
 
