@@ -276,6 +276,21 @@ impl Deliverable {
         Deliverable { path: path.to_string(), range, optional: false, require_complete: false, template: None, resolved, pattern }
     }
 
+    /// A deliverable at workspace-relative `resolved`, already resolved (shown as that path),
+    /// compiled to a pattern if it holds placeholders.
+    pub(crate) fn at(resolved: String, range: TextRange) -> Deliverable {
+        let pattern = if crate::paths::has_placeholder(&resolved) { crate::paths::PathPattern::new(&resolved) } else { None };
+        Deliverable {
+            path: resolved.clone(),
+            range,
+            optional: false,
+            require_complete: false,
+            template: None,
+            resolved: Ok(resolved),
+            pattern,
+        }
+    }
+
     /// Whether the path holds a placeholder, so that it names a pattern rather than a file.
     pub fn is_pattern(&self) -> bool {
         crate::paths::has_placeholder(&self.path)
@@ -583,7 +598,12 @@ pub fn slug(title: &str) -> String {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            // ASCII without the Unicode case tables.
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else if c == '-' && out.is_empty() {
             out.push('-');
         } else {

@@ -85,7 +85,7 @@ pub(crate) struct PathPattern {
 /// Compiled matchers by glob: compiling one builds a regular expression, and a framework
 /// instantiates the same pattern in every feature folder (only the folder, `prefix`, differs).
 /// Bounded: cleared when it holds 4,096 globs.
-static MATCHERS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<globset::GlobMatcher>>>> =
+static MATCHERS: std::sync::LazyLock<std::sync::Mutex<foldhash::HashMap<String, std::sync::Arc<globset::GlobMatcher>>>> =
     std::sync::LazyLock::new(Default::default);
 
 impl PathPattern {

@@ -43,9 +43,15 @@ pub(crate) fn instances(ws: &Workspace) -> Vec<Instance> {
     for t in templates(ws) {
         work.extend(folders(ws, &t.instances).into_iter().map(|folder| (t, folder)));
     }
+    let ctx = super::InstanceContext::new(ws);
     crate::workspace::in_parallel(work, |(t, folder)| {
-        let own = super::instance_definition(t, ws, &folder);
-        Some(instantiate(ws, own.as_ref().unwrap_or(t), &folder))
+        // A definition of the folder's own (an OpenSpec change's schema) is used as it is built,
+        // not copied again.
+        let template = match super::instance_definition(t, &ctx, &folder) {
+            Some(own) => std::borrow::Cow::Owned(own),
+            None => std::borrow::Cow::Borrowed(t),
+        };
+        Some(instantiate(ws, template, &folder))
     })
 }
 
@@ -100,16 +106,32 @@ pub(crate) fn folders(ws: &Workspace, globs: &[String]) -> Vec<String> {
 
 /// `path` (resolved against the root when the definition was read) moved into `folder`.
 fn rebase(folder: &str, path: &str) -> String {
-    paths::resolve(&format!("{folder}/_"), &format!("./{path}")).unwrap_or_else(|_| format!("{folder}/{path}"))
+    joined(folder, path)
+        .unwrap_or_else(|| paths::resolve(&format!("{folder}/_"), &format!("./{path}")).unwrap_or_else(|_| format!("{folder}/{path}")))
+}
+
+/// `folder/path` when resolving `./path` in `folder` gives just that: `path` has no blanks
+/// around it, no `.`, `..` or empty segment and no backslash (the definitions' paths are of that
+/// kind; a folder comes from the workspace's own paths). `None` when it must be resolved.
+fn joined(folder: &str, path: &str) -> Option<String> {
+    let plain =
+        !path.is_empty() && path.trim() == path && !path.contains('\\') && path.split('/').all(|s| !s.is_empty() && s != "." && s != "..");
+    plain.then(|| format!("{folder}/{path}"))
 }
 
 fn rebase_deliverable(folder: &str, d: &Deliverable) -> Deliverable {
-    let mut out = Deliverable::new(&format!("{folder}/_"), &format!("./{}", d.path), TextRange::default());
-    // Shown as the project-relative path it resolves to (`.ops/build/system-design.yaml`, not
-    // `./../../system-design.yaml`).
-    if let Ok(resolved) = &out.resolved {
-        out.path.clone_from(resolved);
-    }
+    let mut out = match joined(folder, &d.path) {
+        Some(path) => Deliverable::at(path, TextRange::default()),
+        None => {
+            let mut out = Deliverable::new(&format!("{folder}/_"), &format!("./{}", d.path), TextRange::default());
+            // Shown as the project-relative path it resolves to (`.ops/build/system-design.yaml`,
+            // not `./../../system-design.yaml`).
+            if let Ok(resolved) = &out.resolved {
+                out.path.clone_from(resolved);
+            }
+            out
+        }
+    };
     out.optional = d.optional;
     out.require_complete = d.require_complete;
     out.template.clone_from(&d.template);
@@ -133,9 +155,9 @@ fn rebase_criteria(folder: &str, criteria: &mut [Criterion]) {
     }
 }
 
-/// The workflow of `template` for the instance in `folder`.
-pub(crate) fn instantiate(ws: &Workspace, template: &Workflow, folder: &str) -> Instance {
-    let mut wf = template.clone();
+/// The workflow of `template` for the instance in `folder` (a borrowed template is copied).
+pub(crate) fn instantiate(ws: &Workspace, template: std::borrow::Cow<'_, Workflow>, folder: &str) -> Instance {
+    let mut wf = template.into_owned();
     wf.instances.clear();
     wf.instance = Some(folder.to_string());
     wf.name = paths::file_name(folder).to_string();
@@ -174,6 +196,31 @@ pub(crate) fn instantiate(ws: &Workspace, template: &Workflow, folder: &str) -> 
 #[cfg(test)]
 mod tests {
     use crate::diagnostics::fixture::workspace;
+
+    #[test]
+    fn plain_paths_are_joined_as_resolving_them_would() {
+        let folder = "openspec/changes/add-x";
+        for path in [
+            "proposal.md",
+            "specs/{**}/spec.md",
+            "a b/c.md",
+            "é/ü.md",
+            " x.md",
+            "./y.md",
+            "../z.md",
+            "a//b.md",
+            "a\\b.md",
+            "a/./b.md",
+            "..",
+            "",
+        ] {
+            let slow = crate::paths::resolve(&format!("{folder}/_"), &format!("./{path}")).unwrap_or_else(|_| format!("{folder}/{path}"));
+            assert_eq!(super::rebase(folder, path), slow, "{path:?}");
+            if let Some(fast) = super::joined(folder, path) {
+                assert_eq!(fast, slow, "{path:?}");
+            }
+        }
+    }
 
     #[test]
     fn a_project_definition_is_instantiated_per_folder() {

@@ -91,9 +91,27 @@ pub(crate) fn gate(
 /// The definition of one instance folder when it is not the template's own: OpenSpec builds each
 /// change's from the change's schema and the capabilities its proposal lists
 /// (`openspec::schema::definition_for`). `None`: the template applies as it is.
-pub(crate) fn instance_definition(template: &Workflow, ws: &crate::workspace::Workspace, folder: &str) -> Option<Workflow> {
+pub(crate) fn instance_definition(template: &Workflow, ctx: &InstanceContext<'_>, folder: &str) -> Option<Workflow> {
     let openspec = builtin(&openspec::FRAMEWORK)?;
-    if std::ptr::eq(template, openspec) { openspec::schema::definition_for(ws, folder) } else { None }
+    if std::ptr::eq(template, openspec) {
+        openspec::schema::definition_for(ctx.ws, ctx.openspec.get_or_init(|| openspec::change::Project::new(ctx.ws)), folder)
+    } else {
+        None
+    }
+}
+
+/// What [`instance_definition`] reads from the workspace for every folder, read once per
+/// rebuild of the instances (an OpenSpec project's schemas and configuration) and shared by the
+/// threads that build them.
+pub(crate) struct InstanceContext<'a> {
+    ws: &'a crate::workspace::Workspace,
+    openspec: std::sync::OnceLock<openspec::change::Project<'a>>,
+}
+
+impl<'a> InstanceContext<'a> {
+    pub(crate) fn new(ws: &'a crate::workspace::Workspace) -> InstanceContext<'a> {
+        InstanceContext { ws, openspec: std::sync::OnceLock::new() }
+    }
 }
 
 /// Starter content a framework carries for a template path the project does not have (OpenSpec's

@@ -64,6 +64,9 @@ pub(crate) struct DeltaSpec {
     /// Whether the file on its own has an error the validator reports (set when the file is
     /// read, from `deltas::check_file`): `openspec validate` then does not dry-run archive on it.
     pub has_error: bool,
+    /// The file's findings on its own (`deltas::check_file`), found when it is read and reported
+    /// with the file's other diagnostics.
+    pub findings: Vec<crate::diagnostics::Diagnostic>,
 }
 
 impl DeltaSpec {

@@ -9,7 +9,7 @@
 //! workflow whose phases are the artifacts of its schema (`schema.rs`). docs/frameworks/openspec.md
 //! lists all of it.
 
-mod change;
+pub(crate) mod change;
 pub(crate) mod delta;
 mod deltas;
 mod ide;
@@ -206,6 +206,7 @@ fn read_markdown(facts: &mut FileFacts, input: &MarkdownInput<'_>) {
             let mut own = Vec::new();
             deltas::check_file(input.path, rest, &d, &mut own);
             d.has_error = own.iter().any(|x| x.severity == crate::diagnostics::Severity::Error);
+            d.findings = own;
             if let Some(capability) = delta_capability(rest) {
                 ide::delta(facts, input.view, capability, &d);
             }
@@ -244,7 +245,7 @@ fn check_file(file: &FileFacts, out: &mut Vec<Diagnostic>) {
             requirements::check_spec(&file.path, s, out);
             structure::check(&file.path, s, out);
         }
-        (Facts::Delta(d), Place::Change { archived: false, rest, .. }) => deltas::check_file(&file.path, rest, d, out),
+        (Facts::Delta(d), Place::Change { archived: false, .. }) => out.extend(d.findings.iter().cloned()),
         (Facts::Proposal(p), Place::Change { archived: false, .. }) => sections::check_proposal(&file.path, p, out),
         (Facts::Yaml(t, root, _), Place::Schema { rest: "schema.yaml", .. }) => {
             schema::check_file(&file.path, &metadata::Schema::read(t, *root, text), out)

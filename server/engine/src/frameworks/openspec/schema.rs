@@ -140,9 +140,8 @@ pub(crate) fn workflow(schema: &Schema, name: &str, capabilities: &[String], ski
 /// The workflow of the change in `folder` (`openspec/changes/<id>`): its schema's (the built-in
 /// one when its metadata does not load or names no schema that loads), with the capabilities
 /// its proposal lists. `None` when that is the built-in definition as it is.
-pub(crate) fn definition_for(ws: &Workspace, folder: &str) -> Option<Workflow> {
+pub(crate) fn definition_for(ws: &Workspace, p: &Project<'_>, folder: &str) -> Option<Workflow> {
     let id = folder.strip_prefix("openspec/changes/")?;
-    let p = Project::new(ws);
     let prefix = format!("{folder}/");
     let files: Vec<_> =
         ws.files.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, f)| (&k[prefix.len()..], &**f)).collect();
