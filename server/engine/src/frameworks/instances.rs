@@ -116,7 +116,13 @@ fn rebase(folder: &str, path: &str) -> String {
 fn joined(folder: &str, path: &str) -> Option<String> {
     let plain =
         !path.is_empty() && path.trim() == path && !path.contains('\\') && path.split('/').all(|s| !s.is_empty() && s != "." && s != "..");
-    plain.then(|| format!("{folder}/{path}"))
+    plain.then(|| {
+        let mut out = String::with_capacity(folder.len() + 1 + path.len());
+        out.push_str(folder);
+        out.push('/');
+        out.push_str(path);
+        out
+    })
 }
 
 fn rebase_deliverable(folder: &str, d: &Deliverable) -> Deliverable {
