@@ -13,7 +13,16 @@ use crate::text::LineIndex;
 /// core busy with something else, a batch of larger files) does not hold the others up. A
 /// panicking thread loses only its own items' results, never the process.
 pub(crate) fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> Option<R> + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(16);
+    in_parallel_on(available_threads(), items, f)
+}
+
+/// The threads [`in_parallel`] uses: one per available core, at most 16.
+fn available_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(16)
+}
+
+/// [`in_parallel`] on at most `threads` threads (one: on the caller's thread).
+fn in_parallel_on<T: Send, R: Send>(threads: usize, items: Vec<T>, f: impl Fn(T) -> Option<R> + Sync) -> Vec<R> {
     if threads <= 1 || items.len() < 64 {
         return items.into_iter().filter_map(&f).collect();
     }
@@ -315,8 +324,19 @@ impl Workspace {
     /// otherwise built on first use): a front end calls it after loading, so that the first
     /// workspace-wide request (references, workspace symbols) does not pay for it.
     pub fn prepare_index(&self) {
+        self.prepare_index_on(available_threads());
+    }
+
+    /// [`Workspace::prepare_index`] on all available cores but one (on one thread with one or
+    /// two cores): for a front end that builds it in the background while it analyses edits,
+    /// which then keep a core of their own.
+    pub fn prepare_index_in_background(&self) {
+        self.prepare_index_on(available_threads().saturating_sub(1).max(1));
+    }
+
+    fn prepare_index_on(&self, threads: usize) {
         let files: Vec<Arc<FileFacts>> = self.files.values().cloned().collect();
-        in_parallel(files, |f| {
+        in_parallel_on(threads, files, |f| {
             f.index();
             None::<()>
         });
@@ -393,28 +413,40 @@ impl Workspace {
         let settings = !self.config.severity.is_empty() || self.project_config().is_some_and(|c| !c.severity.is_empty());
         let severity = |d: &Diagnostic| if settings { self.configured_severity(d.code.as_str()) } else { None };
         let order = |a: &&Diagnostic, b: &&Diagnostic| (a.range, a.code.as_str(), &a.message).cmp(&(b.range, b.code.as_str(), &b.message));
-        // The cross-file findings by path (a stable sort: the first of equal ones is kept).
-        let mut cross: Vec<&Diagnostic> = cache.diagnostics().chain(&fresh).collect();
-        cross.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| order(a, b)));
-        let mut old = std::mem::take(out);
+        // The cross-file findings grouped by path, each group in the order found (the sort by
+        // `order` below is stable: the first of equal ones is kept), the paths sorted. Grouped
+        // rather than all sorted by path: an edit's analysis does this for the whole workspace.
+        let mut groups: foldhash::HashMap<&str, Vec<&Diagnostic>> = Default::default();
+        for d in cache.diagnostics().chain(&fresh) {
+            groups.entry(d.path.as_str()).or_default().push(d);
+        }
+        let mut cross: Vec<(&str, Vec<&Diagnostic>)> = groups.into_iter().collect();
+        cross.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut cross = cross.into_iter().peekable();
+        // The earlier lists, in path order, met as the paths come (not looked up one by one).
+        let mut old = std::mem::take(out).into_iter().peekable();
+        let mut kept_lists: Vec<(String, Vec<Diagnostic>)> = Vec::new();
         let mut changed = Vec::new();
-        let mut cross = cross.as_slice();
         let mut files = self.files.iter().filter(|(_, f)| !f.local.is_empty()).peekable();
         loop {
             // The next path in order with local or cross-file findings.
-            let path: &str = match (files.peek(), cross.first()) {
+            let path: &str = match (files.peek(), cross.peek()) {
                 (None, None) => break,
                 (Some((p, _)), None) => p.as_str(),
-                (None, Some(d)) => d.path.as_str(),
-                (Some((p, _)), Some(d)) => p.as_str().min(d.path.as_str()),
+                (None, Some((c, _))) => c,
+                (Some((p, _)), Some((c, _))) => p.as_str().min(c),
             };
             let mut list: Vec<&Diagnostic> = Vec::new();
             if let Some((_, f)) = files.next_if(|(p, _)| p.as_str() == path) {
                 list.extend(f.local.iter().filter(|d| on(d)));
             }
-            let n = cross.iter().take_while(|d| d.path == path).count();
-            list.extend(&cross[..n]);
-            cross = &cross[n..];
+            if let Some((_, group)) = cross.next_if(|(c, _)| *c == path) {
+                list.extend(group);
+            }
+            // Earlier lists of paths before this one have no findings now.
+            while let Some((k, _)) = old.next_if(|(k, _)| k.as_str() < path) {
+                changed.push(k);
+            }
             if settings {
                 list.retain(|d| severity(d) != Some(None));
             }
@@ -448,7 +480,7 @@ impl Workspace {
                     }
                 }
             });
-            let (key, before) = match old.remove_entry(path) {
+            let (key, before) = match old.next_if(|(k, _)| k.as_str() == path) {
                 Some((k, v)) => (k, Some(v)),
                 None => (path.to_string(), None),
             };
@@ -482,18 +514,18 @@ impl Workspace {
                 }
             };
             match kept {
-                Ok(list) => {
-                    out.insert(key, list);
-                }
+                Ok(list) => kept_lists.push((key, list)),
                 Err(list) => {
                     changed.push(key.clone());
-                    out.insert(key, list);
+                    kept_lists.push((key, list));
                 }
             }
         }
         // What had diagnostics and has none now.
-        changed.extend(old.into_keys());
+        changed.extend(old.map(|(k, _)| k));
         changed.sort_unstable();
+        // In path order already: the map is built in one pass.
+        *out = kept_lists.into_iter().collect();
         changed
     }
 }

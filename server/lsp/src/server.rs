@@ -300,12 +300,16 @@ impl Backend {
         // session's projects get it): the first references or workspace symbols request does
         // not pay for it. Built once the first analysis is published, so that it takes neither
         // the cores nor adds its memory to that analysis's (docs/benchmarks.md, "The live
-        // server"); a request needing it before then builds what it needs itself.
+        // server"); a request needing it before then builds what it needs itself. It leaves a
+        // core to the analyses of the first edits (on two cores it runs on one).
         let me = self.clone();
         tokio::spawn(async move {
             me.wait_for_analysis().await;
             if let Ok(snapshots) = me.with(|s| s.projects.iter().map(|p| p.ws.clone()).collect::<Vec<_>>()) {
-                let _ = tokio::task::spawn_blocking(move || snapshots.iter().for_each(phasegate_engine::Workspace::prepare_index)).await;
+                let _ = tokio::task::spawn_blocking(move || {
+                    snapshots.iter().for_each(phasegate_engine::Workspace::prepare_index_in_background)
+                })
+                .await;
             }
         });
         if let Some(p) = progress {

@@ -21,7 +21,7 @@ use crate::diagnostics::Diagnostic;
 /// What a run's checks read, noted while they run.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Reads {
-    /// Files looked up (present or not).
+    /// Files looked up (present or not); sorted and without repeats once a unit keeps them.
     pub paths: Vec<String>,
     /// Folders scanned (ending in `/`; empty for the whole workspace).
     pub prefixes: Vec<String>,
@@ -83,8 +83,24 @@ fn stale(u: &Unit, changes: &Changes) -> bool {
     (if changes.names.len() <= 4 { changes.names.iter().any(|n| *n == u.workflow) } else { changes.names.contains(&u.workflow) })
         || (changes.gate_records && u.reads.gate_records)
         || (u.reads.workflow_names && !changes.names.is_empty())
-        || (!changes.paths.is_empty() && u.reads.paths.iter().any(|p| changes.paths.contains(p)))
-        || u.reads.prefixes.iter().any(|pre| changes.paths.range(pre.clone()..).next().is_some_and(|p| p.starts_with(pre.as_str())))
+        || (!changes.paths.is_empty() && reads_any(&u.reads.paths, &changes.paths))
+        || u.reads.prefixes.iter().any(|pre| {
+            changes
+                .paths
+                .range::<str, _>((std::ops::Bound::Included(pre.as_str()), std::ops::Bound::Unbounded))
+                .next()
+                .is_some_and(|p| p.starts_with(pre.as_str()))
+        })
+}
+
+/// Whether `read` (sorted, as units keep their reads) holds one of `changed`: an edit changes a
+/// file or two, each looked for in `read` (every unit is asked at every analysis).
+fn reads_any(read: &[String], changed: &BTreeSet<String>) -> bool {
+    if changed.len() <= read.len() {
+        changed.iter().any(|c| read.binary_search(c).is_ok())
+    } else {
+        read.iter().any(|p| changed.contains(p))
+    }
 }
 
 /// Takes the unit of `(path, name, index)` out of `old`: at `at` when it is there (the usual
@@ -116,14 +132,15 @@ impl RunCache {
     /// changed, computed (and kept) otherwise. Their diagnostics are then [`RunCache::diagnostics`];
     /// those of framework workflows' gate checks (never kept) go to `out`.
     pub(crate) fn update(&mut self, ctx: &Context<'_>, changes: Changes, out: &mut Vec<Diagnostic>) {
-        let shape = (
-            ctx.frameworks.iter().map(|f| f.id).collect(),
-            ctx.workflows.iter().filter(|w| w.wf.instance.is_some()).map(|w| w.wf.keys.name.clone()).collect(),
-        );
-        if changes.all || self.shape.as_ref() != Some(&shape) {
+        // Compared in place (an edit's analysis does this for every instance), copied when new.
+        let names = || ctx.workflows.iter().filter(|w| w.wf.instance.is_some()).map(|w| w.wf.keys.name.as_str());
+        let same_shape = self.shape.as_ref().is_some_and(|(frameworks, instances)| {
+            frameworks.iter().copied().eq(ctx.frameworks.iter().map(|f| f.id)) && instances.iter().map(String::as_str).eq(names())
+        });
+        if changes.all || !same_shape {
             self.units.clear();
             self.workflows.clear();
-            self.shape = Some(shape);
+            self.shape = Some((ctx.frameworks.iter().map(|f| f.id).collect(), names().map(str::to_string).collect()));
         }
         let mut old: Vec<Option<Slot>> = std::mem::take(&mut self.units).into_iter().map(Some).collect();
         let mut lookup = None;
