@@ -82,9 +82,9 @@ pub struct CodeLens {
 /// first ones only).
 const MAX_TASK_LENSES: usize = 2000;
 
-/// The gate's unmet criteria as one message.
-fn blocked(what: &str, unmet: &[String]) -> String {
-    let mut out = format!("{what} is blocked: the gate is not met");
+/// Why an advance is blocked, and its unmet criteria, as one message.
+fn blocked(what: &str, why: &str, unmet: &[String]) -> String {
+    let mut out = format!("{what} is blocked: {why}");
     for u in unmet.iter().take(crate::diagnostics::MAX_LISTED) {
         out.push_str(&format!("\n- {u}"));
     }
@@ -126,10 +126,10 @@ impl Workspace {
                 let state = report.state_path.clone();
                 match report.state {
                     PhaseState::Current => {
-                        out.push(advance_lens(range, &wf.name, state, wf.phases.get(i + 1).map(|n| n.id.as_str()), &report.unmet))
+                        out.push(advance_lens(ctx, range, &wf.name, state, wf.phases.get(i + 1).map(|n| n.id.as_str()), &report.unmet))
                     }
                     PhaseState::Pending if i == 0 && report.inferred => {
-                        out.push(advance_lens(range, &wf.name, None, Some(&p.id), &[]));
+                        out.push(advance_lens(ctx, range, &wf.name, None, Some(&p.id), &[]));
                     }
                     PhaseState::NoRun if i == 0 && ctx.runs.iter().all(|r| r.workflow != Some(w)) && ctx.start(&wf.name).is_ok() => {
                         out.push(CodeLens { range, title: "▶ Start".into(), command: LensCommand::Start { workflow: wf.name.clone() } })
@@ -179,7 +179,7 @@ impl Workspace {
                         if report.gate_met() { "gate met" } else { "gate unmet" }
                     );
                     out.push(CodeLens { range, title: title.clone(), command: LensCommand::Explain(title) });
-                    out.push(advance_lens(range, &wf.name, state, wf.phases.get(i + 1).map(|n| n.id.as_str()), &report.unmet));
+                    out.push(advance_lens(ctx, range, &wf.name, state, wf.phases.get(i + 1).map(|n| n.id.as_str()), &report.unmet));
                 }
                 Position::NotStarted => {
                     let title = format!("{framework} {} · not started", wf.name);
@@ -293,7 +293,14 @@ fn run_lenses(ctx: &Context<'_>, r: &crate::analysis::RunRef<'_>, range: TextRan
                 detail.push_str(&format!("\n- {u}"));
             }
             out.push(CodeLens { range, title, command: LensCommand::Explain(detail) });
-            out.push(advance_lens(range, &wf.name, Some(path.to_string()), wf.phases.get(i + 1).map(|n| n.id.as_str()), &report.unmet));
+            out.push(advance_lens(
+                ctx,
+                range,
+                &wf.name,
+                Some(path.to_string()),
+                wf.phases.get(i + 1).map(|n| n.id.as_str()),
+                &report.unmet,
+            ));
         }
         Position::State(s) => {
             let next = crate::ide::hover::next_states(wf, s);
@@ -319,17 +326,31 @@ fn run_lenses(ctx: &Context<'_>, r: &crate::analysis::RunRef<'_>, range: TextRan
     }
 }
 
-/// The Advance lens of a run at a phase: enabled, or explaining what blocks it.
-fn advance_lens(range: TextRange, workflow: &str, state: Option<String>, next: Option<&str>, unmet: &[String]) -> CodeLens {
+/// The Advance lens of a run at a phase: enabled, or explaining what blocks it: the gate's
+/// `unmet` criteria, or, with the gate met, the refusal of the advance itself (a BMAD entry two
+/// sprint files track, an epic with open stories), as the Advance code action says it.
+fn advance_lens(
+    ctx: &Context<'_>,
+    range: TextRange,
+    workflow: &str,
+    state: Option<String>,
+    next: Option<&str>,
+    unmet: &[String],
+) -> CodeLens {
     let title = match next {
         Some(n) => format!("▶ Advance to {n}"),
         None => "▶ Complete".to_string(),
     };
-    if unmet.is_empty() {
-        CodeLens { range, title, command: LensCommand::Advance { workflow: workflow.to_string(), state } }
+    let what = title.replace("▶ ", "");
+    let reason = if !unmet.is_empty() {
+        Some(blocked(&what, "the gate is not met", unmet))
     } else {
-        let reason = blocked(&title.replace("▶ ", ""), unmet);
-        CodeLens { range, title: format!("{title} (blocked)"), command: LensCommand::Explain(reason) }
+        // The time only fills the written timestamps, which a lens does not show.
+        ctx.advance(workflow, state.as_deref(), None, "").err().map(|r| blocked(&what, &r.message, &r.unmet))
+    };
+    match reason {
+        None => CodeLens { range, title, command: LensCommand::Advance { workflow: workflow.to_string(), state } },
+        Some(reason) => CodeLens { range, title: format!("{title} (blocked)"), command: LensCommand::Explain(reason) },
     }
 }
 

@@ -1254,7 +1254,7 @@ fn bmad_sprint_entries() {
     let (ws, _, _) = cursor(&(BMAD.to_string() + "$0"));
     expect![[r#"
         _bmad-output/implementation-artifacts/sprint-status.yaml:5:11 epic-1 · at in-progress (2/3) · gate met Explain("epic-1 · at in-progress (2/3) · gate met")
-        _bmad-output/implementation-artifacts/sprint-status.yaml:5:11 ▶ Advance to done Advance { workflow: "epic-1", state: Some("_bmad-output/implementation-artifacts/sprint-status.yaml") }
+        _bmad-output/implementation-artifacts/sprint-status.yaml:5:11 ▶ Advance to done (blocked) Explain("Advance to done is blocked: `epic-1` cannot be done while stories of it are not\n- `1-2-paiement` is review")
         _bmad-output/implementation-artifacts/sprint-status.yaml:6:15 1-1-panier · completed (5 phases) Explain("1-1-panier · completed (5 phases)")
         _bmad-output/implementation-artifacts/sprint-status.yaml:7:17 1-2-paiement · at review (4/5) · gate met Explain("1-2-paiement · at review (4/5) · gate met")
         _bmad-output/implementation-artifacts/sprint-status.yaml:7:17 ▶ Advance to done Advance { workflow: "1-2-paiement", state: Some("_bmad-output/implementation-artifacts/sprint-status.yaml") }

@@ -719,6 +719,26 @@ mod tests {
             refusal,
             "2 sprint-status.yaml files track `1-2-checkout` (`_bmad-output/implementation-artifacts/sprint-status.yaml`, `docs/sprint-artifacts/sprint-status.yaml`); BMAD keeps one, so remove the stale one first"
         );
+        // Each file's Advance lenses: offered only where the advance they run is not refused,
+        // else shown blocked with the refusal.
+        let mut blocked = 0;
+        for path in ["_bmad-output/implementation-artifacts/sprint-status.yaml", "docs/sprint-artifacts/sprint-status.yaml"] {
+            for lens in ws.code_lenses(path) {
+                match &lens.command {
+                    crate::ide::LensCommand::Advance { workflow, state } => {
+                        let done = ws.advance(workflow, state.as_deref(), None, "2026-03-02T09:05:00Z");
+                        assert!(done.is_ok(), "{path}: `{}` offered, then refused: {:?}", lens.title, done.err());
+                    }
+                    crate::ide::LensCommand::Explain(why) if lens.title.contains("(blocked)") => {
+                        assert!(why.contains("BMAD keeps one"), "{path}: {why}");
+                        blocked += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // `1-2-checkout` (at review) in the first file, `1-1-cart` (in progress) in the second.
+        assert_eq!(blocked, 2);
     }
 
     #[test]
