@@ -30,4 +30,4 @@ pub use config::{CONFIG_FILE, ProjectConfig};
 pub use diagnostics::{Code, Diagnostic, MAX_PER_CODE, Related, Severity};
 pub use facts::{BOM, FileInput, MAX_TEXT_BYTES, wants_content};
 pub use text::{LineIndex, Position, PositionEncoding, TextRange};
-pub use workspace::{Config, LoadedFile, Summary, Workspace};
+pub use workspace::{Config, DiagnosticCollection, LoadedFile, Summary, Workspace};

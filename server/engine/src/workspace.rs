@@ -328,10 +328,20 @@ impl Workspace {
     }
 
     /// [`Workspace::prepare_index`] on all available cores but one (on one thread with one or
-    /// two cores): for a front end that builds it in the background while it analyses edits,
-    /// which then keep a core of their own.
-    pub fn prepare_index_in_background(&self) {
-        self.prepare_index_on(available_threads().saturating_sub(1).max(1));
+    /// two), for a front end that builds it in the background while it answers edits:
+    /// `between` is called before every 64 files and may block (a server waits there while an
+    /// edit's analysis runs, so the index takes no core from it).
+    pub fn prepare_index_in_background(&self, between: &(dyn Fn() + Sync)) {
+        let threads = available_threads().saturating_sub(1).max(1);
+        let files: Vec<Arc<FileFacts>> = self.files.values().cloned().collect();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        in_parallel_on(threads, files, |f| {
+            if done.fetch_add(1, std::sync::atomic::Ordering::Relaxed).is_multiple_of(64) {
+                between();
+            }
+            f.index();
+            None::<()>
+        });
     }
 
     fn prepare_index_on(&self, threads: usize) {
@@ -393,38 +403,117 @@ impl Workspace {
     /// are absent), each list sorted by range. Applies the severity settings ([`Config::severity`],
     /// then `phasegate.toml`).
     pub fn diagnostics(&self) -> BTreeMap<String, Vec<Diagnostic>> {
-        let mut out = BTreeMap::new();
+        let mut out = DiagnosticCollection::default();
         self.update_diagnostics(&mut out);
-        out
+        out.lists
     }
 
-    /// [`Workspace::diagnostics`] for a caller that keeps them between edits: brings `out` (what
-    /// an earlier call gave, or empty) up to date and returns the paths whose list was added,
-    /// replaced or removed, sorted. A list that did not change is compared, not rebuilt or copied.
-    pub fn update_diagnostics(&self, out: &mut BTreeMap<String, Vec<Diagnostic>>) -> Vec<String> {
+    /// [`Workspace::diagnostics`] for a front end that keeps them between edits: brings `kept`
+    /// (what an earlier call gave, or empty) up to date and returns the paths whose list was
+    /// added, replaced or removed, sorted.
+    ///
+    /// When `kept` follows this workspace's previous analysis (no one else analysed it since, the
+    /// settings and frameworks are the same), only the lists that can have changed are gathered
+    /// again: those of the files changed since, of the files where the run cache's recomputed,
+    /// new or dropped units report, and of the files whose other cross-file findings differ from
+    /// the previous analysis's. Otherwise every list is gathered and compared. Either way a list
+    /// that did not change is kept, not rebuilt or copied.
+    pub fn update_diagnostics(&self, kept: &mut DiagnosticCollection) -> Vec<String> {
         let ctx = crate::analysis::Context::new(self);
         // A framework's findings count only where it is on.
-        let off: Vec<&str> =
+        let off: Vec<&'static str> =
             crate::frameworks::FRAMEWORKS.iter().filter(|f| !ctx.frameworks.iter().any(|on| on.id == f.id)).map(|f| f.id).collect();
-        let on = |d: &Diagnostic| d.code.rule().framework.is_none_or(|f| !off.contains(&f));
         let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
         let (cache, changes) = &mut *memo;
-        let fresh = crate::diagnostics::collect(&ctx, cache, std::mem::take(changes));
+        let follows = kept.after != 0 && kept.after == cache.epoch;
+        let changed_files: Vec<String> = if follows && !changes.all { changes.paths.iter().cloned().collect() } else { Vec::new() };
+        let mut touched = crate::diagnostics::memo::Touched::default();
+        let fresh = crate::diagnostics::collect(&ctx, cache, std::mem::take(changes), &mut touched);
+        let mut host_severity: Vec<(String, Option<Severity>)> = self.config.severity.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        host_severity.sort_unstable();
         let settings = !self.config.severity.is_empty() || self.project_config().is_some_and(|c| !c.severity.is_empty());
-        let severity = |d: &Diagnostic| if settings { self.configured_severity(d.code.as_str()) } else { None };
-        let order = |a: &&Diagnostic, b: &&Diagnostic| (a.range, a.code.as_str(), &a.message).cmp(&(b.range, b.code.as_str(), &b.message));
-        // The cross-file findings grouped by path, each group in the order found (the sort by
-        // `order` below is stable: the first of equal ones is kept), the paths sorted. Grouped
-        // rather than all sorted by path: an edit's analysis does this for the whole workspace.
+        let how = Gathering { off: &off, settings };
+        let incremental = follows && !touched.all && kept.off == off && kept.host_severity == host_severity;
+        let changed = if incremental {
+            #[cfg(test)]
+            PARTIAL_UPDATES.with(|c| c.set(c.get() + 1));
+            // The paths whose list can differ from the kept one.
+            let mut dirty: foldhash::HashSet<&str> = changed_files.iter().map(String::as_str).collect();
+            dirty.extend(touched.paths.iter().map(String::as_str));
+            fn group(list: &[Diagnostic]) -> foldhash::HashMap<&str, Vec<&Diagnostic>> {
+                let mut groups: foldhash::HashMap<&str, Vec<&Diagnostic>> = Default::default();
+                for d in list {
+                    groups.entry(d.path.as_str()).or_default().push(d);
+                }
+                groups
+            }
+            let (before, now) = (group(&kept.fresh), group(&fresh));
+            dirty.extend(before.iter().filter(|(p, b)| now.get(*p) != Some(*b)).map(|(p, _)| *p));
+            dirty.extend(now.keys().filter(|p| !before.contains_key(*p)));
+            let mut cross: foldhash::HashMap<&str, Vec<&Diagnostic>> = Default::default();
+            if !dirty.is_empty() {
+                for d in cache.diagnostics().chain(&fresh) {
+                    if dirty.contains(d.path.as_str()) {
+                        cross.entry(d.path.as_str()).or_default().push(d);
+                    }
+                }
+            }
+            let mut dirty: Vec<&str> = dirty.into_iter().collect();
+            dirty.sort_unstable();
+            let mut changed = Vec::new();
+            for path in dirty {
+                let local = self.files.get(path).map_or(&[][..], |f| f.local.as_slice());
+                let group = cross.remove(path).unwrap_or_default();
+                match kept.lists.remove_entry(path) {
+                    Some((key, before)) => match self.gather(&how, local, group, Some(before)) {
+                        Gathered::Same(list) => {
+                            kept.lists.insert(key, list);
+                        }
+                        Gathered::New(list) => {
+                            kept.lists.insert(key.clone(), list);
+                            changed.push(key);
+                        }
+                        Gathered::Empty => changed.push(key),
+                    },
+                    None => match self.gather(&how, local, group, None) {
+                        Gathered::Same(list) | Gathered::New(list) => {
+                            kept.lists.insert(path.to_string(), list);
+                            changed.push(path.to_string());
+                        }
+                        Gathered::Empty => {}
+                    },
+                }
+            }
+            changed
+        } else {
+            self.gather_all(&how, cache.diagnostics().chain(&fresh), &mut kept.lists)
+        };
+        kept.after = cache.epoch;
+        kept.fresh = fresh;
+        kept.off = off.clone();
+        kept.host_severity = host_severity;
+        changed
+    }
+
+    /// Every file's list gathered again from its local findings and `cross`, compared with
+    /// `lists` (brought up to date); the paths whose list changed, sorted.
+    fn gather_all<'a>(
+        &self,
+        how: &Gathering<'_>,
+        cross: impl Iterator<Item = &'a Diagnostic>,
+        lists: &mut BTreeMap<String, Vec<Diagnostic>>,
+    ) -> Vec<String> {
+        // The cross-file findings grouped by path, each group in the order found, the paths
+        // sorted. Grouped rather than all sorted by path: this is done for the whole workspace.
         let mut groups: foldhash::HashMap<&str, Vec<&Diagnostic>> = Default::default();
-        for d in cache.diagnostics().chain(&fresh) {
+        for d in cross {
             groups.entry(d.path.as_str()).or_default().push(d);
         }
         let mut cross: Vec<(&str, Vec<&Diagnostic>)> = groups.into_iter().collect();
         cross.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut cross = cross.into_iter().peekable();
         // The earlier lists, in path order, met as the paths come (not looked up one by one).
-        let mut old = std::mem::take(out).into_iter().peekable();
+        let mut old = std::mem::take(lists).into_iter().peekable();
         let mut kept_lists: Vec<(String, Vec<Diagnostic>)> = Vec::new();
         let mut changed = Vec::new();
         let mut files = self.files.iter().filter(|(_, f)| !f.local.is_empty()).peekable();
@@ -436,97 +525,161 @@ impl Workspace {
                 (None, Some((c, _))) => c,
                 (Some((p, _)), Some((c, _))) => p.as_str().min(c),
             };
-            let mut list: Vec<&Diagnostic> = Vec::new();
-            if let Some((_, f)) = files.next_if(|(p, _)| p.as_str() == path) {
-                list.extend(f.local.iter().filter(|d| on(d)));
-            }
-            if let Some((_, group)) = cross.next_if(|(c, _)| *c == path) {
-                list.extend(group);
-            }
+            let local = files.next_if(|(p, _)| p.as_str() == path).map_or(&[][..], |(_, f)| f.local.as_slice());
+            let group = cross.next_if(|(c, _)| *c == path).map(|(_, g)| g).unwrap_or_default();
             // Earlier lists of paths before this one have no findings now.
             while let Some((k, _)) = old.next_if(|(k, _)| k.as_str() < path) {
                 changed.push(k);
             }
-            if settings {
-                list.retain(|d| severity(d) != Some(None));
-            }
-            list.sort_by(order);
-            list.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
-            if list.is_empty() {
-                continue;
-            }
-            let copy = |d: &&Diagnostic| {
-                let mut d = (*d).clone();
-                if let Some(Some(s)) = severity(&d) {
-                    d.severity = s;
-                }
-                d
-            };
-            // Lists over the cap per code (or holding a file's own summary) are capped on a copy;
-            // the others are compared as they are.
-            let mut per_code: Vec<(crate::diagnostics::Code, usize)> = Vec::new();
-            let needs_cap = list.iter().any(|d| {
-                if d.omitted > 0 {
-                    return true;
-                }
-                match per_code.iter_mut().find(|(c, _)| *c == d.code) {
-                    Some((_, n)) => {
-                        *n += 1;
-                        *n > crate::diagnostics::MAX_PER_CODE
-                    }
-                    None => {
-                        per_code.push((d.code, 1));
-                        false
-                    }
-                }
-            });
             let (key, before) = match old.next_if(|(k, _)| k.as_str() == path) {
-                Some((k, v)) => (k, Some(v)),
-                None => (path.to_string(), None),
+                Some((k, v)) => (Some(k), Some(v)),
+                None => (None, None),
             };
-            let kept = if needs_cap {
-                let mut owned: Vec<Diagnostic> = list.iter().map(copy).collect();
-                crate::diagnostics::cap(&mut owned);
-                match before {
-                    Some(b) if b == owned => Ok(b),
-                    _ => Err(owned),
-                }
-            } else {
-                let same = |b: &Vec<Diagnostic>| {
-                    b.len() == list.len()
-                        && b.iter().zip(&list).all(|(x, y)| {
-                            let s = match severity(y) {
-                                Some(Some(s)) => s,
-                                _ => y.severity,
-                            };
-                            x.severity == s
-                                && x.range == y.range
-                                && x.code == y.code
-                                && x.path == y.path
-                                && x.message == y.message
-                                && x.omitted == y.omitted
-                                && x.related == y.related
-                        })
-                };
-                match before {
-                    Some(b) if same(&b) => Ok(b),
-                    _ => Err(list.iter().map(copy).collect()),
-                }
-            };
-            match kept {
-                Ok(list) => kept_lists.push((key, list)),
-                Err(list) => {
+            match self.gather(how, local, group, before) {
+                Gathered::Same(list) => kept_lists.push((key.unwrap_or_else(|| path.to_string()), list)),
+                Gathered::New(list) => {
+                    let key = key.unwrap_or_else(|| path.to_string());
                     changed.push(key.clone());
                     kept_lists.push((key, list));
                 }
+                Gathered::Empty => changed.extend(key),
             }
         }
         // What had diagnostics and has none now.
         changed.extend(old.map(|(k, _)| k));
         changed.sort_unstable();
         // In path order already: the map is built in one pass.
-        *out = kept_lists.into_iter().collect();
+        *lists = kept_lists.into_iter().collect();
         changed
+    }
+
+    /// One file's list: its `local` findings (of frameworks not `off`) and its `cross`-file ones,
+    /// with the severity settings applied, sorted, without repeats, capped per code; compared
+    /// with the list it had `before`.
+    fn gather(&self, how: &Gathering<'_>, local: &[Diagnostic], cross: Vec<&Diagnostic>, before: Option<Vec<Diagnostic>>) -> Gathered {
+        let Gathering { off, settings } = *how;
+        let on = |d: &Diagnostic| d.code.rule().framework.is_none_or(|f| !off.contains(&f));
+        let severity = |d: &Diagnostic| if settings { self.configured_severity(d.code.as_str()) } else { None };
+        let order = |a: &&Diagnostic, b: &&Diagnostic| (a.range, a.code.as_str(), &a.message).cmp(&(b.range, b.code.as_str(), &b.message));
+        let mut list: Vec<&Diagnostic> = Vec::with_capacity(local.len() + cross.len());
+        list.extend(local.iter().filter(|d| on(d)));
+        list.extend(cross);
+        if settings {
+            list.retain(|d| severity(d) != Some(None));
+        }
+        list.sort_by(order);
+        list.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
+        if list.is_empty() {
+            return Gathered::Empty;
+        }
+        let copy = |d: &&Diagnostic| {
+            let mut d = (*d).clone();
+            if let Some(Some(s)) = severity(&d) {
+                d.severity = s;
+            }
+            d
+        };
+        // Lists over the cap per code (or holding a file's own summary) are capped on a copy;
+        // the others are compared as they are.
+        let mut per_code: Vec<(crate::diagnostics::Code, usize)> = Vec::new();
+        let needs_cap = list.iter().any(|d| {
+            if d.omitted > 0 {
+                return true;
+            }
+            match per_code.iter_mut().find(|(c, _)| *c == d.code) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n > crate::diagnostics::MAX_PER_CODE
+                }
+                None => {
+                    per_code.push((d.code, 1));
+                    false
+                }
+            }
+        });
+        if needs_cap {
+            let mut owned: Vec<Diagnostic> = list.iter().map(copy).collect();
+            crate::diagnostics::cap(&mut owned);
+            return match before {
+                Some(b) if b == owned => Gathered::Same(b),
+                _ => Gathered::New(owned),
+            };
+        }
+        // A list's diagnostics all have its path: the path is not compared.
+        let same = |b: &Vec<Diagnostic>| {
+            b.len() == list.len()
+                && b.iter().zip(&list).all(|(x, y)| {
+                    let s = match severity(y) {
+                        Some(Some(s)) => s,
+                        _ => y.severity,
+                    };
+                    x.severity == s
+                        && x.range == y.range
+                        && x.code == y.code
+                        && x.message == y.message
+                        && x.omitted == y.omitted
+                        && x.related == y.related
+                })
+        };
+        match before {
+            Some(b) if same(&b) => Gathered::Same(b),
+            _ => Gathered::New(list.iter().map(copy).collect()),
+        }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many of this thread's [`Workspace::update_diagnostics`] gathered only the lists that
+    /// can have changed.
+    pub(crate) static PARTIAL_UPDATES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// What [`Workspace::gather`] applies to every list.
+#[derive(Clone, Copy)]
+struct Gathering<'a> {
+    /// The frameworks off, whose findings are left out.
+    off: &'a [&'static str],
+    /// Whether any severity setting exists (host or `phasegate.toml`).
+    settings: bool,
+}
+
+/// A file's list as [`Workspace::gather`] finds it.
+enum Gathered {
+    /// The same as before: the earlier list, kept.
+    Same(Vec<Diagnostic>),
+    /// New or different.
+    New(Vec<Diagnostic>),
+    /// No findings.
+    Empty,
+}
+
+/// Every file's diagnostics as a front end keeps them between analyses
+/// ([`Workspace::update_diagnostics`]), with what the next analysis needs to gather again only
+/// the lists that can have changed.
+#[derive(Clone, Debug, Default)]
+pub struct DiagnosticCollection {
+    /// Each file's list, by workspace-relative path; files without diagnostics are absent.
+    lists: BTreeMap<String, Vec<Diagnostic>>,
+    /// The run cache's epoch after the analysis these lists come from (0: none).
+    after: u64,
+    /// That analysis's cross-file findings outside the run cache.
+    fresh: Vec<Diagnostic>,
+    /// The frameworks that were off.
+    off: Vec<&'static str>,
+    /// The host's severity settings ([`Config::severity`]), sorted.
+    host_severity: Vec<(String, Option<Severity>)>,
+}
+
+impl DiagnosticCollection {
+    /// Each file's list, by workspace-relative path (as [`Workspace::diagnostics`]).
+    pub fn lists(&self) -> &BTreeMap<String, Vec<Diagnostic>> {
+        &self.lists
+    }
+
+    /// The list of the file at workspace-relative `path` (empty when it has none).
+    pub fn get(&self, path: &str) -> &[Diagnostic] {
+        self.lists.get(path).map_or(&[], Vec::as_slice)
     }
 }
 

@@ -89,6 +89,21 @@ struct Analysis {
     running: tokio::sync::Mutex<()>,
 }
 
+impl Analysis {
+    /// Blocks the calling thread (a background task's, never the runtime's) while an analysis is
+    /// asked for or running, polling every millisecond, at most 5 s in all, or until `shut_down`.
+    fn wait_idle(&self, shut_down: &std::sync::atomic::AtomicBool) {
+        use std::sync::atomic::Ordering;
+        let start = std::time::Instant::now();
+        while self.requested.load(Ordering::SeqCst) > *self.done.borrow()
+            && !shut_down.load(Ordering::Relaxed)
+            && start.elapsed() < std::time::Duration::from_secs(5)
+        {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+}
+
 fn internal(message: impl Into<String>) -> Error {
     Error { code: ErrorCode::InternalError, message: message.into().into(), data: None }
 }
@@ -301,15 +316,15 @@ impl Backend {
         // not pay for it. Built once the first analysis is published, so that it takes neither
         // the cores nor adds its memory to that analysis's (docs/benchmarks.md, "The live
         // server"); a request needing it before then builds what it needs itself. It leaves a
-        // core to the analyses of the first edits (on two cores it runs on one).
+        // core to the analyses of the first edits (on two cores it runs on one), and pauses
+        // while an edit's analysis is asked for or runs.
         let me = self.clone();
         tokio::spawn(async move {
             me.wait_for_analysis().await;
             if let Ok(snapshots) = me.with(|s| s.projects.iter().map(|p| p.ws.clone()).collect::<Vec<_>>()) {
-                let _ = tokio::task::spawn_blocking(move || {
-                    snapshots.iter().for_each(phasegate_engine::Workspace::prepare_index_in_background)
-                })
-                .await;
+                let (analysis, shut_down) = (me.analysis.clone(), me.shut_down.clone());
+                let between = move || analysis.wait_idle(&shut_down);
+                let _ = tokio::task::spawn_blocking(move || snapshots.iter().for_each(|ws| ws.prepare_index_in_background(&between))).await;
             }
         });
         if let Some(p) = progress {
@@ -1004,7 +1019,7 @@ impl LanguageServer for Backend {
                     })
                 };
                 for p in &s.projects {
-                    for (rel, list) in &p.diagnostics {
+                    for (rel, list) in p.diagnostics.lists() {
                         let path = p.root.join(rel);
                         let Some(uri) = lsp::Uri::from_file_path(&path) else { continue };
                         let key = uri.to_string();

@@ -131,7 +131,7 @@ pub(crate) struct Project {
     pub root: PathBuf,
     pub ws: Workspace,
     /// Diagnostics from the last analysis, by project-relative path.
-    pub diagnostics: BTreeMap<String, Vec<Diagnostic>>,
+    pub diagnostics: phasegate_engine::DiagnosticCollection,
     /// What was last pushed, by project-relative path (push mode only), as the client holds it:
     /// in positions, so an edit that moves a diagnostic's line or column without changing its
     /// byte offsets (lines joined above it, `é` replaced by `ab` before it) is pushed again.
@@ -151,7 +151,7 @@ impl Project {
         Project {
             root,
             ws,
-            diagnostics: BTreeMap::new(),
+            diagnostics: Default::default(),
             published: BTreeMap::new(),
             stale: true,
             touched: BTreeSet::new(),
@@ -175,7 +175,7 @@ impl Project {
         }
         let prefix = format!("{rel}/");
         let under: Vec<String> =
-            self.diagnostics.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).collect();
+            self.diagnostics.lists().range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).collect();
         self.touched.extend(under);
         self.ws.remove_folder(rel)
     }
@@ -196,7 +196,7 @@ impl Project {
     /// Marks every file as possibly in need of a new push (after a settings change).
     fn all_pending(&mut self) {
         self.stale = true;
-        let all: Vec<String> = self.diagnostics.keys().chain(self.published.keys()).cloned().collect();
+        let all: Vec<String> = self.diagnostics.lists().keys().chain(self.published.keys()).cloned().collect();
         self.touched.extend(all);
     }
 }
@@ -332,7 +332,7 @@ impl Session {
     pub(crate) fn diagnostics_of(&self, path: &Path) -> Option<(&Project, &[Diagnostic])> {
         let (i, rel) = self.locate(path)?;
         let p = &self.projects[i];
-        Some((p, p.diagnostics.get(&rel).map_or(&[][..], Vec::as_slice)))
+        Some((p, p.diagnostics.get(&rel)))
     }
 
     /// Files whose diagnostics, converted to LSP positions, differ from what was last pushed
@@ -351,9 +351,10 @@ impl Session {
             let mut changed = Vec::new();
             for path in pending {
                 let abs = p.root.join(&path);
-                let items: Vec<lsp::Diagnostic> = match p.diagnostics.get(&path) {
-                    Some(list) if self.in_scope(&abs) => list.iter().filter_map(|d| crate::convert::diagnostic(self, p, d)).collect(),
-                    _ => Vec::new(),
+                let items: Vec<lsp::Diagnostic> = if self.in_scope(&abs) {
+                    p.diagnostics.get(&path).iter().filter_map(|d| crate::convert::diagnostic(self, p, d)).collect()
+                } else {
+                    Vec::new()
                 };
                 // An open document is pushed for every version it was edited in (clients keep
                 // diagnostics per version); any other file when its list changed.

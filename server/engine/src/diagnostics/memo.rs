@@ -64,9 +64,36 @@ struct Slot {
     unit: Unit,
 }
 
+/// Where the diagnostics of the units an update recomputed, added or dropped are, before and
+/// after: only the lists of those files (and of the files that changed) can differ from the last
+/// analysis's because of the cache (`Workspace::update_diagnostics`).
+#[derive(Debug, Default)]
+pub(crate) struct Touched {
+    /// Every unit was dropped (the frameworks on, the feature folders or the settings changed):
+    /// any list may differ.
+    pub all: bool,
+    /// Paths of those diagnostics, with repeats.
+    pub paths: Vec<String>,
+}
+
+impl Touched {
+    fn note(&mut self, unit: &Unit) {
+        if !self.all {
+            self.paths.extend(unit.diagnostics.iter().map(|d| d.path.clone()));
+        }
+    }
+}
+
+/// Numbers the updates of every cache in the process (see [`RunCache::epoch`]).
+static EPOCHS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// The cache, per workspace.
 #[derive(Debug, Default)]
 pub(crate) struct RunCache {
+    /// Which update the units are from: a number no other update of any cache had, 0 before the
+    /// first. A front end that kept what an update gave knows from it whether the cache moved on
+    /// since (someone else analysed the workspace, or it is another workspace's cache).
+    pub epoch: u64,
     /// The runs' units, in the order of the last analysis's runs ([`Context::runs`]), which an
     /// edit keeps: each run finds its unit at the same place, by comparing its path, without
     /// hashing or allocating; a run elsewhere is found through a map built only then.
@@ -131,13 +158,16 @@ impl RunCache {
     /// Brings every run's and every workflow's unit up to date: kept where nothing it read
     /// changed, computed (and kept) otherwise. Their diagnostics are then [`RunCache::diagnostics`];
     /// those of framework workflows' gate checks (never kept) go to `out`.
-    pub(crate) fn update(&mut self, ctx: &Context<'_>, changes: Changes, out: &mut Vec<Diagnostic>) {
+    /// `touched` learns where the diagnostics of the units recomputed, added or dropped are.
+    pub(crate) fn update(&mut self, ctx: &Context<'_>, changes: Changes, out: &mut Vec<Diagnostic>, touched: &mut Touched) {
+        self.epoch = EPOCHS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // Compared in place (an edit's analysis does this for every instance), copied when new.
         let names = || ctx.workflows.iter().filter(|w| w.wf.instance.is_some()).map(|w| w.wf.keys.name.as_str());
         let same_shape = self.shape.as_ref().is_some_and(|(frameworks, instances)| {
             frameworks.iter().copied().eq(ctx.frameworks.iter().map(|f| f.id)) && instances.iter().map(String::as_str).eq(names())
         });
         if changes.all || !same_shape {
+            touched.all = true;
             self.units.clear();
             self.workflows.clear();
             self.shape = Some((ctx.frameworks.iter().map(|f| f.id).collect(), names().map(str::to_string).collect()));
@@ -154,12 +184,23 @@ impl RunCache {
             let framework = ctx.workflow_of(run).is_some_and(|w| w.wf.framework.is_some());
             let slot = match take(&mut old, at, path, "", index, &mut lookup) {
                 Some(s) if !framework && !stale(&s.unit, &changes) => s,
-                Some(s) => Slot { unit: compute(ctx, run), ..s },
-                None => Slot { path: path.to_string(), name: String::new(), index, unit: compute(ctx, run) },
+                Some(s) => {
+                    touched.note(&s.unit);
+                    let unit = compute(ctx, run);
+                    touched.note(&unit);
+                    Slot { unit, ..s }
+                }
+                None => {
+                    let unit = compute(ctx, run);
+                    touched.note(&unit);
+                    Slot { path: path.to_string(), name: String::new(), index, unit }
+                }
             };
             units.push(slot);
         }
         self.units = units;
+        // The runs that are gone.
+        old.iter().flatten().for_each(|s| touched.note(&s.unit));
 
         // The gate checks of each workflow that is not a framework's (those read files through
         // their framework's criteria, which the notes do not cover).
@@ -200,6 +241,10 @@ impl RunCache {
                     reads.paths.sort_unstable();
                     reads.paths.dedup();
                     let unit = Unit { reads, workflow: name.to_string(), diagnostics };
+                    touched.note(&unit);
+                    if let Some(s) = &found {
+                        touched.note(&s.unit);
+                    }
                     match found {
                         Some(s) => Slot { unit, ..s },
                         None => Slot { path: path.to_string(), name: name.to_string(), index: i, unit },
@@ -209,6 +254,7 @@ impl RunCache {
             workflows.push(slot);
         }
         self.workflows = workflows;
+        old.iter().flatten().for_each(|s| touched.note(&s.unit));
     }
 
     /// The diagnostics of every kept unit (after [`RunCache::update`]).
@@ -243,7 +289,6 @@ mod tests {
     #[test]
     fn cached_runs_follow_every_edit() {
         let spec = "//- docs/wf.md\n---\nname: demo\n---\n## Phase 1: Design\n**Deliverables**:\n- `docs/design.md`\n- `out/`\n- `notes/INTERFACE-[feature].md`\n\n**Gate Check**: ok → Proceed to Phase 2\n\n**Before starting build, orchestrator MUST verify:**\n- [ ] reviewed\n\n## Phase 2: Build\n**Deliverables**:\n- `docs/build.md`\n## Phase 3: Ship\n//- a.state.yaml\nworkflow: demo\ncurrent: build\n//- b.state.yaml\nworkflow: demo\ncurrent: design\n//- other.workflow.yaml\nname: other\nphases:\n  - id: one\n    gate: [{recorded: qa}, {checklist: review.md#Sign-off}, {no_markers: [notes.md]}]\n  - id: two\n//- c.state.yaml\nworkflow: other\ncurrent: two\n";
-        let mut ws = workspace(spec);
         let edits: &[(&str, Option<&str>)] = &[
             ("docs/design.md", Some("# Design\n")),
             ("out/x.md", Some("x")),
@@ -293,29 +338,63 @@ mod tests {
             ("memory-map.md", Some("# Map\n- [id:core_dir]: core/\n")),
             ("memory-map.md", Some("- [id:core_dir]: core/\n- [id:tools_dir]: tools/\n")),
             ("memory-map.md", None),
+            // Files no run or workflow reads: only their own findings change.
+            ("stray.md", Some("<<<<<<< HEAD\na\n=======\nb\n>>>>>>> topic\n")),
+            ("broken.yaml", Some("a: [\n")),
+            ("stray.md", Some("clean\n")),
+            ("broken.yaml", None),
         ];
-        // What a front end keeps between analyses (Workspace::update_diagnostics).
-        let mut kept = std::collections::BTreeMap::new();
-        ws.update_diagnostics(&mut kept);
-        for (path, text) in edits {
-            match text {
-                Some(t) => ws.set_file(path, FileInput::Text(t.to_string())),
-                None => {
-                    ws.remove_file(path);
+        // Twice: a front end's kept lists following every analysis of the workspace (each update
+        // gathers again only the lists that can have changed), then with another analysis of the
+        // same workspace between updates (each update gathers every list).
+        for between in [false, true] {
+            let mut ws = workspace(spec);
+            // What a front end keeps between analyses (Workspace::update_diagnostics).
+            let mut kept = crate::DiagnosticCollection::default();
+            ws.update_diagnostics(&mut kept);
+            if between {
+                ws.diagnostics();
+            }
+            let partial = crate::workspace::PARTIAL_UPDATES.with(|c| c.get());
+            for (path, text) in edits {
+                match text {
+                    Some(t) => ws.set_file(path, FileInput::Text(t.to_string())),
+                    None => {
+                        ws.remove_file(path);
+                    }
+                }
+                let before = kept.lists().clone();
+                let changed = ws.update_diagnostics(&mut kept);
+                let lists = kept.lists();
+                let mut fresh = ws.clone();
+                fresh.frameworks_changed();
+                assert_eq!(*lists, fresh.diagnostics(), "after {path}");
+                // The paths said to have changed are exactly those whose list changed.
+                let mut differ: Vec<String> =
+                    before.keys().chain(lists.keys()).filter(|k| before.get(*k) != lists.get(*k)).cloned().collect();
+                differ.sort_unstable();
+                differ.dedup();
+                assert_eq!(changed, differ, "after {path}");
+                if between {
+                    // And an analysis with nothing changed gives the same.
+                    assert_eq!(render(&ws, &[]), render(&fresh, &[]), "after {path}");
                 }
             }
-            let before = kept.clone();
+            // A host's severity setting changed between updates applies to every list.
+            let code = kept.lists().values().flatten().next().map(|d| d.code.as_str().to_string()).unwrap_or_default();
+            ws.config.severity.insert(code.clone(), Some(crate::Severity::Hint));
             let changed = ws.update_diagnostics(&mut kept);
+            assert!(!changed.is_empty(), "{code} set to hint");
             let mut fresh = ws.clone();
             fresh.frameworks_changed();
-            assert_eq!(kept, fresh.diagnostics(), "after {path}");
-            // The paths said to have changed are exactly those whose list changed.
-            let mut differ: Vec<String> = before.keys().chain(kept.keys()).filter(|k| before.get(*k) != kept.get(*k)).cloned().collect();
-            differ.sort_unstable();
-            differ.dedup();
-            assert_eq!(changed, differ, "after {path}");
-            // And an analysis with nothing changed gives the same.
-            assert_eq!(render(&ws, &[]), render(&fresh, &[]), "after {path}");
+            assert_eq!(*kept.lists(), fresh.diagnostics(), "{code} set to hint");
+            let partial = crate::workspace::PARTIAL_UPDATES.with(|c| c.get()) - partial;
+            if between {
+                assert_eq!(partial, 0, "another analysis in between: every update gathers every list");
+            } else {
+                // Most edits keep the frameworks, feature folders and settings.
+                assert!(partial * 3 >= edits.len() * 2, "{partial} of {} updates partial", edits.len());
+            }
         }
     }
 }

@@ -338,9 +338,14 @@ pub(crate) fn collect_file(file: &FileFacts) -> Vec<Diagnostic> {
 /// Runs the checks that look across files: brings the run cache up to date (what each run is past
 /// or at, and each workflow's gate criteria: memo.rs; its diagnostics are
 /// [`memo::RunCache::diagnostics`]) and returns what the other cross-file checks find.
-pub(crate) fn collect(ctx: &Context<'_>, runs: &mut memo::RunCache, changes: memo::Changes) -> Vec<Diagnostic> {
+pub(crate) fn collect(
+    ctx: &Context<'_>,
+    runs: &mut memo::RunCache,
+    changes: memo::Changes,
+    touched: &mut memo::Touched,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    runs.update(ctx, changes, &mut out);
+    runs.update(ctx, changes, &mut out, touched);
     references::check(ctx, &mut out);
     duplicates::check(ctx, &mut out);
     for f in &ctx.frameworks {
