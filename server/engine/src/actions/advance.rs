@@ -20,6 +20,11 @@ impl<'a> Context<'a> {
             return Err(refuse(format!("workflow `{}` has no state file yet; start it first", wf.name)));
         };
         let current = run.run.current.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+        if run.run.format == StateFormat::SpecKitRun && run.position != Position::Unknown {
+            // Spec Kit's engine moves its runs on (`specify workflow resume`), never phasegate: why
+            // this run does not move, and what would move it, as the engine resumes it.
+            return Err(spec_kit_run_refusal(self, run));
+        }
         match &run.position {
             Position::Done => return Err(refuse(format!("workflow `{}` is already complete in `{}`", wf.name, run.file.path))),
             Position::Unknown if run.run.current.is_none() => {
@@ -77,12 +82,7 @@ impl<'a> Context<'a> {
             StateFormat::Yaml => state::yaml::advance(text, run, &cur_id, target.as_deref(), now)?,
             StateFormat::OrchestratorJson => state::orchestrator::advance(text, wf, &cur_id, target.as_deref(), now)?,
             StateFormat::SprintStatus => return Err(refuse("a sprint-status.yaml entry is advanced by BMAD's writer")),
-            StateFormat::SpecKitRun => {
-                return Err(refuse(format!(
-                    "`{}` is a run of Spec Kit's workflow engine, which moves it on: resume it with `specify workflow resume {}`",
-                    run.file.path, wf.name
-                )));
-            }
+            StateFormat::SpecKitRun => return Err(spec_kit_run_refusal(self, run)),
         };
         let summary = match &target {
             Some(t) => format!("advanced `{}` from `{cur_id}` to `{t}` in `{}`", wf.name, run.file.path),
@@ -183,6 +183,15 @@ impl<'a> Context<'a> {
         );
         let summary = format!("started `{}` at `{first}`: created `{path}`", wref.wf.name);
         Ok(WorkspaceChange { changes: vec![FileChange::Create { path, content }], summary })
+    }
+}
+
+/// Why a run of Spec Kit's workflow engine is not advanced by phasegate, as its engine would
+/// resume it ([`crate::frameworks::speckit::run_state::RunView::refusal`]).
+pub(crate) fn spec_kit_run_refusal(ctx: &Context<'_>, run: &crate::analysis::RunRef<'_>) -> Refusal {
+    match crate::frameworks::speckit::run_state::view(ctx, run) {
+        Some(view) => view.refusal(),
+        None => refuse(format!("`{}` is a run of Spec Kit's workflow engine, which moves it on", run.file.path)),
     }
 }
 

@@ -123,6 +123,15 @@ impl Workspace {
                 let suffix = if several { format!(" ({})", run.file.path) } else { String::new() };
                 let anchored = (run.file.path == path && run.run.current.as_ref().is_some_and(|c| on_line_of(c.range)))
                     || matches!(run.position, Position::Phase(i) if on_heading(w, i));
+                if let Some(view) = crate::frameworks::speckit::run_state::view(&ctx, run) {
+                    // A run of Spec Kit's engine: one Advance, saying what would move it on (the
+                    // engine's resume), as its lens does; no target is phasegate's to name.
+                    if matches!(run.position, Position::Phase(_)) {
+                        let title = format!("Advance {} (run {})", view.workflow, view.run_id);
+                        out.push(advance_action(title, &name, ctx.advance(&name, state, None, now), anchored));
+                    }
+                    continue;
+                }
                 let steps = ctx.next_steps(wf, run);
                 let targets: Vec<Option<String>> = if steps.is_empty() { vec![None] } else { steps.into_iter().map(Some).collect() };
                 for target in targets {

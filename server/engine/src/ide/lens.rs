@@ -277,6 +277,10 @@ fn run_lenses(ctx: &Context<'_>, r: &crate::analysis::RunRef<'_>, range: TextRan
     let Some(wref) = ctx.workflow_of(r) else { return };
     let wf = wref.wf;
     let w = r.workflow.unwrap_or_default();
+    if let Some(view) = crate::frameworks::speckit::run_state::view(ctx, r) {
+        spec_kit_run_lenses(ctx, r, wf, &view, range, out);
+        return;
+    }
     match &r.position {
         Position::Phase(i) => {
             let report = ctx.phase_report(w, *i, Some(path));
@@ -326,6 +330,61 @@ fn run_lenses(ctx: &Context<'_>, r: &crate::analysis::RunRef<'_>, range: TextRan
     }
 }
 
+/// The lenses of a run of Spec Kit's workflow engine: its workflow (by its name, not the run's
+/// id), the step it stands at and its status as the engine sees it (a gate step it is paused at
+/// waits for a decision); and its Advance, blocked with what would move the run on, as the
+/// Advance code action says it: the engine moves its runs, phasegate never does.
+fn spec_kit_run_lenses(
+    ctx: &Context<'_>,
+    r: &crate::analysis::RunRef<'_>,
+    wf: &crate::model::Workflow,
+    view: &crate::frameworks::speckit::run_state::RunView,
+    range: TextRange,
+    out: &mut Vec<CodeLens>,
+) {
+    let steps = wf.phases.len();
+    let title = match &r.position {
+        Position::Phase(i) => {
+            let top = wf.phases[*i].title.as_str();
+            let nested = view.step.as_deref().filter(|s| *s != top).map_or(String::new(), |s| format!(" › {s}"));
+            format!("Spec Kit {} · at {top}{nested} ({}/{steps}) · {}", view.workflow, i + 1, view.state())
+        }
+        Position::Done => format!("Spec Kit {} · completed ({steps} steps)", view.workflow),
+        // A run Spec Kit cannot resume where it stands: `speckit-run-state` and `unknown-state` say why.
+        _ => return,
+    };
+    let mut detail = format!("{title}\n- run {}", view.run_id);
+    if let Some(w) = view.workflow_id.as_deref().filter(|w| *w != view.workflow) {
+        detail.push_str(&format!(" of workflow {w}"));
+    }
+    if let (true, Some(step), Some(message)) =
+        (view.awaits_decision(), view.step.as_deref(), view.facts.as_ref().and_then(|f| f.message.as_deref()))
+    {
+        detail.push_str(&format!("\n- gate {step}: {message}"));
+    }
+    out.push(CodeLens { range, title, command: LensCommand::Explain(detail) });
+    if matches!(r.position, Position::Phase(_)) {
+        out.push(spec_kit_advance_lens(ctx, range, &wf.name, &r.file.path));
+    }
+}
+
+/// The Advance lens of a Spec Kit run: what the Advance code action does, which for a run of
+/// Spec Kit's engine is to refuse, saying what would move the run on.
+fn spec_kit_advance_lens(ctx: &Context<'_>, range: TextRange, workflow: &str, state: &str) -> CodeLens {
+    // The time only fills the written timestamps, which a lens does not show.
+    match ctx.advance(workflow, Some(state), None, "") {
+        Ok(_) => CodeLens {
+            range,
+            title: "▶ Advance".into(),
+            command: LensCommand::Advance { workflow: workflow.to_string(), state: Some(state.to_string()) },
+        },
+        Err(refusal) => {
+            let why = blocked("Advance", &refusal.message, &refusal.unmet);
+            CodeLens { range, title: "▶ Advance (blocked)".into(), command: LensCommand::Explain(why) }
+        }
+    }
+}
+
 /// The Advance lens of a run at a phase: enabled, or explaining what blocks it: the gate's
 /// `unmet` criteria, or, with the gate met, the refusal of the advance itself (a BMAD entry two
 /// sprint files track, an epic with open stories), as the Advance code action says it.
@@ -337,6 +396,13 @@ fn advance_lens(
     next: Option<&str>,
     unmet: &[String],
 ) -> CodeLens {
+    if let Some(path) = state.as_deref()
+        && crate::frameworks::speckit::run_state::run_file(path, "state.json").is_some()
+        && ctx.runs.iter().any(|r| r.file.path == path && r.run.format == crate::model::StateFormat::SpecKitRun)
+    {
+        // A run of Spec Kit's engine: where it goes next is the engine's to decide.
+        return spec_kit_advance_lens(ctx, range, workflow, path);
+    }
     let title = match next {
         Some(n) => format!("▶ Advance to {n}"),
         None => "▶ Complete".to_string(),

@@ -1753,3 +1753,88 @@ fn malformed_acceptance_lists() {
     "#]]
     .assert_eq(&out);
 }
+
+/// A Spec Kit workflow definition (a gate between two commands, a gate taking its decision from
+/// an input) and runs of it, each with its snapshot: paused at the gate, interrupted at a
+/// command, failed, aborted by a rejection, completed.
+const SPECKIT_RUNS_DEF: &str = "schema_version: \"1.0\"\nworkflow:\n  id: sdd\n  name: Full SDD\n  version: \"1.0.0\"\ninputs:\n  verdict:\n    type: string\n    default: \"\"\nsteps:\n  - id: specify\n    command: speckit.specify\n  - id: review\n    type: gate\n    message: Review the spec\n  - id: plan\n    command: speckit.plan\n  - id: sign-off\n    type: gate\n    message: Sign off the plan\n    options: [approve, reject]\n    verdict_input: verdict\n";
+
+fn speckit_runs(runs: &[(&str, &str)]) -> Workspace {
+    let mut spec = format!("//- .specify/workflows/sdd/workflow.yml\n{SPECKIT_RUNS_DEF}");
+    for (id, state) in runs {
+        spec.push_str(&format!(
+            "//- .specify/workflows/runs/{id}/workflow.yml\n{SPECKIT_RUNS_DEF}//- .specify/workflows/runs/{id}/state.json\n{{\"run_id\": \"{id}\", \"workflow_id\": \"sdd\", {state}, \"step_results\": {{}}}}\n"
+        ));
+    }
+    fixture::workspace(&spec)
+}
+
+/// The Advance code actions on `path`: title, and why disabled.
+fn advance_actions(ws: &Workspace, path: &str) -> String {
+    ws.code_actions(path, TextRange::empty(0), "2026-01-01T00:00:00Z")
+        .iter()
+        .filter(|a| a.kind == crate::actions::ActionKind::Advance)
+        .map(|a| format!("{} {:?} enabled: {}\n", a.title, a.disabled, a.change.is_some()))
+        .collect()
+}
+
+#[test]
+fn speckit_run_lenses_say_what_the_engine_waits_for() {
+    let ws = speckit_runs(&[
+        ("gate1", "\"status\": \"paused\", \"current_step_index\": 1, \"current_step_id\": \"review\""),
+        ("verdict", "\"status\": \"paused\", \"current_step_index\": 3, \"current_step_id\": \"sign-off\""),
+        ("cut", "\"status\": \"paused\", \"current_step_index\": 2, \"current_step_id\": \"plan\""),
+        ("boom", "\"status\": \"failed\", \"current_step_index\": 2, \"current_step_id\": \"plan\", \"error\": \"agent exited with 1\""),
+        (
+            "nope",
+            "\"status\": \"aborted\", \"current_step_index\": 1, \"current_step_id\": \"review\", \"error\": \"Gate rejected by user at step 'review'\"",
+        ),
+        ("done", "\"status\": \"completed\", \"current_step_index\": 3, \"current_step_id\": \"sign-off\""),
+    ]);
+    let state = |id: &str| format!(".specify/workflows/runs/{id}/state.json");
+    // Paused at a gate: the run waits for a reviewer's decision; resuming asks for it again
+    // (`WorkflowEngine.resume` runs the current step again). No advance to `plan` is offered,
+    // and the lens names the workflow, not the run's id.
+    expect![[r#"
+        .specify/workflows/runs/gate1/state.json:1:85 Spec Kit Full SDD · at review (2/4) · waiting for a decision Explain("Spec Kit Full SDD · at review (2/4) · waiting for a decision\n- run gate1 of workflow sdd\n- gate review: Review the spec")
+        .specify/workflows/runs/gate1/state.json:1:85 ▶ Advance (blocked) Explain("Advance is blocked: the run waits at gate `review` for a decision (approve or reject)\n- gate `review`: Review the spec\n- `specify workflow resume gate1` asks for the decision in a terminal")
+    "#]]
+    .assert_eq(&lenses(&ws, &state("gate1")));
+    // The code action says the same.
+    expect![[r#"
+        Advance Full SDD (run gate1) Some("the run waits at gate `review` for a decision (approve or reject)\n  - gate `review`: Review the spec\n  - `specify workflow resume gate1` asks for the decision in a terminal") enabled: false
+    "#]].assert_eq(&advance_actions(&ws, &state("gate1")));
+    expect![[r#"
+        .specify/workflows/runs/verdict/state.json:1:87 Spec Kit Full SDD · at sign-off (4/4) · waiting for a decision Explain("Spec Kit Full SDD · at sign-off (4/4) · waiting for a decision\n- run verdict of workflow sdd\n- gate sign-off: Sign off the plan")
+        .specify/workflows/runs/verdict/state.json:1:87 ▶ Advance (blocked) Explain("Advance is blocked: the run waits at gate `sign-off` for a decision (approve or reject)\n- gate `sign-off`: Sign off the plan\n- `specify workflow resume verdict` asks for the decision in a terminal\n- or gives it as input `verdict`: `specify workflow resume verdict --input verdict=approve`")
+    "#]].assert_eq(&lenses(&ws, &state("verdict")));
+    expect![[r#"
+        .specify/workflows/runs/cut/state.json:1:83 Spec Kit Full SDD · at plan (3/4) · paused (interrupted) Explain("Spec Kit Full SDD · at plan (3/4) · paused (interrupted)\n- run cut of workflow sdd")
+        .specify/workflows/runs/cut/state.json:1:83 ▶ Advance (blocked) Explain("Advance is blocked: the run was interrupted at step `plan` (a command step)\n- `specify workflow resume cut` runs `plan` again")
+    "#]].assert_eq(&lenses(&ws, &state("cut")));
+    expect![[r#"
+        .specify/workflows/runs/boom/state.json:1:84 Spec Kit Full SDD · at plan (3/4) · failed Explain("Spec Kit Full SDD · at plan (3/4) · failed\n- run boom of workflow sdd")
+        .specify/workflows/runs/boom/state.json:1:84 ▶ Advance (blocked) Explain("Advance is blocked: the run failed at step `plan`\n- error: agent exited with 1\n- `specify workflow resume boom` runs `plan` again")
+    "#]].assert_eq(&lenses(&ws, &state("boom")));
+    expect![[r#"
+        .specify/workflows/runs/nope/state.json:1:85 Spec Kit Full SDD · at review (2/4) · aborted Explain("Spec Kit Full SDD · at review (2/4) · aborted\n- run nope of workflow sdd")
+        .specify/workflows/runs/nope/state.json:1:85 ▶ Advance (blocked) Explain("Advance is blocked: the run was aborted at step `review`; Spec Kit does not resume an aborted run\n- error: Gate rejected by user at step 'review'\n- `specify workflow run sdd` starts a new run")
+    "#]].assert_eq(&lenses(&ws, &state("nope")));
+    expect![[r#"
+        .specify/workflows/runs/done/state.json:1:87 Spec Kit Full SDD · completed (4 steps) Explain("Spec Kit Full SDD · completed (4 steps)\n- run done of workflow sdd")
+    "#]].assert_eq(&lenses(&ws, &state("done")));
+    // The snapshot's step headings: the current step's Advance is the run's.
+    expect![[r#"
+        .specify/workflows/runs/gate1/workflow.yml:11:9 specify · passed Explain("specify · passed")
+        .specify/workflows/runs/gate1/workflow.yml:13:9 review · current · gate: manual Explain("review · current · gate: manual")
+        .specify/workflows/runs/gate1/workflow.yml:13:9 ▶ Advance (blocked) Explain("Advance is blocked: the run waits at gate `review` for a decision (approve or reject)\n- gate `review`: Review the spec\n- `specify workflow resume gate1` asks for the decision in a terminal")
+        .specify/workflows/runs/gate1/workflow.yml:16:9 plan · pending Explain("plan · pending")
+        .specify/workflows/runs/gate1/workflow.yml:18:9 sign-off · pending · gate: manual Explain("sign-off · pending · gate: manual")
+    "#]].assert_eq(&lenses(&ws, ".specify/workflows/runs/gate1/workflow.yml"));
+    // And `phasegate advance` refuses with the same reason.
+    expect![[r#"
+        the run waits at gate `review` for a decision (approve or reject)
+          - gate `review`: Review the spec
+          - `specify workflow resume gate1` asks for the decision in a terminal"#]]
+    .assert_eq(&ws.advance("gate1", None, None, "2026-01-01T00:00:00Z").map(|c| c.summary).unwrap_or_else(|r| r.to_string()));
+}

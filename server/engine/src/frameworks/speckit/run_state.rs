@@ -6,7 +6,8 @@
 //! Facts from `specify-cli` 1.2.3 `src/specify_cli/workflows/engine.py` (`RunState.save`,
 //! `RunState.load`, `WorkflowEngine.resume`) and `workflows/base.py` (`RunStatus`).
 
-use crate::analysis::Context;
+use crate::actions::Refusal;
+use crate::analysis::{Context, Position, RunRef};
 use crate::diagnostics::{Code, Diagnostic, Doc, Rule, Severity};
 use crate::extract::DataRecogniser;
 use crate::facts::FileFacts;
@@ -94,6 +95,132 @@ fn step_type<'s>(steps: &'s [(String, String)], current: &str) -> Option<&'s str
     let parts: Vec<&str> = current.split(':').collect();
     let id = if parts.len() == 3 { parts[1] } else { current };
     steps.iter().find(|(s, _)| s == id).map(|(_, t)| t.as_str())
+}
+
+/// A run as Spec Kit's engine sees it, for its lens and its advance: what it runs, its status
+/// and the step it stands at.
+#[derive(Clone, Debug)]
+pub(crate) struct RunView {
+    /// The run's id (its folder's name).
+    pub run_id: String,
+    /// The definition's `workflow.name`, else its `workflow_id`, else the run id.
+    pub workflow: String,
+    /// `workflow_id`, when a workflow id.
+    pub workflow_id: Option<String>,
+    /// `status`, when one of Spec Kit's.
+    pub status: Option<String>,
+    /// The step it stands at: `current_step_id` (a nested step's own id), else the top-level
+    /// step at `current_step_index`.
+    pub step: Option<String>,
+    /// That step's facts in the definition.
+    pub facts: Option<workflow::StepFacts>,
+    /// `error`, when a string.
+    pub error: Option<String>,
+}
+
+impl RunView {
+    /// Whether the run is paused at a gate step: waiting for a reviewer's decision.
+    pub(crate) fn awaits_decision(&self) -> bool {
+        self.status.as_deref() == Some("paused") && self.facts.as_ref().is_some_and(|f| f.ty == "gate")
+    }
+
+    /// Where the run stands, in words: `waiting for a decision`, `paused (interrupted)`, ...
+    pub(crate) fn state(&self) -> String {
+        match self.status.as_deref() {
+            Some("paused") if self.awaits_decision() => "waiting for a decision".into(),
+            Some("paused") => "paused (interrupted)".into(),
+            Some(s) => s.to_string(),
+            None => "status unknown".into(),
+        }
+    }
+
+    /// Why phasegate's advance does not move the run, and what moves it, as Spec Kit's engine
+    /// does (`WorkflowEngine.resume`: only a paused or failed run is resumed, by running its
+    /// current step again; a gate step then asks for its decision, or takes it from its
+    /// `verdict_input`). phasegate never writes a run's state: the engine does.
+    pub(crate) fn refusal(&self) -> Refusal {
+        let id = &self.run_id;
+        let step = self.step.as_deref().unwrap_or("?");
+        let resume = format!("`specify workflow resume {id}`");
+        let mut unmet = Vec::new();
+        let message = match self.status.as_deref() {
+            Some("paused") if self.awaits_decision() => {
+                let facts = self.facts.clone().unwrap_or_default();
+                if let Some(m) = &facts.message {
+                    unmet.push(format!("gate `{step}`: {m}"));
+                }
+                unmet.push(format!("{resume} asks for the decision in a terminal"));
+                if let (Some(v), Some(first)) = (&facts.verdict_input, facts.options.first()) {
+                    unmet.push(format!("or gives it as input `{v}`: `specify workflow resume {id} --input {v}={first}`"));
+                }
+                let options = if facts.options.is_empty() { String::new() } else { format!(" ({})", facts.options.join(" or ")) };
+                format!("the run waits at gate `{step}` for a decision{options}")
+            }
+            Some("paused") => {
+                let ty = self.facts.as_ref().map_or(String::new(), |f| format!(" (a {} step)", f.ty));
+                unmet.push(format!("{resume} runs `{step}` again"));
+                format!("the run was interrupted at step `{step}`{ty}")
+            }
+            Some("failed") => {
+                unmet.extend(self.error.iter().map(|e| format!("error: {e}")));
+                unmet.push(format!("{resume} runs `{step}` again"));
+                format!("the run failed at step `{step}`")
+            }
+            Some("aborted") => {
+                unmet.extend(self.error.iter().map(|e| format!("error: {e}")));
+                if let Some(w) = &self.workflow_id {
+                    unmet.push(format!("`specify workflow run {w}` starts a new run"));
+                }
+                format!("the run was aborted at step `{step}`; Spec Kit does not resume an aborted run")
+            }
+            Some("completed") => "the run is completed".into(),
+            Some(s @ ("created" | "running")) => {
+                format!("the run's status is `{s}`; Spec Kit resumes only a paused or failed run")
+            }
+            Some(s) => format!("the run's status is `{s}`"),
+            None => "Spec Kit cannot load this run (`speckit-run-state`)".into(),
+        };
+        Refusal { message, unmet }
+    }
+}
+
+/// The view of run `run`, a Spec Kit run's `state.json` ([`RunView`]), read against its
+/// definition (its snapshot beside it, else the installed one).
+pub(crate) fn view(ctx: &Context<'_>, run: &RunRef<'_>) -> Option<RunView> {
+    if run.run.format != StateFormat::SpecKitRun {
+        return None;
+    }
+    let path = run.file.path.as_str();
+    let run_id = run_file(path, "state.json")?.to_string();
+    let text = run.file.text();
+    let t = crate::syntax::tree::parse_json(text).ok()?;
+    let root = t.root.filter(|&r| t.is_map(r))?;
+    let string = |key: &str| match get(&t, root, key).map(|n| py(&t, text, Syntax::Json, n)) {
+        Some(Py::Str(s)) => Some(s),
+        _ => None,
+    };
+    let workflow_id = string("workflow_id").filter(|w| is_id(w));
+    let status = string("status").filter(|s| STATUSES.contains(&s.as_str()));
+    let snapshot = format!("{}/workflow.yml", crate::paths::parent(path));
+    let definition = ctx
+        .file(&snapshot)
+        .or_else(|| ctx.file(&format!(".specify/workflows/{}/workflow.yml", workflow_id.as_deref()?)))
+        .filter(|f| f.text.is_some());
+    let top = match (&run.position, run.workflow) {
+        (Position::Phase(i), Some(w)) => ctx.workflows[w].wf.phases.get(*i).map(|p| p.title.clone()),
+        _ => None,
+    };
+    let step = string("current_step_id").filter(|s| !s.is_empty()).or(top);
+    let (name, facts) = definition.and_then(|d| workflow::step(d.text(), step.as_deref())).unwrap_or((None, None));
+    Some(RunView {
+        workflow: name.filter(|n| !n.is_empty()).or_else(|| workflow_id.clone()).unwrap_or_else(|| run_id.clone()),
+        run_id,
+        workflow_id,
+        status,
+        step,
+        facts,
+        error: string("error").filter(|e| !e.is_empty()),
+    })
 }
 
 /// Across files: every run's `state.json`, against its definition.

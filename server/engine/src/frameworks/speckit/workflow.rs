@@ -1216,6 +1216,31 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Calls `f` with the id and node of every step of `list`, at every depth (branches, cases,
+/// loop bodies, a fan-out's template), in the definition's order.
+fn walk_steps(t: &Tree, list: &[NodeId], depth: usize, f: &mut dyn FnMut(&str, NodeId)) {
+    if depth > 64 {
+        return;
+    }
+    for &s in list {
+        let Some(id) = get(t, s, "id").and_then(|n| t.str(n)) else { continue };
+        f(id, s);
+        for key in ["then", "else", "steps", "default"] {
+            if let Some(n) = get(t, s, key) {
+                walk_steps(t, t.items(n), depth + 1, f);
+            }
+        }
+        if let Some(c) = get(t, s, "cases") {
+            for &(_, branch) in &entries(t, c) {
+                walk_steps(t, t.items(branch), depth + 1, f);
+            }
+        }
+        if let Some(n) = get(t, s, "step") {
+            walk_steps(t, &[n], depth + 1, f);
+        }
+    }
+}
+
 /// The type of each step of a definition by id, at every depth (for the run checks).
 pub(crate) fn step_types(text: &str) -> Option<(usize, Vec<(String, String)>)> {
     let t = crate::syntax::tree::parse_yaml(text, 0).ok()?;
@@ -1223,31 +1248,79 @@ pub(crate) fn step_types(text: &str) -> Option<(usize, Vec<(String, String)>)> {
     let steps = get(&t, root, "steps")?;
     let top = t.items(steps).len();
     let mut out = Vec::new();
-    fn walk(t: &Tree, list: &[NodeId], out: &mut Vec<(String, String)>, depth: usize) {
-        if depth > 64 {
-            return;
-        }
-        for &s in list {
-            let Some(id) = get(t, s, "id").and_then(|n| t.str(n)) else { continue };
-            let ty = get(t, s, "type").and_then(|n| t.str(n)).unwrap_or("command");
-            out.push((id.to_string(), ty.to_string()));
-            for key in ["then", "else", "steps", "default"] {
-                if let Some(n) = get(t, s, key) {
-                    walk(t, t.items(n), out, depth + 1);
-                }
-            }
-            if let Some(c) = get(t, s, "cases") {
-                for &(_, branch) in &entries(t, c) {
-                    walk(t, t.items(branch), out, depth + 1);
-                }
-            }
-            if let Some(n) = get(t, s, "step") {
-                walk(t, &[n], out, depth + 1);
-            }
-        }
-    }
-    walk(&t, t.items(steps), &mut out, 0);
+    walk_steps(&t, t.items(steps), 0, &mut |id, s| {
+        let ty = get(&t, s, "type").and_then(|n| t.str(n)).unwrap_or("command");
+        out.push((id.to_string(), ty.to_string()));
+    });
     Some((top, out))
+}
+
+/// What a run's lens and advance say of the step a run stands at ([`step`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct StepFacts {
+    /// The step's type (`command` when not given).
+    pub ty: String,
+    /// A gate's `message` (`Review required.` when not given, as the gate step shows it).
+    pub message: Option<String>,
+    /// A gate's `options` (`approve`, `reject` when not given); empty when they are no list of
+    /// strings (the gate then fails when run, and `speckit-workflow-invalid` reports it).
+    pub options: Vec<String>,
+    /// A gate's `verdict_input`: the workflow input that can carry the decision.
+    pub verdict_input: Option<String>,
+}
+
+/// The definition's `workflow.name`, and step `id` of it at any depth (a loop iteration's
+/// `loop:step:2` by its step `step`), as `workflows/step/gate` reads a gate's fields.
+pub(crate) fn step(text: &str, id: Option<&str>) -> Option<(Option<String>, Option<StepFacts>)> {
+    let t = crate::syntax::tree::parse_yaml(text, 0).ok()?;
+    let root = t.root?;
+    if !t.is_map(root) {
+        return None;
+    }
+    let scalar = |n: NodeId| t.str(n).map(|s| s.trim().to_string());
+    let name = get(&t, root, "workflow").filter(|h| t.is_map(*h)).and_then(|h| get(&t, h, "name")).and_then(scalar);
+    let Some(id) = id else { return Some((name, None)) };
+    let parts: Vec<&str> = id.split(':').collect();
+    let id = if parts.len() == 3 { parts[1] } else { id };
+    let mut found = None;
+    if let Some(steps) = get(&t, root, "steps") {
+        walk_steps(&t, t.items(steps), 0, &mut |sid, s| {
+            if found.is_none() && sid == id {
+                found = Some(s);
+            }
+        });
+    }
+    let facts = found.map(|s| {
+        let ty = get(&t, s, "type").and_then(|n| t.str(n)).unwrap_or("command").to_string();
+        if ty != "gate" {
+            return StepFacts { ty, ..StepFacts::default() };
+        }
+        let options = match get(&t, s, "options") {
+            None => vec!["approve".to_string(), "reject".to_string()],
+            Some(n) if t.is_seq(n) => {
+                let items: Vec<Option<String>> = t
+                    .items(n)
+                    .iter()
+                    .map(|&o| match py(&t, text, Syntax::Yaml, o) {
+                        Py::Str(s) => Some(s),
+                        _ => None,
+                    })
+                    .collect();
+                items.into_iter().collect::<Option<Vec<String>>>().unwrap_or_default()
+            }
+            Some(_) => Vec::new(),
+        };
+        StepFacts {
+            ty,
+            message: Some(get(&t, s, "message").and_then(scalar).unwrap_or_else(|| "Review required.".to_string())),
+            options,
+            verdict_input: get(&t, s, "verdict_input").and_then(|n| match py(&t, text, Syntax::Yaml, n) {
+                Py::Str(s) if !s.is_empty() => Some(s),
+                _ => None,
+            }),
+        }
+    });
+    Some((name, facts))
 }
 
 #[cfg(test)]
