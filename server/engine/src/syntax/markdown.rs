@@ -11,8 +11,11 @@ use crate::text::TextRange;
 pub(crate) enum BlockKind {
     /// `#`..`######` or setext heading; `level` is 1..=6.
     Heading { level: u8 },
-    /// A list item; `depth` 0 is a top-level list; `checked` is its task-list box, if any.
-    Item { depth: usize, checked: Option<bool> },
+    /// A list item; `depth` 0 is a top-level list; `checked` is its task-list box, if any;
+    /// `list` the list it belongs to (the document's lists numbered from 0 in the order they
+    /// start), so the items of one list are told from those of the next, as CommonMark ends a
+    /// list where its bullet or its numbers' delimiter changes or another block comes between.
+    Item { depth: usize, checked: Option<bool>, list: u32 },
     /// A paragraph outside list items, or a later paragraph of a loose list item.
     Paragraph,
     /// A fenced or indented code block; `info` is the fence's info string (empty if none).
@@ -58,7 +61,9 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     // One entry per open tag: the block that receives its text, if any.
     let mut targets: Vec<Option<usize>> = Vec::new();
-    let mut list_depth: usize = 0;
+    // The open lists, innermost last (their numbers), and how many lists have started.
+    let mut lists: Vec<u32> = Vec::new();
+    let mut started: u32 = 0;
     let options = Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let current = |targets: &Vec<Option<usize>>| targets.iter().rev().find_map(|t| *t);
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
@@ -78,7 +83,11 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
                     Tag::Item => {
                         let r = first_line(text, range.start, range.end);
                         blocks.push(Block {
-                            kind: BlockKind::Item { depth: list_depth.saturating_sub(1), checked: None },
+                            kind: BlockKind::Item {
+                                depth: lists.len().saturating_sub(1),
+                                checked: None,
+                                list: lists.last().copied().unwrap_or_default(),
+                            },
                             text: String::new(),
                             range: r,
                             content: r,
@@ -120,7 +129,8 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
                         Some(blocks.len() - 1)
                     }
                     Tag::List(_) => {
-                        list_depth += 1;
+                        lists.push(started);
+                        started = started.saturating_add(1);
                         None
                     }
                     // Table cells, block quotes, emphasis, links...: their text goes to the
@@ -131,7 +141,7 @@ pub(crate) fn outline(text: &str) -> Vec<Block> {
             }
             Event::End(tag_end) => {
                 if matches!(tag_end, TagEnd::List(_)) {
-                    list_depth = list_depth.saturating_sub(1);
+                    lists.pop();
                 }
                 targets.pop();
             }
@@ -192,9 +202,9 @@ mod tests {
             vec![
                 (BlockKind::Heading { level: 2 }, "Phase 1: Design".to_string()),
                 (BlockKind::Paragraph, "Deliverables:".to_string()),
-                (BlockKind::Item { depth: 0, checked: None }, "docs/a.md - the A".to_string()),
-                (BlockKind::Item { depth: 0, checked: Some(true) }, "done".to_string()),
-                (BlockKind::Item { depth: 1, checked: Some(false) }, "nested".to_string()),
+                (BlockKind::Item { depth: 0, checked: None, list: 0 }, "docs/a.md - the A".to_string()),
+                (BlockKind::Item { depth: 0, checked: Some(true), list: 0 }, "done".to_string()),
+                (BlockKind::Item { depth: 1, checked: Some(false), list: 1 }, "nested".to_string()),
                 (BlockKind::Code { info: "yaml".to_string() }, "k: v\n".to_string()),
             ]
         );
@@ -203,5 +213,17 @@ mod tests {
         assert_eq!(&text[range.start..range.end], "docs/a.md");
         assert_eq!(&text[blocks[3].range.start..blocks[3].range.end], "- [x] done");
         assert_eq!(&text[blocks[5].content.start..blocks[5].content.end], "k: v\n");
+        // Lists end where CommonMark ends them: another bullet or delimiter, a thematic break, an
+        // HTML block; a blank line between items keeps the list.
+        let text = "1. a\n\n2. b\n- c\n+ d\n\n---\n\n- e\n<!-- x -->\n- f\n3) g\n";
+        let lists: Vec<(String, u32)> = outline(text)
+            .iter()
+            .filter_map(|b| match b.kind {
+                BlockKind::Item { list, .. } => Some((b.text.clone(), list)),
+                _ => None,
+            })
+            .collect();
+        let want = [("a", 0), ("b", 0), ("c", 1), ("d", 2), ("e", 3), ("f", 4), ("g", 5)];
+        assert_eq!(lists, want.map(|(t, l)| (t.to_string(), l)));
     }
 }

@@ -94,15 +94,17 @@ fn requirement_id(text: &str) -> Option<&str> {
 /// Every user story, requirement and success criterion of `spec.md`, in document order,
 /// duplicates included; a story with the numbered list after its `**Acceptance Scenarios**:`
 /// (the spec template's form, `1. **Given** ..., **When** ..., **Then** ...`) as its acceptance
-/// scenarios. A story runs to the next heading of its level or above; its list ends at the next
-/// paragraph, heading or code block outside it. `text` is the file's Markdown view, `blocks` its
-/// outline.
+/// scenarios. A story runs to the next heading of its level or above; its list ends where
+/// Markdown ends it (a list of another bullet or delimiter after it, a thematic break or HTML
+/// block between) or at the next paragraph, heading or code block outside it. `text` is the
+/// file's Markdown view, `blocks` its outline.
 pub(crate) fn collect(text: &str, blocks: &[Block]) -> Vec<Requirement> {
     let mut out = Vec::new();
     // The open story: its index in `out` and its heading's level.
     let mut story: Option<(usize, u8)> = None;
-    // Inside its acceptance scenarios: the depth of the list's items, once the first is seen.
-    let mut scenarios: Option<Option<usize>> = None;
+    // Inside its acceptance scenarios: the depth of the list's items and the list, once the first
+    // is seen.
+    let mut scenarios: Option<Option<(usize, u32)>> = None;
     let mut items: Vec<(Option<(u32, usize)>, &Block)> = Vec::new();
     let close = |out: &mut Vec<Requirement>, story: Option<(usize, u8)>, items: &mut Vec<(Option<(u32, usize)>, &Block)>| {
         if let Some((i, _)) = story
@@ -155,13 +157,20 @@ pub(crate) fn collect(text: &str, blocks: &[Block]) -> Vec<Requirement> {
                     scenarios = None;
                 }
             }
-            BlockKind::Item { depth, .. } => {
-                if let Some(list) = scenarios.as_mut() {
-                    let top = *list.get_or_insert(depth);
-                    if depth == top {
+            BlockKind::Item { depth, list, .. } => {
+                if let Some(first) = scenarios.as_mut() {
+                    let (top, scenario_list) = *first.get_or_insert((depth, list));
+                    if list == scenario_list {
                         items.push((list_number(text, b.range.start), b));
+                        continue;
                     }
-                    continue;
+                    if depth > top {
+                        continue; // A list inside a scenario.
+                    }
+                    // The numbered list has ended: a list after it (notes, edge cases in bullets)
+                    // holds no scenarios.
+                    close(&mut out, story, &mut items);
+                    scenarios = None;
                 }
             }
         }
@@ -448,6 +457,34 @@ mod tests {
                 "FR-050", "FR-051", "FR-060", "FR-061"
             ]
         );
+    }
+
+    #[test]
+    fn scenarios_end_with_their_numbered_list() {
+        // The spec template's scenarios (`1. **Given** ...`), then what authors write after them in
+        // the story: bullets (notes, an edge case written Given/When/Then, a requirement), a list
+        // inside a scenario, a list after a thematic break.
+        let text = "### User Story 1 - Browse (Priority: P1)\n\n**Acceptance Scenarios**:\n\n1. **Given** a member, **When** they open albums, **Then** they see them\n2. **Given** no album, **When** they open albums, **Then** an invitation shows\n\n- **Given** a shared album, **When** its owner removes it, **Then** it disappears (later release)\n- Notes: albums sort by date\n- **FR-009**: System MUST sort albums by date\n\n### User Story 2 - Share (Priority: P2)\n\n**Acceptance Scenarios**:\n\n1. **Given** a photo, **When** shared, **Then** a link is made\n   - the link expires after a week\n2. **Given** a link, **When** opened, **Then** the photo shows\n\n---\n\n1. **Given** a list after the rule, **When** read, **Then** it is no scenario\n\n### User Story 3 - Bullets (Priority: P3)\n\n**Acceptance Scenarios**:\n\n- **Given** a, **When** b, **Then** c\n- **Given** d, **When** e, **Then** f\n\n1. **Given** a numbered list after them, **When** read, **Then** it is no scenario\n";
+        let blocks = crate::syntax::markdown::outline(text);
+        let shown: Vec<String> = collect(text, &blocks)
+            .iter()
+            .map(|r| {
+                let scenarios: Vec<String> = r.acceptance.iter().map(|a| format!("\n  {} {}", a.id.name, a.text)).collect();
+                format!("{} {}{}", r.id.name, r.text, scenarios.concat())
+            })
+            .collect();
+        expect![[r#"
+            US1 Browse (Priority: P1)
+              1 Given a member, When they open albums, Then they see them
+              2 Given no album, When they open albums, Then an invitation shows
+            FR-009 System MUST sort albums by date
+            US2 Share (Priority: P2)
+              1 Given a photo, When shared, Then a link is made
+              2 Given a link, When opened, Then the photo shows
+            US3 Bullets (Priority: P3)
+              1 Given a, When b, Then c
+              2 Given d, When e, Then f"#]]
+        .assert_eq(&shown.join("\n"));
     }
 
     #[test]

@@ -273,7 +273,7 @@ pub(crate) fn parse(text: &str, blocks: &[Block]) -> TasksDoc {
                     open = Some((doc.phases.len() - 1, level));
                 }
             }
-            BlockKind::Item { depth, checked: Some(checked) } => {
+            BlockKind::Item { depth, checked: Some(checked), .. } => {
                 let line = &text[b.range.start.min(text.len())..b.range.end.min(text.len())];
                 let Some((id, problem, labels, stories, title, struck)) = parse_item(line, b.range.start) else { continue };
                 if struck {
@@ -300,7 +300,7 @@ pub(crate) fn parse(text: &str, blocks: &[Block]) -> TasksDoc {
                 }
                 doc.items.push(Item { phase: open.map(|(i, _)| i), id, problem, checked, labels, stories, title, range: b.range });
             }
-            BlockKind::Item { depth: 0, checked: None } | BlockKind::Paragraph | BlockKind::Code { .. } => after_task = false,
+            BlockKind::Item { depth: 0, checked: None, .. } | BlockKind::Paragraph | BlockKind::Code { .. } => after_task = false,
             BlockKind::Item { .. } => {}
         }
     }
