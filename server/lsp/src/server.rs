@@ -78,6 +78,9 @@ pub(crate) struct Backend {
 /// a change applies its text to the session at once and asks for an analysis; changes that
 /// arrive while one runs are covered together by the next one (queued edits merge), so typing
 /// never queues one analysis per keystroke.
+/// How many files' lists a push converts and sends before it looks whether an edit waits.
+const PUSH_BATCH: usize = 64;
+
 struct Analysis {
     /// Bumped by every change that needs an analysis.
     requested: std::sync::atomic::AtomicU64,
@@ -204,40 +207,54 @@ impl Backend {
     /// Publishes (push mode) what changed since the last push, or asks the client to re-pull
     /// (pull mode). Call after an analysis, outside the lock.
     async fn publish(&self) {
+        use std::sync::atomic::Ordering;
         let _in_order = self.publishing.lock().await;
-        let outcome = self.with(|s| {
-            if !s.indexed {
-                // Nothing is analysed before the start-up index: nothing to publish or refresh.
-                return (Vec::new(), false);
-            }
-            if s.caps.pull_diagnostics {
-                return (Vec::new(), s.caps.diagnostic_refresh);
-            }
-            let list = s
-                .push_changes()
-                .into_iter()
-                .filter_map(|(path, items)| {
-                    let uri = lsp::Uri::from_file_path(&path)?;
-                    let version = s.open.get(&path).map(|d| d.version);
-                    Some((uri, items, version))
-                })
-                .collect();
-            (list, false)
-        });
-        match outcome {
-            Ok((list, refresh)) => {
-                for (uri, items, version) in list {
-                    self.client.publish_diagnostics(uri, items, version).await;
+        // An analysis asked for after this point publishes what this one leaves.
+        let asked = self.analysis.requested.load(Ordering::SeqCst);
+        loop {
+            let outcome = self.with(|s| {
+                if !s.indexed {
+                    // Nothing is analysed before the start-up index: nothing to publish or refresh.
+                    return (Vec::new(), false, false);
                 }
-                if refresh {
-                    let _sending = self.refreshing.read().await;
-                    if !self.shutting_down() {
-                        let _ = self.client.workspace_diagnostic_refresh().await;
+                if s.caps.pull_diagnostics {
+                    return (Vec::new(), false, s.caps.diagnostic_refresh);
+                }
+                let (changes, more) = s.push_changes(PUSH_BATCH);
+                let list = changes
+                    .into_iter()
+                    .filter_map(|(path, items)| {
+                        let uri = lsp::Uri::from_file_path(&path)?;
+                        let version = s.open.get(&path).map(|d| d.version);
+                        Some((uri, items, version))
+                    })
+                    .collect();
+                (list, more, false)
+            });
+            match outcome {
+                Ok((list, more, refresh)) => {
+                    for (uri, items, version) in list {
+                        self.client.publish_diagnostics(uri, items, version).await;
+                    }
+                    // The rest of a long push (the first analysis's: thousands of files) waits
+                    // while an edit is analysed; that analysis's push sends the open documents
+                    // first, then the rest.
+                    if more && self.analysis.requested.load(Ordering::SeqCst) == asked {
+                        continue;
+                    }
+                    if refresh {
+                        let _sending = self.refreshing.read().await;
+                        if !self.shutting_down() {
+                            let _ = self.client.workspace_diagnostic_refresh().await;
+                        }
+                    }
+                    if !more {
+                        self.refresh_views().await;
                     }
                 }
-                self.refresh_views().await;
+                Err(e) => self.client.log_message(lsp::MessageType::ERROR, e).await,
             }
-            Err(e) => self.client.log_message(lsp::MessageType::ERROR, e).await,
+            break;
         }
     }
 

@@ -337,16 +337,33 @@ impl Session {
 
     /// Files whose diagnostics, converted to LSP positions, differ from what was last pushed
     /// (including files that now have none), as absolute paths with their new lists; updates the
-    /// record of what was pushed.
-    pub(crate) fn push_changes(&mut self) -> Vec<(PathBuf, Vec<lsp::Diagnostic>)> {
+    /// record of what was pushed. Looks at `limit` of the files in need of a push at most, open
+    /// documents first; the others stay pending for the next call: `true` when some are left.
+    pub(crate) fn push_changes(&mut self, limit: usize) -> (Vec<(PathBuf, Vec<lsp::Diagnostic>)>, bool) {
         let mut out: Vec<(PathBuf, Vec<lsp::Diagnostic>)> = Vec::new();
         for path in std::mem::take(&mut self.orphans) {
             if self.locate(&path).is_none_or(|(i, rel)| !self.projects[i].published.contains_key(&rel)) {
                 out.push((path, Vec::new()));
             }
         }
-        for i in 0..self.projects.len() {
-            let pending = std::mem::take(&mut self.projects[i].pending);
+        // The open documents first: the editor shows them.
+        let mut batch: Vec<Vec<String>> = vec![Vec::new(); self.projects.len()];
+        let open: Vec<(usize, String)> = self.open.keys().filter_map(|abs| self.locate(abs)).collect();
+        let mut left = limit;
+        for (i, rel) in open {
+            if left > 0 && self.projects[i].pending.remove(&rel) {
+                batch[i].push(rel);
+                left -= 1;
+            }
+        }
+        for (i, paths) in batch.iter_mut().enumerate() {
+            while left > 0 {
+                let Some(path) = self.projects[i].pending.pop_first() else { break };
+                paths.push(path);
+                left -= 1;
+            }
+        }
+        for (i, pending) in batch.into_iter().enumerate() {
             let p = &self.projects[i];
             let mut changed = Vec::new();
             for path in pending {
@@ -374,7 +391,8 @@ impl Session {
             }
             out.extend(changed.into_iter().map(|(path, items)| (p.root.join(path), items)));
         }
-        out
+        let more = self.projects.iter().any(|p| !p.pending.is_empty());
+        (out, more)
     }
 }
 
@@ -382,6 +400,45 @@ impl Session {
 mod tests {
     use super::Settings;
     use serde_json::json;
+
+    /// A push converts at most `limit` files' lists at a time, the open documents first; the
+    /// files left stay pending for the next call, none lost or sent twice.
+    #[test]
+    fn pushes_in_batches_open_documents_first() {
+        use super::{Document, Project, Session};
+        let conflict = "<<<<<<< HEAD\na\n=======\nb\n>>>>>>> topic\n";
+        let mut ws = phasegate_engine::Workspace::new();
+        for i in 0..10 {
+            ws.set_file(&format!("docs/n{i}.md"), phasegate_engine::FileInput::Text(conflict.to_string()));
+        }
+        let root = std::path::PathBuf::from("/project");
+        let mut s = Session::new();
+        s.indexed = true;
+        s.set_projects(vec![Project::new(root.clone(), ws)]);
+        let open = root.join("docs/n7.md");
+        s.open.insert(open.clone(), Document { text: ropey::Rope::from_str(conflict), version: 3 });
+        s.sync_document(&open);
+        s.analyze();
+        let (first, more) = s.push_changes(4);
+        assert!(more);
+        assert_eq!(first.len(), 4);
+        assert_eq!(first[0].0, open, "the open document first");
+        let mut all = first;
+        loop {
+            let (batch, more) = s.push_changes(4);
+            assert!(batch.len() <= 4);
+            all.extend(batch);
+            if !more {
+                break;
+            }
+        }
+        let mut paths: Vec<_> = all.iter().map(|(p, items)| (p.clone(), items.len())).collect();
+        paths.sort();
+        let want: Vec<_> = (0..10).map(|i| (root.join(format!("docs/n{i}.md")), 1)).collect();
+        assert_eq!(paths, want);
+        // Nothing is left to push.
+        assert_eq!(s.push_changes(4), (Vec::new(), false));
+    }
 
     /// docs/lsp.md (which the VS Code extension's settings are tested against) lists exactly the
     /// keys the server reads.
