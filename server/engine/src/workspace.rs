@@ -440,24 +440,14 @@ impl Workspace {
             // The paths whose list can differ from the kept one.
             let mut dirty: foldhash::HashSet<&str> = changed_files.iter().map(String::as_str).collect();
             dirty.extend(touched.paths.iter().map(String::as_str));
-            fn group(list: &[Diagnostic]) -> foldhash::HashMap<&str, Vec<&Diagnostic>> {
-                let mut groups: foldhash::HashMap<&str, Vec<&Diagnostic>> = Default::default();
-                for d in list {
-                    groups.entry(d.path.as_str()).or_default().push(d);
-                }
-                groups
-            }
-            let (before, now) = (group(&kept.fresh), group(&fresh));
+            let (before, now) = (by_path(&kept.fresh), by_path(&fresh));
             dirty.extend(before.iter().filter(|(p, b)| now.get(*p) != Some(*b)).map(|(p, _)| *p));
             dirty.extend(now.keys().filter(|p| !before.contains_key(*p)));
-            let mut cross: foldhash::HashMap<&str, Vec<&Diagnostic>> = Default::default();
-            if !dirty.is_empty() {
-                for d in cache.diagnostics().chain(&fresh) {
-                    if dirty.contains(d.path.as_str()) {
-                        cross.entry(d.path.as_str()).or_default().push(d);
-                    }
-                }
-            }
+            let mut cross = if dirty.is_empty() {
+                Default::default()
+            } else {
+                by_path(cache.diagnostics().chain(&fresh).filter(|d| dirty.contains(d.path.as_str())))
+            };
             let mut dirty: Vec<&str> = dirty.into_iter().collect();
             dirty.sort_unstable();
             let mut changed = Vec::new();
@@ -505,11 +495,7 @@ impl Workspace {
     ) -> Vec<String> {
         // The cross-file findings grouped by path, each group in the order found, the paths
         // sorted. Grouped rather than all sorted by path: this is done for the whole workspace.
-        let mut groups: foldhash::HashMap<&str, Vec<&Diagnostic>> = Default::default();
-        for d in cross {
-            groups.entry(d.path.as_str()).or_default().push(d);
-        }
-        let mut cross: Vec<(&str, Vec<&Diagnostic>)> = groups.into_iter().collect();
+        let mut cross: Vec<(&str, Vec<&Diagnostic>)> = by_path(cross).into_iter().collect();
         cross.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut cross = cross.into_iter().peekable();
         // The earlier lists, in path order, met as the paths come (not looked up one by one).
@@ -633,6 +619,15 @@ thread_local! {
     /// How many of this thread's [`Workspace::update_diagnostics`] gathered only the lists that
     /// can have changed.
     pub(crate) static PARTIAL_UPDATES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// `diagnostics` grouped by path, each group in the order given.
+fn by_path<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> foldhash::HashMap<&'a str, Vec<&'a Diagnostic>> {
+    let mut groups: foldhash::HashMap<&str, Vec<&Diagnostic>> = Default::default();
+    for d in diagnostics {
+        groups.entry(d.path.as_str()).or_default().push(d);
+    }
+    groups
 }
 
 /// What [`Workspace::gather`] applies to every list.
