@@ -16,6 +16,9 @@ export interface WorkflowStatus {
   currentIndex: number | null;
   phaseCount: number;
   next: string | null;
+  /** For a run its framework's own engine moves (a Spec Kit workflow run): where the engine
+   * leaves it and what moves it on. Absent otherwise. */
+  engine?: string;
   gates: GateStatus[];
 }
 
@@ -49,6 +52,7 @@ export function statusBarText(workflow: WorkflowStatus): string {
     return `${workflow.name}: not started`;
   }
   const position = `${workflow.current} ${workflow.currentIndex}/${workflow.phaseCount}`;
+  if (workflow.engine !== undefined) return `${position} · moved by its engine`;
   const unmet = unmetGateCount(workflow);
   if (unmet === 0) return `${position} · gates met`;
   return `${position} · ${unmet} gate${unmet === 1 ? "" : "s"} unmet`;
@@ -70,7 +74,12 @@ export function formatStatus(status: StatusResult): string {
       lines.push(`  state file: ${workflow.statePath ?? "none"}`);
     } else {
       lines.push(`  current: ${workflow.current} (${workflow.currentIndex}/${workflow.phaseCount})`);
-      lines.push(`  next: ${workflow.next ?? "none (last phase)"}`);
+      if (workflow.engine !== undefined) {
+        lines.push("  next: as its engine decides");
+        lines.push(`  engine: ${workflow.engine}`);
+      } else {
+        lines.push(`  next: ${workflow.next ?? "none (last phase)"}`);
+      }
       lines.push(`  state file: ${workflow.statePath ?? "none"}`);
     }
     for (const gate of workflow.gates) {

@@ -156,6 +156,24 @@ describe("status text", () => {
     assert.match(text, /- deliverable `docs\/design\.md` is missing/);
     assert.equal(formatStatus({ workflows: [] }), "No workflow found for this file.");
   });
+
+  it("leaves a run its framework's engine moves to that engine", () => {
+    // A Spec Kit workflow run paused at a gate: the server names no next step, and says what
+    // the engine waits for (`engine`).
+    const run: WorkflowStatus = {
+      ...design,
+      name: "a1b2c3d4",
+      current: "review",
+      next: null,
+      engine: "Spec Kit's engine runs `Full SDD`: the run waits at gate `review` for a decision (approve or reject)",
+      gates: [],
+    };
+    assert.equal(statusBarText(run), "review 2/3 · moved by its engine");
+    const text = formatStatus({ workflows: [run] });
+    assert.match(text, /next: as its engine decides/);
+    assert.match(text, /engine: Spec Kit's engine runs `Full SDD`: the run waits at gate `review`/);
+    assert.doesNotMatch(text, /none \(last phase\)/);
+  });
 });
 
 describe("server lookup", { skip: process.platform === "win32" ? "uses shell scripts" : false }, () => {

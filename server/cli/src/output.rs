@@ -368,6 +368,7 @@ fn print_one_status(s: &WorkflowStatus) {
     outln!("{} ({framework}{}; {state})", h(&s.name), h(&s.path));
     outln!("  recognised by: {}", h(&s.recognised_by.join(", ")));
     match (&s.current, s.current_index) {
+        (Some(c), Some(i)) if s.engine.is_some() => outln!("  current: {} ({i}/{}), next: as its engine decides", h(c), s.phase_count),
         (Some(c), Some(i)) => {
             outln!("  current: {} ({i}/{}), next: {}", h(c), s.phase_count, h(s.next.as_deref().unwrap_or("complete the workflow")))
         }
@@ -384,6 +385,9 @@ fn print_one_status(s: &WorkflowStatus) {
                 _ => "",
             }
         ),
+    }
+    if let Some(e) = &s.engine {
+        outln!("  engine: {}", h(e));
     }
     for g in &s.gates {
         outln!("  gate {}: {}", h(&g.phase), if g.met { "met" } else { "unmet" });

@@ -172,8 +172,15 @@ pub struct WorkflowStatus {
     pub recognised_by: Vec<String>,
     /// The framework's id (`speckit`, ...), for a framework's feature folder.
     pub framework: Option<String>,
-    /// The next phase or state(s), comma-separated when a state machine allows several.
+    /// The next phase or state(s), comma-separated when a state machine allows several; `None`
+    /// on the last phase, and for a run its framework's own engine moves ([`WorkflowStatus::engine`]).
     pub next: Option<String>,
+    /// For a run its framework's own engine moves (a Spec Kit workflow run's `state.json`, which
+    /// `specify workflow run` and `resume` write): where the engine leaves it and what moves it
+    /// on, in words (``Spec Kit's engine runs `Full SDD`: the run waits at gate `review` for a
+    /// decision (approve or reject); ...``), as phasegate's advance refuses it. Not serialised when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
     /// The gate of every phase up to and including the current one.
     pub gates: Vec<GateStatus>,
     /// Every phase, in order, with where the run stands relative to it, its gate and its

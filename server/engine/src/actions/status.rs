@@ -2,6 +2,7 @@
 
 use crate::actions::{GateStatus, WorkflowStatus};
 use crate::analysis::{Context, InferredRun, Position, RunRef};
+use crate::model::StateFormat;
 use crate::workspace::Workspace;
 
 impl<'a> Context<'a> {
@@ -50,6 +51,7 @@ impl<'a> Context<'a> {
             phase_count: wf.phases.len(),
             recognised_by: wf.recognised_by.iter().map(|r| r.as_str().to_string()).chain(run.map(|_| "state file".to_string())).collect(),
             next: None,
+            engine: None,
             gates: Vec::new(),
             phases: (0..wf.phases.len()).map(|i| self.phase_status(w, i, run.map(|r| r.file.path.as_str()))).collect(),
         };
@@ -77,6 +79,20 @@ impl<'a> Context<'a> {
         };
         let next = self.next_steps(wf, run);
         st.next = (!next.is_empty()).then(|| next.join(", "));
+        if run.run.format == StateFormat::SpecKitRun {
+            // Spec Kit's engine moves its runs, not phasegate's advance: no next step is named
+            // (a gate's run waits for a decision, not for `plan`), and the engine's view stands
+            // instead. A completed run's `current_step_index` is no step.
+            st.next = None;
+            if run.position == Position::Done {
+                st.current = None;
+            } else if let Some(view) = crate::frameworks::speckit::run_state::view(self, run) {
+                let refusal = view.refusal();
+                let what = std::iter::once(refusal.message).chain(refusal.unmet);
+                let words: Vec<String> = what.map(|w| w.trim_end_matches('.').to_string()).collect();
+                st.engine = Some(format!("Spec Kit's engine runs `{}`: {}", view.workflow, words.join("; ")));
+            }
+        }
         for phase in &wf.phases[..upto] {
             let report = self.evaluate_gate(wf, phase, Some(run));
             st.gates.push(GateStatus {

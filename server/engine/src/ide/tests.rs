@@ -1838,3 +1838,50 @@ fn speckit_run_lenses_say_what_the_engine_waits_for() {
           - `specify workflow resume gate1` asks for the decision in a terminal"#]]
     .assert_eq(&ws.advance("gate1", None, None, "2026-01-01T00:00:00Z").map(|c| c.summary).unwrap_or_else(|r| r.to_string()));
 }
+
+#[test]
+fn speckit_run_gate_message_and_status_as_the_engine_left_them() {
+    // A gate whose message holds an expression: the run that paused there recorded it evaluated
+    // (`step_results.<step>.output.message`, as specify-cli's gate step writes it); a run that
+    // recorded none shows the definition's, marked as written.
+    let def = "schema_version: \"1.0\"\nworkflow:\n  id: sdd\n  name: Full SDD\n  version: \"1.0.0\"\ninputs:\n  feature:\n    type: string\nsteps:\n  - id: specify\n    command: speckit.specify\n  - id: review\n    type: gate\n    message: \"Review {{ inputs.feature }}\"\n  - id: plan\n    command: speckit.plan\n";
+    let run = |id: &str, rest: &str| {
+        format!(
+            "//- .specify/workflows/runs/{id}/workflow.yml\n{def}//- .specify/workflows/runs/{id}/state.json\n{{\"run_id\": \"{id}\", \"workflow_id\": \"sdd\", {rest}}}\n"
+        )
+    };
+    let ws = fixture::workspace(&format!(
+        "//- .specify/workflows/sdd/workflow.yml\n{def}{}{}{}",
+        run(
+            "told",
+            "\"status\": \"paused\", \"current_step_index\": 1, \"current_step_id\": \"review\", \"step_results\": {\"specify\": {\"status\": \"completed\"}, \"review\": {\"status\": \"paused\", \"output\": {\"message\": \"Review dark-mode\", \"options\": [\"approve\", \"reject\"]}}}"
+        ),
+        run("untold", "\"status\": \"paused\", \"current_step_index\": 1, \"current_step_id\": \"review\", \"step_results\": {}"),
+        run("done", "\"status\": \"completed\", \"current_step_index\": 2, \"current_step_id\": \"plan\", \"step_results\": {}"),
+    ));
+    let state = |id: &str| format!(".specify/workflows/runs/{id}/state.json");
+    expect![[r#"
+        .specify/workflows/runs/told/state.json:1:84 Spec Kit Full SDD · at review (2/3) · waiting for a decision Explain("Spec Kit Full SDD · at review (2/3) · waiting for a decision\n- run told of workflow sdd\n- gate review: Review dark-mode")
+        .specify/workflows/runs/told/state.json:1:84 ▶ Advance (blocked) Explain("Advance is blocked: the run waits at gate `review` for a decision (approve or reject)\n- gate `review`: Review dark-mode\n- `specify workflow resume told` asks for the decision in a terminal")
+    "#]]
+    .assert_eq(&lenses(&ws, &state("told")));
+    expect![[r#"
+        .specify/workflows/runs/untold/state.json:1:86 Spec Kit Full SDD · at review (2/3) · waiting for a decision Explain("Spec Kit Full SDD · at review (2/3) · waiting for a decision\n- run untold of workflow sdd\n- gate review: Review {{ inputs.feature }} (as the definition writes it: Spec Kit fills in `{{ … }}` when it runs the gate)")
+        .specify/workflows/runs/untold/state.json:1:86 ▶ Advance (blocked) Explain("Advance is blocked: the run waits at gate `review` for a decision (approve or reject)\n- gate `review`: Review {{ inputs.feature }} (as the definition writes it: Spec Kit fills in `{{ … }}` when it runs the gate)\n- `specify workflow resume untold` asks for the decision in a terminal")
+    "#]]
+    .assert_eq(&lenses(&ws, &state("untold")));
+    // `status`: no next step for a run the engine moves, and what the engine waits for instead;
+    // a completed run stands at no step.
+    let status: String = ws
+        .status()
+        .iter()
+        .filter(|s| s.state_path.is_some())
+        .map(|s| format!("{} current={:?} next={:?} engine={:?}\n", s.name, s.current, s.next, s.engine))
+        .collect();
+    expect![[r#"
+        done current=None next=None engine=None
+        told current=Some("review") next=None engine=Some("Spec Kit's engine runs `Full SDD`: the run waits at gate `review` for a decision (approve or reject); gate `review`: Review dark-mode; `specify workflow resume told` asks for the decision in a terminal")
+        untold current=Some("review") next=None engine=Some("Spec Kit's engine runs `Full SDD`: the run waits at gate `review` for a decision (approve or reject); gate `review`: Review {{ inputs.feature }} (as the definition writes it: Spec Kit fills in `{{ … }}` when it runs the gate); `specify workflow resume untold` asks for the decision in a terminal")
+    "#]]
+    .assert_eq(&status);
+}

@@ -184,6 +184,17 @@ impl RunView {
     }
 }
 
+/// A definition's gate message as a lens or refusal shows it when the run recorded none: when it
+/// holds `{{ … }}` expressions, as written with a word that Spec Kit fills them in when it runs
+/// the gate (phasegate evaluates nothing a document holds).
+fn shown_message(message: &str) -> String {
+    if message.contains("{{") {
+        format!("{message} (as the definition writes it: Spec Kit fills in `{{{{ … }}}}` when it runs the gate)")
+    } else {
+        message.to_string()
+    }
+}
+
 /// The view of run `run`, a Spec Kit run's `state.json` ([`RunView`]), read against its
 /// definition (its snapshot beside it, else the installed one).
 pub(crate) fn view(ctx: &Context<'_>, run: &RunRef<'_>) -> Option<RunView> {
@@ -211,7 +222,21 @@ pub(crate) fn view(ctx: &Context<'_>, run: &RunRef<'_>) -> Option<RunView> {
         _ => None,
     };
     let step = string("current_step_id").filter(|s| !s.is_empty()).or(top);
-    let (name, facts) = definition.and_then(|d| workflow::step(d.text(), step.as_deref())).unwrap_or((None, None));
+    let (name, mut facts) = definition.and_then(|d| workflow::step(d.text(), step.as_deref())).unwrap_or((None, None));
+    // A gate that paused the run left its message, `{{ … }}` expressions evaluated, in
+    // `step_results[<step>].output.message` (`workflows/step/gate` in specify-cli 1.2.3); the
+    // engine shows that one (`_commands.py`, the gate detail of `specify workflow status`).
+    let output = step.as_deref().and_then(|s| {
+        let results = get(&t, root, "step_results").filter(|&n| t.is_map(n))?;
+        let result = get(&t, results, s).filter(|&n| t.is_map(n))?;
+        get(&t, result, "output").filter(|&n| t.is_map(n))
+    });
+    if let Some(f) = facts.as_mut() {
+        f.message = match output.and_then(|o| get(&t, o, "message")).map(|n| py(&t, text, Syntax::Json, n)) {
+            Some(Py::Str(m)) => Some(m),
+            _ => f.message.take().map(|m| shown_message(&m)),
+        };
+    }
     Some(RunView {
         workflow: name.filter(|n| !n.is_empty()).or_else(|| workflow_id.clone()).unwrap_or_else(|| run_id.clone()),
         run_id,
