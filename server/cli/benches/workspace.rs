@@ -6,7 +6,8 @@
 //! timing: speed is measured, not asserted. `PHASEGATE_BENCH_SIZES=1000` limits the sizes;
 //! `PHASEGATE_BENCH_KEEP=1` keeps the generated workspaces (their paths are printed);
 //! `PHASEGATE_BENCH_LAYOUT=speckit` measures one Spec Kit project with the framework on instead
-//! (`generate::generate_speckit`).
+//! (`generate::generate_speckit`); `PHASEGATE_BENCH_MEMORY_KINDS=1` adds resident memory per kind
+//! of file (its facts and editor index against its text).
 //!
 //! The generator is deterministic: every workspace of a given size is byte-for-byte the same.
 
@@ -412,23 +413,67 @@ impl EditStats {
     }
 }
 
-/// Resident memory after `phasegate check`'s load + diagnostics, measured in a fresh process (this
-/// one has already allocated for the other measurements).
+/// Resident memory after `phasegate check`'s load + diagnostics, then with every file's editor
+/// index (what the language server builds after its first diagnostics), measured in a fresh
+/// process (this one has already allocated for the other measurements). With
+/// `PHASEGATE_BENCH_MEMORY_KINDS=1`, also per kind of file: a fresh process loads only the files
+/// of one name (digits ignored: `notes-3.md` and `notes-7.md` are one kind), so each kind's facts
+/// and index can be set against its text.
 fn memory(root: &Path) {
     let exe = std::env::current_exe().unwrap();
-    let out = std::process::Command::new(exe).env(MEMORY_CHILD, root).output().unwrap();
+    let out = std::process::Command::new(&exe).env(MEMORY_CHILD, root).output().unwrap();
     print!("{}", String::from_utf8_lossy(&out.stdout));
     if !out.status.success() {
         println!("   memory child failed: {}", String::from_utf8_lossy(&out.stderr));
     }
+    if std::env::var_os("PHASEGATE_BENCH_MEMORY_KINDS").is_none() {
+        return;
+    }
+    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+    for path in list_files(root) {
+        *kinds.entry(kind_of(&path)).or_default() += 1;
+    }
+    println!(
+        "-- resident memory per kind of file (fresh process each: load the kind's files, diagnostics, editor index; MiB over the empty process)"
+    );
+    println!("   {:<24} {:>6} {:>9} {:>9} {:>9} {:>9} {:>12}", "kind", "files", "text", "loaded", "diags", "index", "index/text");
+    for kind in kinds.keys() {
+        let out = std::process::Command::new(&exe).env(MEMORY_CHILD, root).env(MEMORY_KIND, kind).output().unwrap();
+        print!("{}", String::from_utf8_lossy(&out.stdout));
+    }
+}
+
+/// Env var naming the one kind of file ([`kind_of`]) a memory child loads.
+const MEMORY_KIND: &str = "PHASEGATE_BENCH_MEMORY_KIND";
+
+/// A file's kind for the memory breakdown: its name with every run of digits as `N`.
+fn kind_of(path: &Path) -> String {
+    let name = path.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_digit() {
+            if !out.ends_with('N') {
+                out.push('N');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn memory_child(root: &Path) {
+    if let Ok(kind) = std::env::var(MEMORY_KIND) {
+        memory_kind(root, &kind);
+        return;
+    }
     let before = proc_status();
     let (ws, _) = disk::load(root, &Filter::default());
     let after_load = proc_status();
     let diags = ws.diagnostics();
     let after = proc_status();
+    ws.prepare_index();
+    let after_index = proc_status();
     let text: u64 = ws.paths().filter_map(|p| ws.text(p)).map(|t| t.len() as u64).sum();
     let disk_bytes: u64 = list_files(root).iter().map(|p| std::fs::metadata(p).unwrap().len()).sum();
     let target = 4 * text + 40 * 1024 * 1024;
@@ -448,6 +493,40 @@ fn memory_child(root: &Path) {
         "   target 4 x text + 40 MiB = {:.1} MiB: peak {}",
         target as f64 / 1048576.0,
         if after.1 * 1024 < target { "under" } else { "OVER" }
+    );
+    println!(
+        "   with every file's editor index (Workspace::prepare_index): VmRSS {:.1} MiB, {:.2}x the text",
+        mib(after_index.0),
+        after_index.0 as f64 * 1024.0 / text as f64
+    );
+    std::hint::black_box((&ws, &diags));
+}
+
+/// One line of the per-kind breakdown: the files of `kind` alone, read in the loader's threads.
+fn memory_kind(root: &Path, kind: &str) {
+    let paths: BTreeMap<String, PathBuf> =
+        list_files(root).into_iter().filter(|p| kind_of(p) == kind).filter_map(|p| Some((disk::relative(root, &p)?, p))).collect();
+    let start = proc_status().0;
+    let mut ws = Workspace::new();
+    let rels: Vec<String> = paths.keys().cloned().collect();
+    ws.set_files_with(rels, |rel| disk::read_input(&paths[rel], rel).ok());
+    let loaded = proc_status().0;
+    let diags = ws.diagnostics();
+    let diagnosed = proc_status().0;
+    ws.prepare_index();
+    let indexed = proc_status().0;
+    let text: u64 = ws.paths().filter_map(|p| ws.text(p)).map(|t| t.len() as u64).sum();
+    let mib = |k: u64| k.saturating_sub(start) as f64 / 1024.0;
+    let text_mib = text as f64 / 1048576.0;
+    println!(
+        "   {:<24} {:>6} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>11.2}x",
+        kind,
+        ws.len(),
+        text_mib,
+        mib(loaded),
+        mib(diagnosed),
+        mib(indexed),
+        (mib(indexed) - mib(diagnosed)) / text_mib.max(f64::MIN_POSITIVE)
     );
     std::hint::black_box((&ws, &diags));
 }
