@@ -110,8 +110,13 @@ pub(crate) struct StatusOut {
     /// The framework's id for a framework's feature folder (`speckit`, `kiro`, `openspec`,
     /// `bmad`, `ops-build`).
     pub framework: Option<String>,
-    /// The next phase or state(s).
+    /// The next phase or state(s); `null` on the last phase and for a run its framework's own
+    /// engine moves (`engine`).
     pub next: Option<String>,
+    /// For a run its framework's own engine moves (a Spec Kit workflow run): where that engine
+    /// leaves it and what moves it on, in words. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
     /// The gate of every phase up to and including the current one.
     pub gates: Vec<GateOut>,
     /// Every phase, in order, with where the run stands relative to it, its gate and its
@@ -323,6 +328,7 @@ pub(crate) fn status(root: &Path, project: &Path, s: phasegate_engine::WorkflowS
         recognised_by: s.recognised_by,
         framework: s.framework,
         next: s.next,
+        engine: s.engine,
         gates: s.gates.into_iter().map(|g| GateOut { phase: g.phase, met: g.met, unmet: g.unmet, manual: g.manual }).collect(),
         phases: s
             .phases
