@@ -41,7 +41,15 @@ function M.report(result)
   end
 end
 
---- The status object as lines of text, one block per workflow.
+--- A JSON value that is present: neither absent nor `null` (vim.NIL).
+local function given(value)
+  return value ~= nil and value ~= vim.NIL
+end
+
+--- The status object as lines of text, one block per workflow (the same text as VS Code's "Show
+--- workflow status"): a finished run, a run not started, a run in a state (a state machine's, or
+--- one at a step its workflow does not declare: no `currentIndex`), a run at a phase, and for a
+--- run its framework's own engine moves (`engine`) what that engine waits for.
 ---@param status { workflows: table[] }?
 ---@return string[]
 function M.format_status(status)
@@ -55,12 +63,28 @@ function M.format_status(status)
       table.insert(lines, '')
     end
     table.insert(lines, ('%s (%s) — %s'):format(workflow.name, workflow.path, workflow.status))
-    if workflow.current == nil or workflow.current == vim.NIL then
+    local state_file = given(workflow.statePath) and workflow.statePath or 'none'
+    if workflow.status == 'completed' then
+      table.insert(lines, ('  completed (%s phases)'):format(tostring(workflow.phaseCount)))
+      if given(workflow.statePath) then
+        table.insert(lines, '  state file: ' .. workflow.statePath)
+      end
+    elseif not given(workflow.current) then
       table.insert(lines, '  not started: no state file yet (use the "Start" code action on the workflow doc)')
+    elseif not given(workflow.currentIndex) then
+      local unknown = workflow.status == 'unknown' and ' (not a step of the workflow)' or ''
+      table.insert(lines, ('  current: %s%s'):format(workflow.current, unknown))
+      table.insert(lines, '  next: ' .. (given(workflow.next) and workflow.next or 'none'))
+      table.insert(lines, '  state file: ' .. state_file)
     else
-      table.insert(lines, ('  current: %s (%d/%d)'):format(workflow.current, workflow.currentIndex, workflow.phaseCount))
-      local next_phase = workflow.next
-      table.insert(lines, '  next: ' .. ((next_phase ~= nil and next_phase ~= vim.NIL) and next_phase or 'none (last phase)'))
+      table.insert(lines, ('  current: %s (%s/%s)'):format(workflow.current, tostring(workflow.currentIndex), tostring(workflow.phaseCount)))
+      if given(workflow.engine) then
+        table.insert(lines, '  next: as its engine decides')
+        table.insert(lines, '  engine: ' .. workflow.engine)
+      else
+        table.insert(lines, '  next: ' .. (given(workflow.next) and workflow.next or 'none (last phase)'))
+      end
+      table.insert(lines, '  state file: ' .. state_file)
     end
     for _, gate in ipairs(workflow.gates or {}) do
       table.insert(lines, ('  gate after %s: %s'):format(gate.phase, gate.met and 'met' or 'unmet'))

@@ -484,6 +484,38 @@ if plugin then
       return told(':PhasegateGraph takes mermaid or dot, not svg')
     end)
   end)
+
+  check(':PhasegateStatus on a state machine run (no phase index)', function()
+    -- A state machine and a run of it, written by the user during the session and opened.
+    vim.fn.mkdir(workspace .. '/states', 'p')
+    local machine = workspace .. '/states/build-state.md'
+    vim.fn.writefile({
+      '---',
+      'name: build-state',
+      '---',
+      '',
+      '# Build states',
+      '',
+      'States:',
+      '- specs_updated',
+      '- tasks_generated',
+      '',
+      'Transitions:',
+      '- specs_updated → tasks_generated (planner)',
+    }, machine)
+    local run = workspace .. '/states/build-state.state.yaml'
+    vim.fn.writefile({ 'workflow: build-state', 'current: specs_updated' }, run)
+    vim.cmd.edit(vim.fn.fnameescape(machine))
+    vim.cmd.edit(vim.fn.fnameescape(run))
+    local run_buf = vim.api.nvim_get_current_buf()
+    wait_for('the client on the run', function()
+      return vim.lsp.get_clients({ bufnr = run_buf, name = 'phasegate' })[1]
+    end)
+    vim.cmd('PhasegateStatus')
+    wait_for(':PhasegateStatus naming the state and what may follow', function()
+      return told('current: specs_updated\n  next: tasks_generated')
+    end)
+  end)
 end
 
 check('no deprecation warning or Lua error in the session', function()
