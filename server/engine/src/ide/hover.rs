@@ -135,8 +135,21 @@ fn mark(met: Option<bool>) -> &'static str {
 fn phase(ctx: &Context<'_>, file: &FileFacts, s: &Symbol) -> String {
     let Some(wf) = file.workflows.iter().find(|w| Some(&w.name) == s.workflow.as_ref()) else { return String::new() };
     let Some(p) = wf.phases.get(s.ordinal) else { return String::new() };
-    let mut out = format!("**Phase {} of {}: {}** · workflow {}", s.ordinal + 1, wf.phases.len(), p.title.trim(), code(&wf.name));
-    let Some(w) = ctx.workflow_at(&file.path, wf) else {
+    let w = ctx.workflow_at(&file.path, wf);
+    let run = w.and_then(|w| spec_kit_run(ctx, w));
+    let mut out = match &run {
+        // A step of a Spec Kit run's snapshot: named by the workflow it runs and the run.
+        Some(view) => format!(
+            "**Step {} of {}: {}** · Spec Kit {}, run {}",
+            s.ordinal + 1,
+            wf.phases.len(),
+            p.title.trim(),
+            code(&view.workflow),
+            code(&view.run_id)
+        ),
+        None => format!("**Phase {} of {}: {}** · workflow {}", s.ordinal + 1, wf.phases.len(), p.title.trim(), code(&wf.name)),
+    };
+    let Some(w) = w else {
         out.push_str("\n\nNot a workflow on its own yet: nothing to check until a state file runs it.");
         return out;
     };
@@ -149,9 +162,17 @@ fn phase(ctx: &Context<'_>, file: &FileFacts, s: &Symbol) -> String {
         _ => {}
     }
     if report.state == PhaseState::Current {
-        match wf.phases.get(s.ordinal + 1) {
-            Some(next) => out.push_str(&format!("\n\nNext: {}", code(&next.id))),
-            None => out.push_str("\n\nThe last phase: advancing completes the run."),
+        match (&run, wf.phases.get(s.ordinal + 1)) {
+            // Spec Kit's engine, not an advance, moves its run on: what it waits for instead.
+            (Some(view), _) => {
+                let refusal = view.refusal();
+                out.push_str(&format!("\n\nSpec Kit's engine moves the run: {}", refusal.message));
+                for u in &refusal.unmet {
+                    out.push_str(&format!("\n- {u}"));
+                }
+            }
+            (None, Some(next)) => out.push_str(&format!("\n\nNext: {}", code(&next.id))),
+            (None, None) => out.push_str("\n\nThe last phase: advancing completes the run."),
         }
     }
     if !report.criteria.is_empty() || !report.unmet.is_empty() {
@@ -238,7 +259,14 @@ fn state(ctx: &Context<'_>, file: &FileFacts, s: &Symbol) -> String {
 
 fn workflow(ctx: &Context<'_>, file: &FileFacts, s: &Symbol) -> String {
     let Some(wf) = file.workflows.iter().find(|w| w.name == s.name) else { return String::new() };
-    let mut out = format!("**Workflow {}** · {}", code(&wf.name), code(&file.path));
+    let run = ctx.workflow_at(&file.path, wf).and_then(|w| spec_kit_run(ctx, w));
+    let mut out = match &run {
+        // A Spec Kit run's snapshot (its workflow is named by the run's id).
+        Some(view) => {
+            format!("**Spec Kit {}** · run {} · {} · {}", code(&view.workflow), code(&view.run_id), code(&file.path), view.state())
+        }
+        None => format!("**Workflow {}** · {}", code(&wf.name), code(&file.path)),
+    };
     if !wf.instances.is_empty() {
         out.push_str(&format!(
             "\n\nInstantiated for each folder of {}",
@@ -263,6 +291,15 @@ fn workflow(ctx: &Context<'_>, file: &FileFacts, s: &Symbol) -> String {
         out.push_str(&format!("\n\nStates: {}", sm.states.iter().take(LISTED).map(|s| code(&s.name)).collect::<Vec<_>>().join(", ")));
     }
     out
+}
+
+/// The run of workflow `w` by Spec Kit's workflow engine (the `state.json` beside a run's
+/// snapshot), as that engine sees it; `None` for every other workflow.
+fn spec_kit_run(ctx: &Context<'_>, w: usize) -> Option<crate::frameworks::speckit::run_state::RunView> {
+    ctx.runs
+        .iter()
+        .filter(|r| r.workflow == Some(w) && r.run.format == crate::model::StateFormat::SpecKitRun)
+        .find_map(|r| crate::frameworks::speckit::run_state::view(ctx, r))
 }
 
 fn link(ctx: &Context<'_>, file: &FileFacts, l: &Link) -> String {

@@ -1885,3 +1885,53 @@ fn speckit_run_gate_message_and_status_as_the_engine_left_them() {
     "#]]
     .assert_eq(&status);
 }
+
+#[test]
+fn speckit_run_hovers_name_the_workflow_and_what_the_engine_waits_for() {
+    let ws = speckit_runs(&[("gate1", "\"status\": \"paused\", \"current_step_index\": 1, \"current_step_id\": \"review\"")]);
+    let hover = |path: &str, needle: &str| {
+        let text = ws.text(path).unwrap_or_default();
+        let at = text.find(needle).map_or(0, |i| i + needle.len() - 1);
+        format!("{}\n", ws.hover(path, at).map(|h| h.markdown).unwrap_or_default())
+    };
+    let snapshot = ".specify/workflows/runs/gate1/workflow.yml";
+    // The run's current step: no "Next: plan" (the gate's decision chooses), the engine's view.
+    expect![[r#"
+        **Step 2 of 4: review** · Spec Kit `Full SDD`, run `gate1`
+
+        review · current · gate: manual (run: `.specify/workflows/runs/gate1/state.json`)
+
+        Spec Kit's engine moves the run: the run waits at gate `review` for a decision (approve or reject)
+        - gate `review`: Review the spec
+        - `specify workflow resume gate1` asks for the decision in a terminal
+
+        **Gate**
+        - ○ gate `review`: Review the spec (manual: shown, not checked)
+    "#]]
+    .assert_eq(&hover(snapshot, "id: review"));
+    expect![[r#"
+        **Step 3 of 4: plan** · Spec Kit `Full SDD`, run `gate1`
+
+        plan · pending (run: `.specify/workflows/runs/gate1/state.json`)
+    "#]]
+    .assert_eq(&hover(snapshot, "id: plan"));
+    // `workflow_id` in the run's state: the workflow by its name, the run and where it stands.
+    expect![[r#"
+        **Spec Kit `Full SDD`** · run `gate1` · `.specify/workflows/runs/gate1/workflow.yml` · waiting for a decision
+        - ✓ specify · passed
+        - ▶ review · current · gate: manual
+        - · plan · pending
+        - · sign-off · pending · gate: manual
+    "#]]
+    .assert_eq(&hover(".specify/workflows/runs/gate1/state.json", "\"sdd"));
+    // The definition itself is no run: named as a workflow, as before.
+    expect![[r#"
+        **Phase 2 of 4: review** · workflow `sdd`
+
+        review · not started · gate: manual (no state file yet)
+
+        **Gate**
+        - ○ gate `review`: Review the spec (manual: shown, not checked)
+    "#]]
+    .assert_eq(&hover(".specify/workflows/sdd/workflow.yml", "id: review"));
+}
