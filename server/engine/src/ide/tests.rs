@@ -1935,3 +1935,17 @@ fn speckit_run_hovers_name_the_workflow_and_what_the_engine_waits_for() {
     "#]]
     .assert_eq(&hover(".specify/workflows/sdd/workflow.yml", "id: review"));
 }
+
+#[test]
+fn speckit_run_at_a_nested_step_names_both_steps() {
+    // `current_step_id` names a step inside the top-level step at `current_step_index` (an `if`
+    // step's `then` branch): the lens shows both, and the gate read is the nested one.
+    let def = "schema_version: \"1.0\"\nworkflow:\n  id: deep\n  name: Deep review\n  version: \"1.0.0\"\nsteps:\n  - id: specify\n    command: speckit.specify\n  - id: check\n    type: if\n    condition: \"{{ inputs.strict }}\"\n    then:\n      - id: deep\n        type: gate\n        message: Read every requirement twice\n        options: [approve, reject]\n  - id: plan\n    command: speckit.plan\n";
+    let ws = fixture::workspace(&format!(
+        "//- .specify/workflows/deep/workflow.yml\n{def}//- .specify/workflows/runs/r1/workflow.yml\n{def}//- .specify/workflows/runs/r1/state.json\n{{\"run_id\": \"r1\", \"workflow_id\": \"deep\", \"status\": \"paused\", \"current_step_index\": 1, \"current_step_id\": \"deep\", \"step_results\": {{}}}}\n"
+    ));
+    expect![[r#"
+        .specify/workflows/runs/r1/state.json:1:83 Spec Kit Deep review · at check › deep (2/3) · waiting for a decision Explain("Spec Kit Deep review · at check › deep (2/3) · waiting for a decision\n- run r1 of workflow deep\n- gate deep: Read every requirement twice")
+        .specify/workflows/runs/r1/state.json:1:83 ▶ Advance (blocked) Explain("Advance is blocked: the run waits at gate `deep` for a decision (approve or reject)\n- gate `deep`: Read every requirement twice\n- `specify workflow resume r1` asks for the decision in a terminal")
+    "#]].assert_eq(&lenses(&ws, ".specify/workflows/runs/r1/state.json"));
+}
