@@ -158,6 +158,8 @@ fn phase(ctx: &Context<'_>, file: &FileFacts, s: &Symbol) -> String {
     match (&report.state_path, report.inferred, report.state) {
         (Some(sp), _, _) => out.push_str(&format!(" (run: {})", code(sp))),
         (None, true, _) => out.push_str(" (run inferred from the artifacts)"),
+        // A framework's own definition (Spec Kit's `workflow.yml`): its engine keeps the runs.
+        (None, false, PhaseState::NoRun) if wf.framework.is_some() => out.push_str(" (run by its framework's own engine)"),
         (None, false, PhaseState::NoRun) => out.push_str(" (no state file yet)"),
         _ => {}
     }

@@ -1924,11 +1924,12 @@ fn speckit_run_hovers_name_the_workflow_and_what_the_engine_waits_for() {
         - · sign-off · pending · gate: manual
     "#]]
     .assert_eq(&hover(".specify/workflows/runs/gate1/state.json", "\"sdd"));
-    // The definition itself is no run: named as a workflow, as before.
+    // The definition itself is no run: named as a workflow, run by its engine (no state file to
+    // create, as `status` says of it).
     expect![[r#"
         **Phase 2 of 4: review** · workflow `sdd`
 
-        review · not started · gate: manual (no state file yet)
+        review · not started · gate: manual (run by its framework's own engine)
 
         **Gate**
         - ○ gate `review`: Review the spec (manual: shown, not checked)
