@@ -111,7 +111,8 @@ export function workflowNodes(status: StatusResult): Node[] {
       kind: "workflow",
       label: workflow.name,
       description: statusBarText(workflow),
-      tooltip: `${workflow.name} (${workflow.path}) — ${workflow.status}`,
+      // A run its framework's engine moves: what that engine waits for.
+      tooltip: `${workflow.name} (${workflow.path}) — ${workflow.status}${workflow.engine !== undefined ? `\n${workflow.engine}` : ""}`,
       contextValue: "workflow",
       open: doc ? { uri: doc, line: 0 } : undefined,
       workflow: workflow.name,

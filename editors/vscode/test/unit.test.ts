@@ -173,6 +173,10 @@ describe("status text", () => {
     assert.match(text, /next: as its engine decides/);
     assert.match(text, /engine: Spec Kit's engine runs `Full SDD`: the run waits at gate `review`/);
     assert.doesNotMatch(text, /none \(last phase\)/);
+    // The Workflows view: the same words on the run's node.
+    const [node] = workflowNodes({ workflows: [run] });
+    assert.equal(node.description, "review 2/3 · moved by its engine");
+    assert.match(node.tooltip, /\nSpec Kit's engine runs `Full SDD`: the run waits at gate `review`/);
   });
 });
 
