@@ -221,6 +221,11 @@ impl Server {
     pub(crate) fn shutdown(mut self) {
         let r = self.request("shutdown", Value::Null);
         assert!(r.get("error").is_none(), "{r}");
+        self.exit();
+    }
+
+    /// Sends `exit` and waits for the server to end with status 0.
+    pub(crate) fn exit(mut self) {
         self.notify("exit", Value::Null);
         let deadline = Instant::now() + TIMEOUT;
         while Instant::now() < deadline {
@@ -628,7 +633,8 @@ fn workspace_diagnostics_list_every_file_and_follow_the_scope_setting() {
 /// After `shutdown` the server sends no request: a refresh of lenses, inlay hints, semantic
 /// tokens or pulled diagnostics then is answered, or followed by requests, with errors by a
 /// client shutting down (Neovim showed "-32600: Invalid request" at exit). An edit sent right
-/// before `shutdown` is analysed after it: its refreshes are dropped.
+/// before `shutdown` is analysed after it: its refreshes are dropped. The views a client still
+/// requests after `shutdown` are refused with `ContentModified`, not `InvalidRequest`.
 #[test]
 fn no_refresh_request_after_shutdown() {
     let dir = workspace();
@@ -664,5 +670,22 @@ fn no_refresh_request_after_shutdown() {
         let method = m["method"].as_str().unwrap_or("");
         assert!(!(m.get("id").is_some() && refreshes.contains(&method)), "a request after `shutdown`: {m}");
     }
-    server.notify("exit", Value::Null);
+    // A refresh sent just before `shutdown` arrived can still reach a client that has sent it:
+    // Neovim 0.11 then requests its views again. Those requests get `ContentModified`, which
+    // clients drop without a word; any other request after `shutdown` gets `InvalidRequest`.
+    let doc = json!({ "textDocument": { "uri": uri } });
+    let range = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 1, "character": 0 } });
+    for (method, params) in [
+        ("textDocument/codeLens", doc.clone()),
+        ("textDocument/inlayHint", json!({ "textDocument": { "uri": uri }, "range": range })),
+        ("textDocument/semanticTokens/full", doc.clone()),
+        ("textDocument/diagnostic", doc.clone()),
+    ] {
+        let r = server.request(method, params);
+        assert_eq!(r["error"]["code"], -32801, "{method}: {r}");
+        assert!(r["error"]["message"].as_str().unwrap_or("").contains("shutting down"), "{method}: {r}");
+    }
+    let hover = server.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 10 } }));
+    assert_eq!(hover["error"]["code"], -32600, "{hover}");
+    server.exit();
 }
