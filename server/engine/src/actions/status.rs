@@ -55,7 +55,20 @@ impl<'a> Context<'a> {
             gates: Vec::new(),
             phases: (0..wf.phases.len()).map(|i| self.phase_status(w, i, run.map(|r| r.file.path.as_str()))).collect(),
         };
-        let Some(run) = run else { return st };
+        let Some(run) = run else {
+            // A Spec Kit run's snapshot whose `state.json` is there but holds no JSON object (cut
+            // off mid-write, say): no run is read from it, and Spec Kit cannot load it either.
+            let snapshot = crate::frameworks::speckit::run_state::run_file(&wref.file.path, "workflow.yml");
+            let state = format!("{}/state.json", crate::paths::parent(&wref.file.path));
+            if let Some(id) = snapshot
+                && self.file(&state).is_some()
+            {
+                st.status = "unknown".into();
+                st.state_path = Some(state);
+                st.engine = Some(format!("Spec Kit cannot load run `{id}`: its `state.json` is not a JSON object"));
+            }
+            return st;
+        };
         st.current = run.run.current.as_ref().map(|c| c.name.clone());
         let upto = match &run.position {
             Position::Phase(i) => {

@@ -1851,13 +1851,15 @@ fn speckit_run_gate_message_and_status_as_the_engine_left_them() {
         )
     };
     let ws = fixture::workspace(&format!(
-        "//- .specify/workflows/sdd/workflow.yml\n{def}{}{}{}",
+        "//- .specify/workflows/sdd/workflow.yml\n{def}{}{}{}{}",
         run(
             "told",
             "\"status\": \"paused\", \"current_step_index\": 1, \"current_step_id\": \"review\", \"step_results\": {\"specify\": {\"status\": \"completed\"}, \"review\": {\"status\": \"paused\", \"output\": {\"message\": \"Review dark-mode\", \"options\": [\"approve\", \"reject\"]}}}"
         ),
         run("untold", "\"status\": \"paused\", \"current_step_index\": 1, \"current_step_id\": \"review\", \"step_results\": {}"),
         run("done", "\"status\": \"completed\", \"current_step_index\": 2, \"current_step_id\": \"plan\", \"step_results\": {}"),
+        // Cut off mid-write: no JSON.
+        run("torn", "\"status\": \"paused\",\n").trim_end_matches("}\n"),
     ));
     let state = |id: &str| format!(".specify/workflows/runs/{id}/state.json");
     expect![[r#"
@@ -1875,13 +1877,16 @@ fn speckit_run_gate_message_and_status_as_the_engine_left_them() {
     let status: String = ws
         .status()
         .iter()
-        .filter(|s| s.state_path.is_some())
-        .map(|s| format!("{} current={:?} next={:?} engine={:?}\n", s.name, s.current, s.next, s.engine))
+        .filter(|s| s.path.starts_with(".specify/workflows/runs/"))
+        .map(|s| {
+            format!("{} {} state={:?} current={:?} next={:?} engine={:?}\n", s.name, s.status, s.state_path, s.current, s.next, s.engine)
+        })
         .collect();
     expect![[r#"
-        done current=None next=None engine=None
-        told current=Some("review") next=None engine=Some("Spec Kit's engine runs `Full SDD`: the run waits at gate `review` for a decision (approve or reject); gate `review`: Review dark-mode; `specify workflow resume told` asks for the decision in a terminal")
-        untold current=Some("review") next=None engine=Some("Spec Kit's engine runs `Full SDD`: the run waits at gate `review` for a decision (approve or reject); gate `review`: Review {{ inputs.feature }} (as the definition writes it: Spec Kit fills in `{{ … }}` when it runs the gate); `specify workflow resume untold` asks for the decision in a terminal")
+        done completed state=Some(".specify/workflows/runs/done/state.json") current=None next=None engine=None
+        told in-progress state=Some(".specify/workflows/runs/told/state.json") current=Some("review") next=None engine=Some("Spec Kit's engine runs `Full SDD`: the run waits at gate `review` for a decision (approve or reject); gate `review`: Review dark-mode; `specify workflow resume told` asks for the decision in a terminal")
+        torn unknown state=Some(".specify/workflows/runs/torn/state.json") current=None next=None engine=Some("Spec Kit cannot load run `torn`: its `state.json` is not a JSON object")
+        untold in-progress state=Some(".specify/workflows/runs/untold/state.json") current=Some("review") next=None engine=Some("Spec Kit's engine runs `Full SDD`: the run waits at gate `review` for a decision (approve or reject); gate `review`: Review {{ inputs.feature }} (as the definition writes it: Spec Kit fills in `{{ … }}` when it runs the gate); `specify workflow resume untold` asks for the decision in a terminal")
     "#]]
     .assert_eq(&status);
 }
