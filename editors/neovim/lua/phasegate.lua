@@ -52,6 +52,19 @@ end
 --- run its framework's own engine moves (`engine`) what that engine waits for.
 ---@param status { workflows: table[] }?
 ---@return string[]
+--- What starts a workflow that has no run yet, as `phasegate status` says it: a run inferred from
+--- its artifacts starts with its first artifact; a framework's own workflow definition (Spec Kit's
+--- `workflow.yml`) is run by that framework's engine.
+local function not_started_hint(workflow)
+  if type(workflow.recognisedBy) == 'table' and vim.tbl_contains(workflow.recognisedBy, 'artifacts') then
+    return "none of its phases' artifacts exist yet"
+  end
+  if given(workflow.framework) then
+    return "run by its framework's own engine"
+  end
+  return 'no state file yet (use the "Start" code action on the workflow doc)'
+end
+
 function M.format_status(status)
   local workflows = type(status) == 'table' and status.workflows or {}
   if #workflows == 0 then
@@ -69,8 +82,15 @@ function M.format_status(status)
       if given(workflow.statePath) then
         table.insert(lines, '  state file: ' .. workflow.statePath)
       end
+    elseif not given(workflow.current) and given(workflow.statePath) then
+      -- A state file that names no step phasegate can read (a Spec Kit run cut off mid-write).
+      table.insert(lines, ('  current: none read from the state file (%s)'):format(workflow.status))
+      if given(workflow.engine) then
+        table.insert(lines, '  engine: ' .. workflow.engine)
+      end
+      table.insert(lines, '  state file: ' .. workflow.statePath)
     elseif not given(workflow.current) then
-      table.insert(lines, '  not started: no state file yet (use the "Start" code action on the workflow doc)')
+      table.insert(lines, '  not started: ' .. not_started_hint(workflow))
     elseif not given(workflow.currentIndex) then
       local unknown = workflow.status == 'unknown' and ' (not a step of the workflow)' or ''
       table.insert(lines, ('  current: %s%s'):format(workflow.current, unknown))

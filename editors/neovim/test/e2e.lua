@@ -516,6 +516,38 @@ if plugin then
       return told('current: specs_updated\n  next: tasks_generated')
     end)
   end)
+
+  check(':PhasegateStatus on a Spec Kit run whose state.json holds no JSON (no current step)', function()
+    local definition = {
+      'schema_version: "1.0"',
+      'workflow:',
+      '  id: sdd',
+      '  name: Full SDD',
+      '  version: "1.0.0"',
+      'steps:',
+      '  - id: specify',
+      '    command: speckit.specify',
+    }
+    vim.fn.mkdir(workspace .. '/.specify/workflows/sdd', 'p')
+    vim.fn.mkdir(workspace .. '/.specify/workflows/runs/torn', 'p')
+    vim.fn.writefile(definition, workspace .. '/.specify/workflows/sdd/workflow.yml')
+    vim.fn.writefile(definition, workspace .. '/.specify/workflows/runs/torn/workflow.yml')
+    -- Cut off mid-write.
+    local state = workspace .. '/.specify/workflows/runs/torn/state.json'
+    vim.fn.writefile({ '{"run_id": "torn", "workflow_id": "sdd",' }, state)
+    -- Opened, as the state machine above: Neovim 0.11 on Linux does not register file watching
+    -- (`workspace/didChangeWatchedFiles`), so the server learns of new files as they are opened.
+    vim.cmd.edit(vim.fn.fnameescape(workspace .. '/.specify/workflows/runs/torn/workflow.yml'))
+    vim.cmd.edit(vim.fn.fnameescape(state))
+    local state_buf = vim.api.nvim_get_current_buf()
+    wait_for('the client on the run', function()
+      return vim.lsp.get_clients({ bufnr = state_buf, name = 'phasegate' })[1]
+    end)
+    vim.cmd('PhasegateStatus')
+    wait_for(':PhasegateStatus saying no step was read and why', function()
+      return told('current: none read from the state file (unknown)\n  engine: Spec Kit cannot load run `torn`')
+    end)
+  end)
 end
 
 check('no deprecation warning or Lua error in the session', function()

@@ -16,6 +16,10 @@ export interface WorkflowStatus {
   currentIndex: number | null;
   phaseCount: number;
   next: string | null;
+  /** The framework whose conventions made this a workflow (`speckit`, `kiro`, ...), if any. */
+  framework?: string | null;
+  /** What made this a workflow (`definition`, `artifacts`, `state file`, ...). */
+  recognisedBy?: string[];
   /** For a run its framework's own engine moves (a Spec Kit workflow run): where the engine
    * leaves it and what moves it on. Absent otherwise. */
   engine?: string;
@@ -48,6 +52,8 @@ export function statusBarText(workflow: WorkflowStatus): string {
   if (workflow.current !== null && workflow.currentIndex === null) {
     return workflow.status === "unknown" ? `${workflow.name}: at unknown ${workflow.current}` : `${workflow.name}: in ${workflow.current}`;
   }
+  // A state file that names no step phasegate can read (`unknown`).
+  if (workflow.current === null && workflow.statePath) return `${workflow.name}: ${workflow.status}`;
   if (workflow.current === null || workflow.currentIndex === null) {
     return `${workflow.name}: not started`;
   }
@@ -66,8 +72,13 @@ export function formatStatus(status: StatusResult): string {
     if (workflow.status === "completed") {
       lines.push(`  completed (${workflow.phaseCount} phases)`);
       if (workflow.statePath) lines.push(`  state file: ${workflow.statePath}`);
+    } else if (workflow.current === null && workflow.statePath) {
+      // A state file that names no step phasegate can read (a Spec Kit run cut off mid-write).
+      lines.push(`  current: none read from the state file (${workflow.status})`);
+      if (workflow.engine !== undefined) lines.push(`  engine: ${workflow.engine}`);
+      lines.push(`  state file: ${workflow.statePath}`);
     } else if (workflow.current === null) {
-      lines.push("  not started: no state file yet (use the \"Start\" code action on the workflow doc)");
+      lines.push(`  not started: ${notStartedHint(workflow)}`);
     } else if (workflow.currentIndex === null) {
       lines.push(`  current: ${workflow.current}${workflow.status === "unknown" ? " (not a step of the workflow)" : ""}`);
       lines.push(`  next: ${workflow.next ?? "none"}`);
@@ -89,4 +100,13 @@ export function formatStatus(status: StatusResult): string {
     return lines.join("\n");
   });
   return blocks.join("\n\n");
+}
+
+/** What starts a workflow that has no run yet, as `phasegate status` says it. */
+function notStartedHint(workflow: WorkflowStatus): string {
+  // A run inferred from its artifacts starts with its first artifact; a framework's own workflow
+  // definition (Spec Kit's `workflow.yml`) is run by that framework's engine.
+  if (workflow.recognisedBy?.includes("artifacts")) return "none of its phases' artifacts exist yet";
+  if (workflow.framework) return "run by its framework's own engine";
+  return "no state file yet (use the \"Start\" code action on the workflow doc)";
 }

@@ -178,6 +178,39 @@ describe("status text", () => {
     assert.equal(node.description, "review 2/3 · moved by its engine");
     assert.match(node.tooltip, /\nSpec Kit's engine runs `Full SDD`: the run waits at gate `review`/);
   });
+
+  it("says what a workflow with no current step is, as `phasegate status` does", () => {
+    // A Spec Kit run whose state.json was cut off mid-write: a state file, no step read from it.
+    const torn: WorkflowStatus = {
+      ...design,
+      name: "torn",
+      path: ".specify/workflows/runs/torn/workflow.yml",
+      statePath: ".specify/workflows/runs/torn/state.json",
+      status: "unknown",
+      current: null,
+      currentIndex: null,
+      next: null,
+      framework: "speckit",
+      recognisedBy: ["definition"],
+      engine: "Spec Kit cannot load run `torn`: its `state.json` is not a JSON object",
+      gates: [],
+    };
+    assert.equal(statusBarText(torn), "torn: unknown");
+    const text = formatStatus({ workflows: [torn] });
+    assert.match(text, /current: none read from the state file \(unknown\)/);
+    assert.match(text, /engine: Spec Kit cannot load run `torn`/);
+    assert.match(text, /state file: \.specify\/workflows\/runs\/torn\/state\.json/);
+    assert.doesNotMatch(text, /not started/);
+    // Spec Kit's own definition, never run: its engine runs it, not "Start".
+    const definition = { ...torn, name: "sdd", statePath: null, status: "not-started", engine: undefined };
+    assert.match(formatStatus({ workflows: [definition] }), /not started: run by its framework's own engine/);
+    // A workflow of phasegate's own format: "Start" creates its state file.
+    const plain = { ...definition, framework: null, recognisedBy: ["heading"] };
+    assert.match(formatStatus({ workflows: [plain] }), /not started: no state file yet \(use the "Start" code action/);
+    // A feature whose run is inferred from its artifacts, none there yet.
+    const feature = { ...definition, framework: "kiro", recognisedBy: ["framework", "artifacts"] };
+    assert.match(formatStatus({ workflows: [feature] }), /not started: none of its phases' artifacts exist yet/);
+  });
 });
 
 describe("server lookup", { skip: process.platform === "win32" ? "uses shell scripts" : false }, () => {

@@ -301,8 +301,9 @@ impl<'a> Context<'a> {
     }
 
     /// The workflows the file at `path` belongs to (indices into [`Context::workflows`]): those
-    /// it defines, the one its run names, the instance whose folder holds it, or those listing it
-    /// as a deliverable when `deliverables` is set.
+    /// it defines, the one its run names (for a Spec Kit run's `state.json`, its snapshot), the
+    /// instance whose folder holds it, or those listing it as a deliverable when `deliverables`
+    /// is set.
     pub(crate) fn workflows_at(&self, path: &str, deliverables: bool) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         let mut add = |w: usize| {
@@ -321,6 +322,14 @@ impl<'a> Context<'a> {
         }
         for r in self.runs.iter().filter(|r| r.file.path == path) {
             if let Some(w) = r.workflow {
+                add(w);
+            }
+        }
+        // A Spec Kit run's `state.json` belongs to the snapshot beside it, also when no run could
+        // be read from it (no JSON object).
+        if crate::frameworks::speckit::run_state::run_file(path, "state.json").is_some() {
+            let snapshot = format!("{}/workflow.yml", crate::paths::parent(path));
+            if let Some(w) = self.workflows.iter().position(|wref| wref.file.path == snapshot) {
                 add(w);
             }
         }

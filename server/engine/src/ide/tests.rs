@@ -1889,6 +1889,12 @@ fn speckit_run_gate_message_and_status_as_the_engine_left_them() {
         untold in-progress state=Some(".specify/workflows/runs/untold/state.json") current=Some("review") next=None engine=Some("Spec Kit's engine runs `Full SDD`: the run waits at gate `review` for a decision (approve or reject); gate `review`: Review {{ inputs.feature }} (as the definition writes it: Spec Kit fills in `{{ … }}` when it runs the gate); `specify workflow resume untold` asks for the decision in a terminal")
     "#]]
     .assert_eq(&status);
+    // The torn run's state.json is its snapshot's, for `status` on that file; no action is offered
+    // on it (Spec Kit's engine runs the snapshot, and cannot load this run).
+    assert_eq!(ws.workflows_of_file(&state("torn")), vec!["torn".to_string()]);
+    let actions: Vec<String> =
+        ws.code_actions(&state("torn"), TextRange::empty(0), "2026-01-01T00:00:00Z").into_iter().map(|a| a.title).collect();
+    assert_eq!(actions, Vec::<String>::new());
 }
 
 #[test]
