@@ -689,3 +689,42 @@ fn no_refresh_request_after_shutdown() {
     assert_eq!(hover["error"]["code"], -32600, "{hover}");
     server.exit();
 }
+
+/// A client that does not watch files (Neovim 0.11 on Linux registers no
+/// `workspace/didChangeWatchedFiles`): the server watches the workspace's folders itself, so a
+/// deliverable written, or removed, by another program changes the diagnostics of the open
+/// workflow doc; a client that watches files gets no second watch.
+#[test]
+fn the_server_watches_files_for_a_client_that_cannot() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("docs/run.state.yaml"), "workflow: café-rollout\ncurrent: requirements\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut server = Server::start(dir.path(), &[]);
+    // Neovim 0.11.4's capabilities on Linux: file watching without dynamic registration.
+    server
+        .initialize(json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": false, "relativePatternSupport": true } } }));
+    server.open("docs/workflow.md", "markdown", 1);
+    server.wait(|m| m["method"] == "window/logMessage" && m["params"]["message"].as_str().unwrap_or("").contains("watching"));
+    let missing = |list: &[Value]| list.iter().filter(|d| d["code"] == "missing-deliverable").count();
+    let held = server.diagnostics_for("docs/workflow.md", |l| missing(l) == 1);
+    assert!(held[0]["message"].as_str().unwrap_or("").contains("docs/req.md"), "{held:?}");
+    // Written by another program: the gate's deliverable is there.
+    std::fs::write(dir.path().join("docs/req.md"), "# Exigences\n\nLes exigences.\n").unwrap_or_else(|e| panic!("{e}"));
+    let (met, list) = server.settle("docs/workflow.md", Duration::from_secs(10), |l| missing(l) == 0);
+    assert!(met, "the deliverable written on disk was not seen: {list:?}");
+    // Removed again.
+    std::fs::remove_file(dir.path().join("docs/req.md")).unwrap_or_else(|e| panic!("{e}"));
+    let (back, list) = server.settle("docs/workflow.md", Duration::from_secs(10), |l| missing(l) == 1);
+    assert!(back, "the deliverable removed on disk was not seen: {list:?}");
+    server.shutdown();
+
+    // A client that registers file watching: the server asks it to watch, and does not itself.
+    let mut server = Server::start(dir.path(), &[]);
+    server.initialize(json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } }));
+    server.open("docs/workflow.md", "markdown", 1);
+    server.wait(|m| m["method"] == "client/registerCapability");
+    server.diagnostics_for("docs/workflow.md", |l| missing(l) == 1);
+    let said = server.seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    assert!(!said.iter().any(|m| m["params"]["message"].as_str().unwrap_or("").contains("watching")), "a second watch: {said:?}");
+    server.shutdown();
+}

@@ -275,6 +275,30 @@ check('diagnostics follow the scaffold', function()
   end)
 end)
 
+check('a deliverable removed and written again by another program moves the diagnostics (no file watching in Neovim on Linux: the server watches)', function()
+  local design = workspace .. '/docs/design.md'
+  local b = vim.fn.bufnr(design)
+  if b > 0 then
+    vim.cmd('bwipeout! ' .. b) -- closed in the editor: the disk is what counts
+  end
+  local file = assert(io.open(design, 'rb'))
+  local text = file:read('a')
+  file:close()
+  local missing = function()
+    return vim.iter(vim.diagnostic.get(workflow_buf)):any(function(d)
+      return d.code == 'missing-deliverable' and d.message:find('docs/design.md', 1, true) ~= nil
+    end)
+  end
+  assert(os.remove(design))
+  wait_for('missing-deliverable for docs/design.md, removed on disk', missing)
+  file = assert(io.open(design, 'wb'))
+  file:write(text)
+  file:close()
+  wait_for('no missing-deliverable for docs/design.md, written on disk', function()
+    return not missing()
+  end)
+end)
+
 check('"Start" is offered on the first phase once the run has no state file, and creates it', function()
   vim.api.nvim_set_current_buf(workflow_buf)
   assert(os.remove(state_path))

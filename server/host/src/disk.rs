@@ -161,6 +161,16 @@ pub fn read_under(root: &Path, path: &Path, rel: &str) -> Result<FileInput, Stri
     read_input(path, rel)
 }
 
+/// A walk of `root` by the index's rules: `.gitignore` (and `.git/info/exclude`, and those of
+/// the folders above `root`) respected, hidden folders included, `.git/` skipped, symlinked
+/// folders not followed.
+pub(crate) fn walk_builder(root: &Path) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder.hidden(false).git_ignore(true).git_exclude(true).git_global(false).require_git(false).follow_links(false).parents(true);
+    builder.filter_entry(|e| e.file_name() != ".git");
+    builder
+}
+
 /// Walks `root` and returns the workspace-relative path and absolute path of each file to index.
 /// Unreadable folders are skipped; the errors met are returned beside the list.
 pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String>) {
@@ -178,9 +188,7 @@ pub fn walk_with<T: Send>(
     each: impl Fn(&str, &Path) -> T + Sync,
 ) -> (Vec<(String, PathBuf, T)>, Vec<String>) {
     let mut errors = Vec::new();
-    let mut builder = ignore::WalkBuilder::new(root);
-    builder.hidden(false).git_ignore(true).git_exclude(true).git_global(false).require_git(false).follow_links(false).parents(true);
-    builder.filter_entry(|e| e.file_name() != ".git");
+    let mut builder = walk_builder(root);
     if !filter.include.is_empty() || !filter.exclude.is_empty() {
         let mut ov = ignore::overrides::OverrideBuilder::new(root);
         for g in &filter.include {

@@ -6,6 +6,7 @@
 pub mod disk;
 pub mod project;
 pub mod safety;
+pub mod watch;
 pub mod write;
 
 /// The current time as the engine's actions record it: RFC 3339 UTC with seconds

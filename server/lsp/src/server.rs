@@ -72,6 +72,10 @@ pub(crate) struct Backend {
     /// before it answers, so no request decided before `shutdown` arrived reaches the client
     /// after the answer (requests and responses leave by different queues).
     refreshing: Arc<tokio::sync::RwLock<()>>,
+    /// The server's own watch of the workspace's folders, for a client that does not register
+    /// `workspace/didChangeWatchedFiles` (Neovim 0.11 on Linux); replaced at each index, and
+    /// stopped when dropped.
+    watch: Arc<Mutex<Option<phasegate_host::watch::Watch>>>,
 }
 
 /// The analysis runs in a task of its own, one at a time, after the changes that ask for it:
@@ -130,6 +134,7 @@ impl Backend {
             }),
             shut_down: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             refreshing: Arc::new(tokio::sync::RwLock::new(())),
+            watch: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -287,7 +292,14 @@ impl Backend {
     /// Indexes every project from disk (off the async threads): the projects of each workspace
     /// folder (docs/projects.md), and the project of each open document outside them; keeps open
     /// documents' editor text, analyses, and publishes.
-    async fn index(&self) {
+    ///
+    /// Boxed as a `Send` future: indexing starts the server's own watch, whose changes may index
+    /// again, and the compiler cannot infer `Send` through that cycle of `async fn`s.
+    fn index(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+        Box::pin(self.index_now())
+    }
+
+    async fn index_now(&self) {
         let Ok((folders, open, filter)) =
             self.with(|s| (s.folders.clone(), s.open.keys().cloned().collect::<Vec<_>>(), s.settings.filter()))
         else {
@@ -348,6 +360,104 @@ impl Backend {
             p.finish_with_message(message.clone()).await;
         }
         self.client.log_message(lsp::MessageType::INFO, format!("phasegate: {message}")).await;
+        if !self.with(|s| s.caps.watch_registration).unwrap_or(true) {
+            let me = self.clone();
+            tokio::spawn(async move { me.watch_folders().await });
+        }
+    }
+
+    /// For a client that cannot watch files: watches the folders of every project itself (after
+    /// the first analysis, which it would slow) and takes in what changes on disk as
+    /// `workspace/didChangeWatchedFiles` would tell it (phasegate_host::watch).
+    async fn watch_folders(&self) {
+        self.wait_for_analysis().await;
+        let Ok(roots) = self.with(|s| {
+            let mut roots: Vec<PathBuf> = s.folders.clone();
+            for p in &s.projects {
+                if !roots.iter().any(|r| p.root.starts_with(r)) {
+                    roots.push(p.root.clone());
+                }
+            }
+            roots
+        }) else {
+            return;
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let started = tokio::task::spawn_blocking(move || {
+            phasegate_host::watch::start(&roots, move |batch| {
+                let _ = tx.send(batch);
+            })
+        })
+        .await;
+        let problems = match started {
+            Ok(Ok((watch, problems))) => {
+                if self.shut_down.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+                let message = format!(
+                    "phasegate: watching {} folders for files changed outside the editor (the client does not watch files)",
+                    watch.folders()
+                );
+                // The previous watch (of an earlier index) stops here.
+                *self.watch.lock().unwrap_or_else(|p| p.into_inner()) = Some(watch);
+                self.client.log_message(lsp::MessageType::INFO, message).await;
+                problems
+            }
+            Ok(Err(e)) => vec![e],
+            Err(e) => vec![format!("cannot watch files: {e}")],
+        };
+        for p in problems.iter().take(20) {
+            self.client
+                .log_message(
+                    lsp::MessageType::WARNING,
+                    format!("phasegate: {p}; files changed outside the editor there are seen when opened"),
+                )
+                .await;
+        }
+        while let Some(batch) = rx.recv().await {
+            let changes = batch
+                .into_iter()
+                .map(|c| match c {
+                    phasegate_host::watch::Change::Changed(p) => (p, false),
+                    phasegate_host::watch::Change::Removed(p) => (p, true),
+                })
+                .collect();
+            self.files_changed(changes).await;
+        }
+    }
+
+    /// Takes in files changed on disk (absolute path, and whether it was removed), from the
+    /// client's `workspace/didChangeWatchedFiles` or the server's own watch: documents open in
+    /// the editor keep the editor's text; a project's settings or a nested project's marker
+    /// re-indexes; the rest is read again (or removed) and analysed.
+    async fn files_changed(&self, changes: Vec<(PathBuf, bool)>) {
+        let result = self.with(|s| {
+            let mut reindex = false;
+            for (path, removed) in changes {
+                if s.open.contains_key(&path) || path.components().any(|c| c.as_os_str() == ".git") {
+                    continue;
+                }
+                let Some((i, rel)) = s.locate(&path) else { continue };
+                // A project's settings, or a marker of a project nested in it: the projects change.
+                if rel == phasegate_engine::CONFIG_FILE || frameworks::project_root_of_marker_path(&rel).is_some_and(|r| !r.is_empty()) {
+                    reindex = true;
+                    continue;
+                }
+                if removed {
+                    s.projects[i].remove(&rel);
+                } else if path.is_file()
+                    && let Ok(input) = disk::read_under(&s.projects[i].root, &path, &rel)
+                {
+                    s.projects[i].set_file(&rel, input);
+                }
+            }
+            reindex
+        });
+        match result {
+            Ok(true) => self.index().await,
+            Ok(false) => self.schedule(),
+            Err(e) => self.client.log_message(lsp::MessageType::ERROR, e).await,
+        }
     }
 
     /// Makes sure the document at absolute `path` belongs to a project once the index exists:
@@ -921,34 +1031,12 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
-        let result = self.with(|s| {
-            let mut reindex = false;
-            for event in params.changes {
-                let Some(path) = file_path(&event.uri) else { continue };
-                if s.open.contains_key(&path) || path.components().any(|c| c.as_os_str() == ".git") {
-                    continue;
-                }
-                let Some((i, rel)) = s.locate(&path) else { continue };
-                // A project's settings, or a marker of a project nested in it: the projects change.
-                if rel == phasegate_engine::CONFIG_FILE || frameworks::project_root_of_marker_path(&rel).is_some_and(|r| !r.is_empty()) {
-                    reindex = true;
-                    continue;
-                }
-                if event.typ == lsp::FileChangeType::DELETED {
-                    s.projects[i].remove(&rel);
-                } else if path.is_file()
-                    && let Ok(input) = disk::read_under(&s.projects[i].root, &path, &rel)
-                {
-                    s.projects[i].set_file(&rel, input);
-                }
-            }
-            reindex
-        });
-        match result {
-            Ok(true) => self.index().await,
-            Ok(false) => self.schedule(),
-            Err(e) => self.client.log_message(lsp::MessageType::ERROR, e).await,
-        }
+        let changes = params
+            .changes
+            .into_iter()
+            .filter_map(|event| Some((file_path(&event.uri)?, event.typ == lsp::FileChangeType::DELETED)))
+            .collect();
+        self.files_changed(changes).await;
     }
 
     async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {

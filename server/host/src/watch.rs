@@ -1,0 +1,255 @@
+//! Watching a workspace's folders for files changed outside the editor, for a language client
+//! that cannot watch them itself: Neovim 0.11 on Linux and BSD does not register
+//! `workspace/didChangeWatchedFiles` (its `make_client_capabilities()` offers dynamic
+//! registration on macOS and Windows only), so without this the server would never hear of a
+//! file an agent, a terminal command or `git checkout` writes. rust-analyzer does the same
+//! (`files.watcher`: `server`).
+//!
+//! Each folder the index walks is watched on its own (`.gitignore` respected, `.git/` skipped,
+//! symlinked folders not followed, as [`crate::disk::walk`]): an ignored `node_modules/` or
+//! `target/` takes no watch, which keeps within the system's limit on watches (inotify's
+//! `max_user_watches`) where a recursive watch of the root would not. A folder created later is
+//! watched when it appears, unless ignored, and the files already in it are reported.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::Watcher as _;
+
+/// A change on disk, by absolute path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A file created or written (or renamed to this path).
+    Changed(PathBuf),
+    /// A file or folder removed (or renamed away from this path).
+    Removed(PathBuf),
+}
+
+/// How long changes are gathered after the first one before they are handed on together: a
+/// command writing many files (`git checkout`, a scaffold) makes one batch, not hundreds.
+const SETTLE: Duration = Duration::from_millis(100);
+
+/// How many folders that cannot be watched are named (the rest fail for the same reason).
+const MAX_PROBLEMS: usize = 20;
+
+enum Message {
+    Event(notify::Result<notify::Event>),
+    Stop,
+}
+
+/// A running watch; watching stops when it is dropped.
+pub struct Watch {
+    to_thread: mpsc::Sender<Message>,
+    folders: usize,
+}
+
+impl Watch {
+    /// How many folders were watched when the watch started.
+    pub fn folders(&self) -> usize {
+        self.folders
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.to_thread.send(Message::Stop);
+    }
+}
+
+/// Starts watching the folders under each of `roots` (absolute paths) on a thread of its own.
+/// `send` receives each batch of changes on that thread, in the order they were seen; a path
+/// may appear in several changes of one batch (the last says what it is now). Returns the watch
+/// and the problems met: a folder that could not be watched (the system's limit on watches, a
+/// permission) is named (the first 20) and left unwatched, and the rest are still watched. `Err`
+/// when the system offers no watching at all.
+pub fn start(roots: &[PathBuf], send: impl Fn(Vec<Change>) + Send + 'static) -> Result<(Watch, Vec<String>), String> {
+    let (tx, rx) = mpsc::channel();
+    let events = tx.clone();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = events.send(Message::Event(event));
+    })
+    .map_err(|e| format!("cannot watch files: {e}"))?;
+    let mut watched = HashSet::new();
+    let mut problems = Vec::new();
+    for root in roots {
+        for dir in folders(root, true) {
+            add(&mut watcher, &mut watched, &mut problems, dir);
+        }
+    }
+    let folders = watched.len();
+    std::thread::Builder::new()
+        .name("phasegate-watch".into())
+        .spawn(move || run(watcher, watched, &rx, &send))
+        .map_err(|e| format!("cannot start the file watcher: {e}"))?;
+    Ok((Watch { to_thread: tx, folders }, problems))
+}
+
+/// Watches folder `dir` (not recursively), once.
+fn add(watcher: &mut notify::RecommendedWatcher, watched: &mut HashSet<PathBuf>, problems: &mut Vec<String>, dir: PathBuf) {
+    if watched.contains(&dir) {
+        return;
+    }
+    match watcher.watch(&dir, notify::RecursiveMode::NonRecursive) {
+        Ok(()) => {
+            watched.insert(dir);
+        }
+        // The first few are named; past the system's limit every further folder fails alike.
+        Err(e) if problems.len() < MAX_PROBLEMS => problems.push(format!("{}: cannot watch this folder: {e}", dir.display())),
+        Err(_) => {}
+    }
+}
+
+/// The folders under `root` the index walks (`root` itself included when `with_root`).
+fn folders(root: &Path, with_root: bool) -> Vec<PathBuf> {
+    walker(root)
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_dir()))
+        .map(|e| e.into_path())
+        .filter(|p| with_root || p != root)
+        .collect()
+}
+
+/// The files under `root` the index walks.
+fn files(root: &Path) -> Vec<PathBuf> {
+    walker(root).filter_map(Result::ok).filter(|e| e.file_type().is_some_and(|t| !t.is_dir())).map(|e| e.into_path()).collect()
+}
+
+/// A walk of `root` with the rules of [`crate::disk::walk`] (no include/exclude globs: the
+/// server filters what it is told of).
+fn walker(root: &Path) -> ignore::Walk {
+    crate::disk::walk_builder(root).build()
+}
+
+/// Whether the walk of `dir`'s parent lists `dir` (it is not ignored by a `.gitignore`).
+fn walked(dir: &Path) -> bool {
+    let Some(parent) = dir.parent() else { return false };
+    crate::disk::walk_builder(parent).max_depth(Some(1)).build().filter_map(Result::ok).any(|e| e.path() == dir)
+}
+
+/// The watcher's thread: turns events into changes, watches new folders, and hands on batches.
+fn run(mut watcher: notify::RecommendedWatcher, mut watched: HashSet<PathBuf>, rx: &mpsc::Receiver<Message>, send: &impl Fn(Vec<Change>)) {
+    let mut problems = Vec::new();
+    loop {
+        let Ok(first) = rx.recv() else { return };
+        let mut batch = Vec::new();
+        let mut next = Some(first);
+        let deadline = std::time::Instant::now() + SETTLE;
+        while let Some(message) = next {
+            match message {
+                Message::Stop => return,
+                Message::Event(Ok(event)) => changes(&event, &mut watcher, &mut watched, &mut problems, &mut batch),
+                // An overflow of the system's event queue, say: nothing to name.
+                Message::Event(Err(_)) => {}
+            }
+            next = rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())).ok();
+        }
+        if !batch.is_empty() {
+            send(batch);
+        }
+    }
+}
+
+/// The changes `event` stands for, by what each of its paths is now: a file is changed, a
+/// missing path removed, a new folder watched and its files changed.
+fn changes(
+    event: &notify::Event,
+    watcher: &mut notify::RecommendedWatcher,
+    watched: &mut HashSet<PathBuf>,
+    problems: &mut Vec<String>,
+    out: &mut Vec<Change>,
+) {
+    if matches!(event.kind, notify::EventKind::Access(_)) {
+        return;
+    }
+    for path in &event.paths {
+        if path.components().any(|c| c.as_os_str() == ".git") {
+            continue;
+        }
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_dir() => {
+                if !watched.contains(path) && walked(path) {
+                    for dir in folders(path, true) {
+                        add(watcher, watched, problems, dir);
+                    }
+                    out.extend(files(path).into_iter().map(Change::Changed));
+                }
+            }
+            Ok(_) => out.push(Change::Changed(path.clone())),
+            Err(_) => {
+                if watched.remove(path) {
+                    // Its watch ended with it; folders under it were removed too.
+                    watched.retain(|w| !w.starts_with(path));
+                }
+                out.push(Change::Removed(path.clone()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Waits up to 5 s for the changes seen to hold every one of `wanted`.
+    fn wait_for(rx: &mpsc::Receiver<Vec<Change>>, seen: &mut Vec<Change>, wanted: &[Change]) -> bool {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while !wanted.iter().all(|w| seen.contains(w)) {
+            match rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+                Ok(batch) => seen.extend(batch),
+                Err(_) => return false,
+            }
+        }
+        true
+    }
+
+    #[test]
+    fn files_written_created_and_removed_outside_the_editor_are_seen() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = std::fs::canonicalize(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+            p
+        };
+        write(".gitignore", "node_modules/\n");
+        let tasks = write("specs/001-café/tasks.md", "- [ ] T001 one\n");
+        write("node_modules/x/README.md", "ignored\n");
+        let (tx, rx) = mpsc::channel();
+        let (watch, problems) = start(std::slice::from_ref(&root), move |batch| {
+            let _ = tx.send(batch);
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(problems, Vec::<String>::new());
+        // The root, specs/ and specs/001-café/; not node_modules/ (ignored).
+        assert_eq!(watch.folders(), 3);
+        let mut seen = Vec::new();
+        // A file written in a folder walked at the start.
+        std::fs::write(&tasks, "- [x] T001 one\n").unwrap_or_else(|e| panic!("{e}"));
+        assert!(wait_for(&rx, &mut seen, &[Change::Changed(tasks.clone())]), "{seen:?}");
+        // A folder created later, with a file in it at once: both seen, and the folder watched.
+        let design = write("specs/002-new/design.md", "# Design\n");
+        assert!(wait_for(&rx, &mut seen, &[Change::Changed(design.clone())]), "{seen:?}");
+        let later = write("specs/002-new/tasks.md", "- [ ] T001\n");
+        assert!(wait_for(&rx, &mut seen, &[Change::Changed(later)]), "{seen:?}");
+        // Removed: the file, then a whole folder.
+        std::fs::remove_file(&design).unwrap_or_else(|e| panic!("{e}"));
+        assert!(wait_for(&rx, &mut seen, &[Change::Removed(design)]), "{seen:?}");
+        std::fs::remove_dir_all(root.join("specs/001-café")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(wait_for(&rx, &mut seen, &[Change::Removed(root.join("specs/001-café"))]), "{seen:?}");
+        // An ignored folder takes no watch: nothing under node_modules/ is reported, and a new
+        // ignored folder is not walked.
+        write("node_modules/x/README.md", "changed\n");
+        write("node_modules/y/index.md", "new\n");
+        let marker = write("marker.md", "after\n");
+        assert!(wait_for(&rx, &mut seen, &[Change::Changed(marker)]), "{seen:?}");
+        let ignored = seen
+            .iter()
+            .filter(|c| matches!(c, Change::Changed(p) | Change::Removed(p) if p.starts_with(root.join("node_modules"))))
+            .count();
+        assert_eq!(ignored, 0, "{seen:?}");
+        drop(watch);
+    }
+}
