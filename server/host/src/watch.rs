@@ -11,7 +11,7 @@
 //! `max_user_watches`) where a recursive watch of the root would not. A folder created later is
 //! watched when it appears, unless ignored, and the files already in it are reported.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -25,6 +25,9 @@ pub enum Change {
     Changed(PathBuf),
     /// A file or folder removed (or renamed away from this path).
     Removed(PathBuf),
+    /// Changes were lost (the system's event queue overflowed: inotify's `IN_Q_OVERFLOW`): read
+    /// everything again.
+    Rescan,
 }
 
 /// How long changes are gathered after the first one before they are handed on together: a
@@ -71,7 +74,7 @@ pub fn start(roots: &[PathBuf], send: impl Fn(Vec<Change>) + Send + 'static) -> 
         let _ = events.send(Message::Event(event));
     })
     .map_err(|e| format!("cannot watch files: {e}"))?;
-    let mut watched = HashSet::new();
+    let mut watched = BTreeSet::new();
     let mut problems = Vec::new();
     for root in roots {
         for dir in folders(root, true) {
@@ -87,7 +90,7 @@ pub fn start(roots: &[PathBuf], send: impl Fn(Vec<Change>) + Send + 'static) -> 
 }
 
 /// Watches folder `dir` (not recursively), once.
-fn add(watcher: &mut notify::RecommendedWatcher, watched: &mut HashSet<PathBuf>, problems: &mut Vec<String>, dir: PathBuf) {
+fn add(watcher: &mut notify::RecommendedWatcher, watched: &mut BTreeSet<PathBuf>, problems: &mut Vec<String>, dir: PathBuf) {
     if watched.contains(&dir) {
         return;
     }
@@ -129,7 +132,7 @@ fn walked(dir: &Path) -> bool {
 }
 
 /// The watcher's thread: turns events into changes, watches new folders, and hands on batches.
-fn run(mut watcher: notify::RecommendedWatcher, mut watched: HashSet<PathBuf>, rx: &mpsc::Receiver<Message>, send: &impl Fn(Vec<Change>)) {
+fn run(mut watcher: notify::RecommendedWatcher, mut watched: BTreeSet<PathBuf>, rx: &mpsc::Receiver<Message>, send: &impl Fn(Vec<Change>)) {
     let mut problems = Vec::new();
     loop {
         let Ok(first) = rx.recv() else { return };
@@ -156,10 +159,14 @@ fn run(mut watcher: notify::RecommendedWatcher, mut watched: HashSet<PathBuf>, r
 fn changes(
     event: &notify::Event,
     watcher: &mut notify::RecommendedWatcher,
-    watched: &mut HashSet<PathBuf>,
+    watched: &mut BTreeSet<PathBuf>,
     problems: &mut Vec<String>,
     out: &mut Vec<Change>,
 ) {
+    if event.need_rescan() {
+        out.push(Change::Rescan);
+        return;
+    }
     if matches!(event.kind, notify::EventKind::Access(_)) {
         return;
     }
@@ -179,8 +186,12 @@ fn changes(
             Ok(_) => out.push(Change::Changed(path.clone())),
             Err(_) => {
                 if watched.remove(path) {
-                    // Its watch ended with it; folders under it were removed too.
-                    watched.retain(|w| !w.starts_with(path));
+                    // Its watch ended with it, and those of the folders under it (which follow it
+                    // in the set's order: paths compare by component).
+                    let under: Vec<PathBuf> = watched.range(path.clone()..).take_while(|w| w.starts_with(path)).cloned().collect();
+                    for w in under {
+                        watched.remove(&w);
+                    }
                 }
                 out.push(Change::Removed(path.clone()));
             }
@@ -239,6 +250,12 @@ mod tests {
         assert!(wait_for(&rx, &mut seen, &[Change::Removed(design)]), "{seen:?}");
         std::fs::remove_dir_all(root.join("specs/001-café")).unwrap_or_else(|e| panic!("{e}"));
         assert!(wait_for(&rx, &mut seen, &[Change::Removed(root.join("specs/001-café"))]), "{seen:?}");
+        // Made again (a `git checkout` back): watched again, its files seen.
+        let again = write("specs/001-café/tasks.md", "- [ ] T001 again\n");
+        assert!(wait_for(&rx, &mut seen, &[Change::Changed(again.clone())]), "{seen:?}");
+        seen.clear();
+        std::fs::write(&again, "- [x] T001 again\n").unwrap_or_else(|e| panic!("{e}"));
+        assert!(wait_for(&rx, &mut seen, &[Change::Changed(again)]), "{seen:?}");
         // An ignored folder takes no watch: nothing under node_modules/ is reported, and a new
         // ignored folder is not walked.
         write("node_modules/x/README.md", "changed\n");

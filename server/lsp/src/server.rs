@@ -415,11 +415,18 @@ impl Backend {
                 .await;
         }
         while let Some(batch) = rx.recv().await {
+            use phasegate_host::watch::Change;
+            if batch.contains(&Change::Rescan) {
+                // Changes were lost: the whole workspace is read again (and watched anew).
+                self.index().await;
+                return;
+            }
             let changes = batch
                 .into_iter()
-                .map(|c| match c {
-                    phasegate_host::watch::Change::Changed(p) => (p, false),
-                    phasegate_host::watch::Change::Removed(p) => (p, true),
+                .filter_map(|c| match c {
+                    Change::Changed(p) => Some((p, false)),
+                    Change::Removed(p) => Some((p, true)),
+                    Change::Rescan => None,
                 })
                 .collect();
             self.files_changed(changes).await;
