@@ -11,7 +11,7 @@
 //! `max_user_watches`) where a recursive watch of the root would not. A folder created later is
 //! watched when it appears, unless ignored, and the files already in it are reported.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -125,10 +125,15 @@ fn walker(root: &Path) -> ignore::Walk {
     crate::disk::walk_builder(root).build()
 }
 
-/// Whether the walk of `dir`'s parent lists `dir` (it is not ignored by a `.gitignore`).
-fn walked(dir: &Path) -> bool {
-    let Some(parent) = dir.parent() else { return false };
-    crate::disk::walk_builder(parent).max_depth(Some(1)).build().filter_map(Result::ok).any(|e| e.path() == dir)
+/// The folders and files directly in `dir` that the index walks (not `.gitignore`d).
+fn walked_children(dir: &Path) -> HashSet<PathBuf> {
+    crate::disk::walk_builder(dir)
+        .max_depth(Some(1))
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.depth() == 1)
+        .map(|e| e.into_path())
+        .collect()
 }
 
 /// The watcher's thread: turns events into changes, watches new folders, and hands on batches.
@@ -136,67 +141,84 @@ fn run(mut watcher: notify::RecommendedWatcher, mut watched: BTreeSet<PathBuf>, 
     let mut problems = Vec::new();
     loop {
         let Ok(first) = rx.recv() else { return };
-        let mut batch = Vec::new();
+        let mut events = Vec::new();
         let mut next = Some(first);
         let deadline = std::time::Instant::now() + SETTLE;
         while let Some(message) = next {
             match message {
                 Message::Stop => return,
-                Message::Event(Ok(event)) => changes(&event, &mut watcher, &mut watched, &mut problems, &mut batch),
-                // An overflow of the system's event queue, say: nothing to name.
+                Message::Event(Ok(event)) => events.push(event),
+                // An error of the system's watch: nothing to name.
                 Message::Event(Err(_)) => {}
             }
             next = rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())).ok();
         }
+        let batch = changes(&events, &mut watcher, &mut watched, &mut problems);
         if !batch.is_empty() {
             send(batch);
         }
     }
 }
 
-/// The changes `event` stands for, by what each of its paths is now: a file is changed, a
-/// missing path removed, a new folder watched and its files changed.
+/// The changes a batch of `events` stands for, by what each of their paths is now: a file is
+/// changed, a missing path removed, a new folder (unless `.gitignore`d) watched with the folders
+/// under it and its files changed. Linear in the batch: each new folder's parent is listed once,
+/// to learn which of its folders the index walks, however many folders appear in it.
 fn changes(
-    event: &notify::Event,
+    events: &[notify::Event],
     watcher: &mut notify::RecommendedWatcher,
     watched: &mut BTreeSet<PathBuf>,
     problems: &mut Vec<String>,
-    out: &mut Vec<Change>,
-) {
-    if event.need_rescan() {
-        out.push(Change::Rescan);
-        return;
-    }
-    if matches!(event.kind, notify::EventKind::Access(_)) {
-        return;
-    }
-    for path in &event.paths {
-        if path.components().any(|c| c.as_os_str() == ".git") {
+) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut new_folders = Vec::new();
+    for event in events {
+        if event.need_rescan() {
+            return vec![Change::Rescan];
+        }
+        if matches!(event.kind, notify::EventKind::Access(_)) {
             continue;
         }
-        match std::fs::symlink_metadata(path) {
-            Ok(m) if m.is_dir() => {
-                if !watched.contains(path) && walked(path) {
-                    for dir in folders(path, true) {
-                        add(watcher, watched, problems, dir);
-                    }
-                    out.extend(files(path).into_iter().map(Change::Changed));
-                }
+        for path in &event.paths {
+            if path.components().any(|c| c.as_os_str() == ".git") {
+                continue;
             }
-            Ok(_) => out.push(Change::Changed(path.clone())),
-            Err(_) => {
-                if watched.remove(path) {
-                    // Its watch ended with it, and those of the folders under it (which follow it
-                    // in the set's order: paths compare by component).
-                    let under: Vec<PathBuf> = watched.range(path.clone()..).take_while(|w| w.starts_with(path)).cloned().collect();
-                    for w in under {
-                        watched.remove(&w);
+            match std::fs::symlink_metadata(path) {
+                Ok(m) if m.is_dir() => {
+                    if !watched.contains(path) {
+                        new_folders.push(path.clone());
                     }
                 }
-                out.push(Change::Removed(path.clone()));
+                Ok(_) => out.push(Change::Changed(path.clone())),
+                Err(_) => {
+                    if watched.remove(path) {
+                        // Its watch ended with it, and those of the folders under it (which follow
+                        // it in the set's order: paths compare by component).
+                        let under: Vec<PathBuf> = watched.range(path.clone()..).take_while(|w| w.starts_with(path)).cloned().collect();
+                        for w in under {
+                            watched.remove(&w);
+                        }
+                    }
+                    out.push(Change::Removed(path.clone()));
+                }
             }
         }
     }
+    // A parent before the folders under it: those are watched with it.
+    new_folders.sort();
+    new_folders.dedup();
+    let mut listed: HashMap<PathBuf, HashSet<PathBuf>> = HashMap::new();
+    for folder in new_folders {
+        let Some(parent) = folder.parent() else { continue };
+        if watched.contains(&folder) || !listed.entry(parent.to_path_buf()).or_insert_with(|| walked_children(parent)).contains(&folder) {
+            continue;
+        }
+        for dir in folders(&folder, true) {
+            add(watcher, watched, problems, dir);
+        }
+        out.extend(files(&folder).into_iter().map(Change::Changed));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -225,7 +247,7 @@ mod tests {
             std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
             p
         };
-        write(".gitignore", "node_modules/\n");
+        write(".gitignore", "node_modules/\nout/\n");
         let tasks = write("specs/001-café/tasks.md", "- [ ] T001 one\n");
         write("node_modules/x/README.md", "ignored\n");
         let (tx, rx) = mpsc::channel();
@@ -260,6 +282,10 @@ mod tests {
         // ignored folder is not walked.
         write("node_modules/x/README.md", "changed\n");
         write("node_modules/y/index.md", "new\n");
+        write("out/build/index.md", "a new ignored folder\n");
+        // Many folders at once (a checkout): every file in them seen.
+        let many: Vec<Change> = (0..60).map(|i| Change::Changed(write(&format!("specs/{i:03}-f/spec.md"), "# Spec\n"))).collect();
+        assert!(wait_for(&rx, &mut seen, &many), "{seen:?}");
         let marker = write("marker.md", "after\n");
         assert!(wait_for(&rx, &mut seen, &[Change::Changed(marker)]), "{seen:?}");
         let ignored = seen
