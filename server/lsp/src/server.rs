@@ -436,11 +436,15 @@ impl Backend {
     /// Takes in files changed on disk (absolute path, and whether it was removed), from the
     /// client's `workspace/didChangeWatchedFiles` or the server's own watch: documents open in
     /// the editor keep the editor's text; a project's settings or a nested project's marker
-    /// re-indexes; the rest is read again (or removed) and analysed.
+    /// re-indexes; the rest is read again (or removed) and analysed. Files are read off the async
+    /// threads and outside the session's lock (a checkout brings thousands), then taken in.
     async fn files_changed(&self, changes: Vec<(PathBuf, bool)>) {
-        let result = self.with(|s| {
+        // Sorted out under the lock: what to remove, what to read (project root, path, rel).
+        let sorted = self.with(|s| {
             let mut reindex = false;
-            for (path, removed) in changes {
+            let mut removed = Vec::new();
+            let mut read = Vec::new();
+            for (path, gone) in changes {
                 if s.open.contains_key(&path) || path.components().any(|c| c.as_os_str() == ".git") {
                     continue;
                 }
@@ -448,23 +452,46 @@ impl Backend {
                 // A project's settings, or a marker of a project nested in it: the projects change.
                 if rel == phasegate_engine::CONFIG_FILE || frameworks::project_root_of_marker_path(&rel).is_some_and(|r| !r.is_empty()) {
                     reindex = true;
-                    continue;
+                } else if gone {
+                    removed.push((s.projects[i].root.clone(), rel));
+                } else {
+                    read.push((s.projects[i].root.clone(), path, rel));
                 }
-                if removed {
+            }
+            (reindex, removed, read)
+        });
+        let (reindex, removed, read) = match sorted {
+            Ok(sorted) => sorted,
+            Err(e) => return self.client.log_message(lsp::MessageType::ERROR, e).await,
+        };
+        if reindex {
+            return self.index().await;
+        }
+        let inputs = tokio::task::spawn_blocking(move || {
+            read.into_iter()
+                .filter(|(_, path, _)| path.is_file())
+                .filter_map(|(root, path, rel)| Some((disk::read_under(&root, &path, &rel).ok()?, root, path, rel)))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        let _ = self.with(move |s| {
+            let project = |s: &Session, root: &Path| s.projects.iter().position(|p| p.root == root);
+            for (root, rel) in removed {
+                if let Some(i) = project(s, &root) {
                     s.projects[i].remove(&rel);
-                } else if path.is_file()
-                    && let Ok(input) = disk::read_under(&s.projects[i].root, &path, &rel)
+                }
+            }
+            for (input, root, path, rel) in inputs {
+                // Opened in the editor meanwhile: its text is the editor's.
+                if !s.open.contains_key(&path)
+                    && let Some(i) = project(s, &root)
                 {
                     s.projects[i].set_file(&rel, input);
                 }
             }
-            reindex
         });
-        match result {
-            Ok(true) => self.index().await,
-            Ok(false) => self.schedule(),
-            Err(e) => self.client.log_message(lsp::MessageType::ERROR, e).await,
-        }
+        self.schedule();
     }
 
     /// Makes sure the document at absolute `path` belongs to a project once the index exists:
