@@ -18,6 +18,10 @@ cd "$(dirname "$0")/.."
 
 echo "== cargo test --workspace"
 cargo test --workspace --locked
+if [ "${PHASEGATE_PRUNE_TEST_BUILD:-}" = 1 ]; then
+  # Set by .ci/run: nothing below uses the test build; its disk goes to the editors and fuzzing.
+  rm -rf target/debug
+fi
 
 echo "== cargo build --release"
 cargo build --release --locked
