@@ -39,8 +39,18 @@ fn write_message(stdin: &Mutex<ChildStdin>, value: &Value) {
     let _ = w.flush();
 }
 
+/// A `file://` URI for `path`, its bytes outside RFC 3986's unreserved set (and `/`)
+/// percent-encoded, as VS Code writes them.
 pub(crate) fn file_uri(path: &Path) -> String {
-    format!("file://{}", path.display())
+    let mut uri = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
 }
 
 impl Server {
@@ -726,5 +736,71 @@ fn the_server_watches_files_for_a_client_that_cannot() {
     server.diagnostics_for("docs/workflow.md", |l| missing(l) == 1);
     let said = server.seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
     assert!(!said.iter().any(|m| m["params"]["message"].as_str().unwrap_or("").contains("watching")), "a second watch: {said:?}");
+    server.shutdown();
+}
+
+/// Files a client reports changed on disk enter the index only when `phasegate check` would read
+/// them: VS Code watches `**/*` and reports `.gitignore`d files and files excluded by the settings
+/// or `phasegate.toml` too. A `.gitignore`
+/// the walk reads changes what the index holds; one in an ignored folder changes nothing.
+#[test]
+fn changed_files_enter_only_as_the_check_reads_them() {
+    let dir = workspace();
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap_or(dir.path())).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+        p
+    };
+    write(".gitignore", "*.gen.md\nbuild/\n");
+    write("phasegate.toml", "exclude = [\"archive/**\"]\n");
+    let mut server = Server::start(dir.path(), &[]);
+    let capabilities = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let params = json!({ "processId": null, "rootUri": file_uri(dir.path()), "capabilities": capabilities, "initializationOptions": { "exclude": ["vendor/**"] } });
+    server.initialize_with(params);
+    server.open("docs/workflow.md", "markdown", 1);
+    server.wait(|m| m["method"] == "client/registerCapability");
+    server.diagnostics_for("docs/workflow.md", |_| true);
+    let gate = "## Phase 1: Entwurf\n\n**Gate Check**: ok → Proceed to Phase 9\n";
+    let files = ["docs/flow.gen.md", "build/flow.md", "vendor/flow.md", "archive/flow.md", "docs/flüsse.md"];
+    let changes: Vec<Value> = files.iter().map(|rel| json!({ "uri": file_uri(&write(rel, gate)), "type": 1 })).collect();
+    server.notify("workspace/didChangeWatchedFiles", json!({ "changes": changes }));
+    let dangling = |l: &[Value]| l.iter().any(|d| d["code"] == "gate-dangling");
+    let (shown, list) = server.settle("docs/flüsse.md", TIMEOUT, dangling);
+    assert!(shown, "the new file's gate was not checked: {list:?}");
+    for rel in &files[..4] {
+        let (shown, list) = server.settle(rel, Duration::from_millis(300), |l| !l.is_empty());
+        assert!(!shown, "{rel} is not read by `phasegate check` but got diagnostics: {list:?}");
+    }
+    let indexed = |server: &Server| {
+        let said = server.seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        said.iter().filter(|m| m["params"]["message"].as_str().unwrap_or("").starts_with("phasegate: indexed")).count()
+    };
+    let before = indexed(&server);
+    // A `.gitignore` inside an ignored folder: nothing is read again.
+    let ignored = write("build/.gitignore", "*\n");
+    let other = write("docs/other.md", gate);
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&ignored), "type": 1 }, { "uri": file_uri(&other), "type": 1 }] }),
+    );
+    let (shown, list) = server.settle("docs/other.md", TIMEOUT, dangling);
+    assert!(shown, "{list:?}");
+    // A reading of the workspace would log its line after its first push.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(indexed(&server), before, "a .gitignore in an ignored folder read the workspace again");
+    // The root's `.gitignore` now leaves docs/flüsse.md out: its diagnostics go.
+    let root_ignore = write(".gitignore", "*.gen.md\nbuild/\nflüsse.md\n");
+    server.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": file_uri(&root_ignore), "type": 2 }] }));
+    let (gone, list) = server.settle("docs/flüsse.md", TIMEOUT, |l| l.is_empty());
+    assert!(gone, "a file the .gitignore now leaves out kept its diagnostics: {list:?}");
+    // The log line follows the first push of the new index.
+    let deadline = Instant::now() + TIMEOUT;
+    while indexed(&server) == before && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(indexed(&server) > before, "the workspace was not read again");
+    let (lost, list) = server.settle("docs/other.md", Duration::from_millis(300), |l| !dangling(l));
+    assert!(!lost, "docs/other.md lost its diagnostics: {list:?}");
     server.shutdown();
 }

@@ -171,6 +171,92 @@ pub(crate) fn walk_builder(root: &Path) -> ignore::WalkBuilder {
     builder
 }
 
+/// The include and exclude globs of `filter` as the walk's overrides of `root` (`None` when there
+/// are none, or none could be built); a glob that is no glob is named in `errors`.
+fn overrides(root: &Path, filter: &Filter, errors: &mut Vec<String>) -> Option<ignore::overrides::Override> {
+    if filter.include.is_empty() && filter.exclude.is_empty() {
+        return None;
+    }
+    let mut ov = ignore::overrides::OverrideBuilder::new(root);
+    for g in &filter.include {
+        if let Err(e) = ov.add(g) {
+            errors.push(format!("include glob `{g}`: {e}"));
+        }
+    }
+    for g in &filter.exclude {
+        if let Err(e) = ov.add(&format!("!{g}")) {
+            errors.push(format!("exclude glob `{g}`: {e}"));
+        }
+    }
+    ov.build().map_err(|e| errors.push(e.to_string())).ok()
+}
+
+/// The folders and files directly in `dir` that a walk by the index's rules lists (not
+/// `.gitignore`d, by the ignore files of `dir` and of the folders above it).
+pub(crate) fn walked_children(dir: &Path) -> std::collections::HashSet<PathBuf> {
+    walk_builder(dir).max_depth(Some(1)).build().filter_map(Result::ok).filter(|e| e.depth() == 1).map(|e| e.into_path()).collect()
+}
+
+/// Says, path by path, whether [`walk`] of a root with a filter lists a file: for files the
+/// language client or the server's own watch reports changed one at a time, which the index takes
+/// in only when `phasegate check` would read them (a `.gitignore`d or excluded file stays out).
+/// Each folder is listed once, when a path under it is first asked about, and its listing kept
+/// for the life of the value (one batch of changes): cost linear in the folders on the paths
+/// asked about and the entries they hold.
+pub struct Listed {
+    root: PathBuf,
+    overrides: Option<ignore::overrides::Override>,
+    children: std::collections::HashMap<PathBuf, std::collections::HashSet<PathBuf>>,
+}
+
+impl Listed {
+    /// For the files under `root` (absolute) with `filter`'s globs. Globs that are no globs are
+    /// left out (the index's walk has named them).
+    pub fn new(root: &Path, filter: &Filter) -> Listed {
+        Listed { root: root.to_path_buf(), overrides: overrides(root, filter, &mut Vec::new()), children: Default::default() }
+    }
+
+    /// Whether the walk lists `path` (absolute, under the root) as a file of the root, by the
+    /// walk's rules for each folder on the way and for the file itself: an exclude glob leaves
+    /// it out, an include glob takes it in (ahead of `.gitignore`, as the walk's overrides
+    /// do), and otherwise it must not be `.gitignore`d; `.git/` is never listed. `false` for the
+    /// root itself, a path outside it, a path with `..`, and a file no longer on disk.
+    pub fn lists(&mut self, path: &Path) -> bool {
+        self.walks(path, false)
+    }
+
+    /// Whether the walk enters folder `dir` (absolute): the root, or a folder under it listed
+    /// by the rules of [`Listed::lists`]. A `.gitignore` there changes what the walk lists.
+    pub fn enters(&mut self, dir: &Path) -> bool {
+        dir == self.root || self.walks(dir, true)
+    }
+
+    fn walks(&mut self, path: &Path, is_dir: bool) -> bool {
+        let Ok(rel) = path.strip_prefix(&self.root) else { return false };
+        let names = rel.components().collect::<Vec<_>>();
+        let mut parent = self.root.clone();
+        for (i, c) in names.iter().enumerate() {
+            let std::path::Component::Normal(name) = c else { return false };
+            if *name == ".git" {
+                return false;
+            }
+            let entry = parent.join(name);
+            let matched = self.overrides.as_ref().map(|o| o.matched(&entry, is_dir || i + 1 < names.len()));
+            if matched.as_ref().is_some_and(|m| m.is_ignore()) {
+                return false;
+            }
+            if !matched.is_some_and(|m| m.is_whitelist())
+                && !self.children.entry(parent.clone()).or_insert_with(|| walked_children(&parent)).contains(&entry)
+            {
+                return false;
+            }
+            parent = entry;
+        }
+        // An include glob takes a path in without its folder's listing: it must still be there.
+        !names.is_empty() && std::fs::symlink_metadata(path).is_ok()
+    }
+}
+
 /// Walks `root` and returns the workspace-relative path and absolute path of each file to index.
 /// Unreadable folders are skipped; the errors met are returned beside the list.
 pub fn walk(root: &Path, filter: &Filter) -> (Vec<(String, PathBuf)>, Vec<String>) {
@@ -189,24 +275,8 @@ pub fn walk_with<T: Send>(
 ) -> (Vec<(String, PathBuf, T)>, Vec<String>) {
     let mut errors = Vec::new();
     let mut builder = walk_builder(root);
-    if !filter.include.is_empty() || !filter.exclude.is_empty() {
-        let mut ov = ignore::overrides::OverrideBuilder::new(root);
-        for g in &filter.include {
-            if let Err(e) = ov.add(g) {
-                errors.push(format!("include glob `{g}`: {e}"));
-            }
-        }
-        for g in &filter.exclude {
-            if let Err(e) = ov.add(&format!("!{g}")) {
-                errors.push(format!("exclude glob `{g}`: {e}"));
-            }
-        }
-        match ov.build() {
-            Ok(o) => {
-                builder.overrides(o);
-            }
-            Err(e) => errors.push(e.to_string()),
-        }
+    if let Some(o) = overrides(root, filter, &mut errors) {
+        builder.overrides(o);
     }
     // Symlinked files are followed only when they resolve inside the root.
     let root_real = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -284,4 +354,75 @@ pub fn load_paths(paths: Vec<String>, absolute: impl Fn(&str) -> Option<PathBuf>
     let mut read_errors = read_errors.into_inner().unwrap_or_else(|p| p.into_inner());
     read_errors.sort();
     (ws, read_errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`Listed`] says of every file on disk what [`walk`] says: listed or not, for `.gitignore`
+    /// by folder and by file pattern (at the root and nested), `.git/info/exclude`, `.git/`,
+    /// include and exclude globs (an include taking in a `.gitignore`d file), and non-ASCII names.
+    #[test]
+    fn listed_agrees_with_the_walk_on_every_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = std::fs::canonicalize(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let files = [
+            ".gitignore",
+            ".git/info/exclude",
+            ".git/HEAD",
+            "README.md",
+            "notes.generated.md",
+            "out/report.md",
+            "out/deep/x.md",
+            "specs/001-café/spec.md",
+            "specs/001-café/.gitignore",
+            "specs/001-café/draft/spec.md",
+            "specs/001-café/tmp.md",
+            "specs/002/plan.md",
+            "vendor/lib/README.md",
+            "local/mine.md",
+            ".ops/build/phase-1.md",
+            "keep/out.generated.md",
+        ];
+        for rel in files {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&p, "x\n").unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(root.join(".gitignore"), "out/\n*.generated.md\n").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(root.join("specs/001-café/.gitignore"), "draft/\ntmp.md\n").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(root.join(".git/info/exclude"), "local/\n").unwrap_or_else(|e| panic!("{e}"));
+        let filters = [
+            Filter::default(),
+            Filter { include: vec![], exclude: vec!["vendor/**".into(), "specs/002".into()] },
+            Filter { include: vec!["specs/**".into(), "keep/*.md".into()], exclude: vec![] },
+            Filter { include: vec!["**/*.md".into()], exclude: vec!["**/plan.md".into()] },
+        ];
+        let mut checked = 0;
+        for filter in &filters {
+            let (walked, _) = walk(&root, filter);
+            let walked: std::collections::HashSet<PathBuf> = walked.into_iter().map(|(_, abs)| abs).collect();
+            assert!(!walked.is_empty() && walked.len() < files.len(), "{filter:?}: {walked:?}");
+            let mut listed = Listed::new(&root, filter);
+            for rel in files {
+                let path = root.join(rel);
+                assert_eq!(listed.lists(&path), walked.contains(&path), "{rel} with {filter:?}");
+                checked += 1;
+            }
+            for not in [root.clone(), root.join("specs/../README.md"), root.join("gone.md")] {
+                assert!(!listed.lists(&not), "{not:?} with {filter:?}");
+            }
+            assert!(!listed.lists(root.parent().unwrap_or(&root)));
+        }
+        assert_eq!(checked, files.len() * filters.len());
+        // What the walk leaves out with no filter, so the comparison above covers each rule.
+        let (walked, _) = walk(&root, &Filter::default());
+        let walked: Vec<String> = walked.into_iter().map(|(rel, _)| rel).collect();
+        for out in
+            ["out/report.md", "notes.generated.md", "specs/001-café/draft/spec.md", "specs/001-café/tmp.md", "local/mine.md", ".git/HEAD"]
+        {
+            assert!(!walked.iter().any(|w| w == out), "{out} walked: {walked:?}");
+        }
+    }
 }

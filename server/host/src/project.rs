@@ -255,6 +255,46 @@ pub fn load_scoped(paths: &[PathBuf], filter: &Filter) -> Result<(Vec<Scoped>, V
     Ok((out, warnings))
 }
 
+/// Decides, file by file, whether a file reported changed on disk is one the index holds, by the
+/// rules [`load_all`] reads a folder with: the walk's (`.gitignore`, the host's include/exclude
+/// globs, relative to the walked folder; [`disk::Listed`]) and then the `phasegate.toml`
+/// include/exclude of the file's project. Listings and selections are kept for the life of the
+/// value (one batch of changes).
+pub struct Admission {
+    filter: Filter,
+    walked: std::collections::HashMap<PathBuf, disk::Listed>,
+    selections: std::collections::HashMap<PathBuf, Option<Selection>>,
+}
+
+impl Admission {
+    /// With the host's `filter` (its globs relative to each walked folder).
+    pub fn new(filter: &Filter) -> Admission {
+        Admission { filter: filter.clone(), walked: Default::default(), selections: Default::default() }
+    }
+
+    /// Whether the index of the folder `walked` (absolute; the outermost project holding `path`)
+    /// holds file `path` (absolute) in the project at `project` (absolute; `walked` or a project
+    /// nested in it).
+    pub fn admits(&mut self, walked: &Path, project: &Path, path: &Path) -> bool {
+        let filter = &self.filter;
+        if !self.walked.entry(walked.to_path_buf()).or_insert_with(|| disk::Listed::new(walked, filter)).lists(path) {
+            return false;
+        }
+        let Some(rel) = disk::relative(project, path) else { return false };
+        let selection = self
+            .selections
+            .entry(project.to_path_buf())
+            .or_insert_with(|| Selection::read(project, &project.join(CONFIG_FILE), &mut Vec::new()));
+        selection.as_ref().is_none_or(|s| s.keeps(&rel))
+    }
+
+    /// Whether the walk of the folder `walked` enters folder `dir` (absolute) ([`disk::Listed::enters`]).
+    pub fn enters(&mut self, walked: &Path, dir: &Path) -> bool {
+        let filter = &self.filter;
+        self.walked.entry(walked.to_path_buf()).or_insert_with(|| disk::Listed::new(walked, filter)).enters(dir)
+    }
+}
+
 /// A project's `phasegate.toml` include/exclude globs, compiled (paths relative to the project).
 struct Selection {
     include: Option<globset::GlobSet>,
@@ -310,6 +350,35 @@ fn read_all(groups: Vec<Vec<(String, Pending)>>) -> (Vec<Workspace>, Vec<String>
 
 #[cfg(test)]
 mod tests {
+    /// A changed file is admitted as `load_all` reads it: the host's globs relative to the walked
+    /// folder, then the `phasegate.toml` of its own (nested) project.
+    #[test]
+    fn admission_follows_the_walk_and_the_projects_selection() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = std::fs::canonicalize(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        for (rel, text) in [
+            ("phasegate.toml", ""),
+            ("sub/phasegate.toml", "exclude = [\"drafts/**\"]\n"),
+            ("sub/docs/a.md", "a"),
+            ("sub/drafts/b.md", "b"),
+            ("sub/legacy/c.md", "c"),
+            ("drafts/d.md", "d"),
+        ] {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(p, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let (projects, _) = load_all(&root, &Filter { include: vec![], exclude: vec!["sub/legacy/**".into()] });
+        let sub = root.join("sub");
+        let mut rules = Admission::new(&Filter { include: vec![], exclude: vec!["sub/legacy/**".into()] });
+        for (rel, project) in [("sub/docs/a.md", &sub), ("sub/drafts/b.md", &sub), ("sub/legacy/c.md", &sub), ("drafts/d.md", &root)] {
+            let held =
+                projects.iter().any(|p| p.root == *project && p.ws.contains(&disk::relative(project, &root.join(rel)).unwrap_or_default()));
+            assert_eq!(rules.admits(&root, project, &root.join(rel)), held, "{rel}");
+        }
+        assert!(rules.admits(&root, &sub, &root.join("sub/docs/a.md")) && !rules.admits(&root, &sub, &root.join("sub/drafts/b.md")));
+    }
+
     use super::*;
 
     fn tree(files: &[&str]) -> tempfile::TempDir {

@@ -61,13 +61,29 @@ impl Drop for Watch {
     }
 }
 
+/// What [`start`] hands back: the running watch, the problems met, and every file under the
+/// roots as a walk by the index's rules listed it *after* its folder was watched, with whether it
+/// changed at or after the `since` given (its modification or, on Unix, status-change time,
+/// which a rename sets). A change before the watch began is in that list, one after it in a
+/// batch: together they miss nothing that happened since `since`. The caller compares the list
+/// with what it read: a file it holds and the list lacks was removed meanwhile.
+pub struct Started {
+    /// The watch; watching stops when it is dropped.
+    pub watch: Watch,
+    /// Folders that could not be watched, with the reason (the first 20).
+    pub problems: Vec<String>,
+    /// Each file's absolute path, and whether it changed at or after `since`.
+    pub files: Vec<(PathBuf, bool)>,
+}
+
 /// Starts watching the folders under each of `roots` (absolute paths) on a thread of its own.
 /// `send` receives each batch of changes on that thread, in the order they were seen; a path
-/// may appear in several changes of one batch (the last says what it is now). Returns the watch
-/// and the problems met: a folder that could not be watched (the system's limit on watches, a
-/// permission) is named (the first 20) and left unwatched, and the rest are still watched. `Err`
-/// when the system offers no watching at all.
-pub fn start(roots: &[PathBuf], send: impl Fn(Vec<Change>) + Send + 'static) -> Result<(Watch, Vec<String>), String> {
+/// may appear in several changes of one batch (the last says what it is now). `since`: a time
+/// before the caller read the files (a file's time may lag the clock by the file system's
+/// granularity: subtract a margin). A folder that could not be watched (the system's limit on
+/// watches, a permission) is named in the problems (the first 20) and left unwatched, and the
+/// rest are still watched. `Err` when the system offers no watching at all.
+pub fn start(roots: &[PathBuf], since: std::time::SystemTime, send: impl Fn(Vec<Change>) + Send + 'static) -> Result<Started, String> {
     let (tx, rx) = mpsc::channel();
     let events = tx.clone();
     let mut watcher = notify::recommended_watcher(move |event| {
@@ -76,9 +92,17 @@ pub fn start(roots: &[PathBuf], send: impl Fn(Vec<Change>) + Send + 'static) -> 
     .map_err(|e| format!("cannot watch files: {e}"))?;
     let mut watched = BTreeSet::new();
     let mut problems = Vec::new();
+    let mut files = Vec::new();
     for root in roots {
-        for dir in folders(root, true) {
-            add(&mut watcher, &mut watched, &mut problems, dir);
+        // One walk: a folder's entry comes before what is in it, so each folder is watched
+        // before it is listed, and a file written after its listing is reported by the watch.
+        for entry in walker(root).filter_map(Result::ok) {
+            if entry.file_type().is_some_and(|t| t.is_dir()) {
+                add(&mut watcher, &mut watched, &mut problems, entry.into_path());
+            } else {
+                let changed = entry.metadata().is_ok_and(|m| changed_since(&m, since));
+                files.push((entry.into_path(), changed));
+            }
         }
     }
     let folders = watched.len();
@@ -86,7 +110,20 @@ pub fn start(roots: &[PathBuf], send: impl Fn(Vec<Change>) + Send + 'static) -> 
         .name("phasegate-watch".into())
         .spawn(move || run(watcher, watched, &rx, &send))
         .map_err(|e| format!("cannot start the file watcher: {e}"))?;
-    Ok((Watch { to_thread: tx, folders }, problems))
+    Ok(Started { watch: Watch { to_thread: tx, folders }, problems, files })
+}
+
+/// Whether a file with metadata `m` was written, made or renamed at or after `since`.
+fn changed_since(m: &std::fs::Metadata, since: std::time::SystemTime) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let changed = std::time::UNIX_EPOCH + Duration::new(m.ctime().max(0).unsigned_abs(), m.ctime_nsec().clamp(0, 999_999_999) as u32);
+        if changed >= since {
+            return true;
+        }
+    }
+    m.modified().is_ok_and(|t| t >= since)
 }
 
 /// Watches folder `dir` (not recursively), once.
@@ -123,17 +160,6 @@ fn files(root: &Path) -> Vec<PathBuf> {
 /// server filters what it is told of).
 fn walker(root: &Path) -> ignore::Walk {
     crate::disk::walk_builder(root).build()
-}
-
-/// The folders and files directly in `dir` that the index walks (not `.gitignore`d).
-fn walked_children(dir: &Path) -> HashSet<PathBuf> {
-    crate::disk::walk_builder(dir)
-        .max_depth(Some(1))
-        .build()
-        .filter_map(Result::ok)
-        .filter(|e| e.depth() == 1)
-        .map(|e| e.into_path())
-        .collect()
 }
 
 /// The watcher's thread: turns events into changes, watches new folders, and hands on batches.
@@ -210,7 +236,9 @@ fn changes(
     let mut listed: HashMap<PathBuf, HashSet<PathBuf>> = HashMap::new();
     for folder in new_folders {
         let Some(parent) = folder.parent() else { continue };
-        if watched.contains(&folder) || !listed.entry(parent.to_path_buf()).or_insert_with(|| walked_children(parent)).contains(&folder) {
+        if watched.contains(&folder)
+            || !listed.entry(parent.to_path_buf()).or_insert_with(|| crate::disk::walked_children(parent)).contains(&folder)
+        {
             continue;
         }
         for dir in folders(&folder, true) {
@@ -251,7 +279,7 @@ mod tests {
         let tasks = write("specs/001-café/tasks.md", "- [ ] T001 one\n");
         write("node_modules/x/README.md", "ignored\n");
         let (tx, rx) = mpsc::channel();
-        let (watch, problems) = start(std::slice::from_ref(&root), move |batch| {
+        let Started { watch, problems, .. } = start(std::slice::from_ref(&root), std::time::SystemTime::now(), move |batch| {
             let _ = tx.send(batch);
         })
         .unwrap_or_else(|e| panic!("{e}"));
@@ -293,6 +321,56 @@ mod tests {
             .filter(|c| matches!(c, Change::Changed(p) | Change::Removed(p) if p.starts_with(root.join("node_modules"))))
             .count();
         assert_eq!(ignored, 0, "{seen:?}");
+        drop(watch);
+    }
+
+    /// The files listed at the start say which changed since the time given: written, made, or
+    /// renamed in with an old modification time (its status-change time is new); the others
+    /// and ignored files are not reported as changed, and the watch then takes over.
+    #[test]
+    fn files_changed_before_the_watch_began_are_listed() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = std::fs::canonicalize(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let outside = tempfile::tempdir_in(&root).unwrap_or_else(|e| panic!("{e}"));
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+            p
+        };
+        let outside_name = outside.path().file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        write(".gitignore", &format!("node_modules/\n{outside_name}/\n"));
+        let kept = write("specs/001-café/spec.md", "# Spec\n");
+        let written = write("specs/001-café/tasks.md", "- [ ] T001\n");
+        write("node_modules/x/README.md", "ignored\n");
+        let moved_from = outside.path().join("plan.md");
+        std::fs::write(&moved_from, "# Plan\n").unwrap_or_else(|e| panic!("{e}"));
+        let old = std::time::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        std::fs::File::options().write(true).open(&moved_from).and_then(|f| f.set_modified(old)).unwrap_or_else(|e| panic!("{e}"));
+        // File times follow a coarse clock (a few milliseconds): keep clear of `since`.
+        std::thread::sleep(Duration::from_millis(50));
+        let since = std::time::SystemTime::now();
+        std::thread::sleep(Duration::from_millis(50));
+        std::fs::write(&written, "- [x] T001\n").unwrap_or_else(|e| panic!("{e}"));
+        let made = write("specs/002/spec.md", "# Neu\n");
+        let moved = root.join("specs/001-café/plan.md");
+        std::fs::rename(&moved_from, &moved).unwrap_or_else(|e| panic!("{e}"));
+        let (tx, rx) = mpsc::channel();
+        let Started { watch, problems, files } = start(std::slice::from_ref(&root), since, move |batch| {
+            let _ = tx.send(batch);
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(problems, Vec::<String>::new());
+        let mut files = files;
+        files.sort();
+        let mut want = vec![(root.join(".gitignore"), false), (kept.clone(), false), (written, true), (made, true)];
+        // A rename sets the status-change time, which only Unix offers.
+        want.push((moved, cfg!(unix)));
+        want.sort();
+        assert_eq!(files, want);
+        // From here the watch reports.
+        std::fs::write(&kept, "# Spec, again\n").unwrap_or_else(|e| panic!("{e}"));
+        assert!(wait_for(&rx, &mut Vec::new(), &[Change::Changed(kept)]));
         drop(watch);
     }
 }

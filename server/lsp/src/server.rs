@@ -317,6 +317,10 @@ impl Backend {
         } else {
             None
         };
+        // Files changed from here on and before the server's own watch begins are read again
+        // once it has (`watch_folders`). File times lag the clock by the file system's
+        // granularity (up to 2 s on FAT): the margin covers it.
+        let since = std::time::SystemTime::now().checked_sub(std::time::Duration::from_secs(2)).unwrap_or(std::time::UNIX_EPOCH);
         let loaded = tokio::task::spawn_blocking(move || load_projects(&folders, &open, &filter)).await;
         let message = match loaded {
             Ok((projects, errors)) => {
@@ -362,14 +366,15 @@ impl Backend {
         self.client.log_message(lsp::MessageType::INFO, format!("phasegate: {message}")).await;
         if !self.with(|s| s.caps.watch_registration).unwrap_or(true) {
             let me = self.clone();
-            tokio::spawn(async move { me.watch_folders().await });
+            tokio::spawn(async move { me.watch_folders(since).await });
         }
     }
 
     /// For a client that cannot watch files: watches the folders of every project itself (after
     /// the first analysis, which it would slow) and takes in what changes on disk as
-    /// `workspace/didChangeWatchedFiles` would tell it (phasegate_host::watch).
-    async fn watch_folders(&self) {
+    /// `workspace/didChangeWatchedFiles` would tell it (phasegate_host::watch). What changed
+    /// between `since` (before the index read the files) and the watch's start is taken in too.
+    async fn watch_folders(&self, since: std::time::SystemTime) {
         self.wait_for_analysis().await;
         let Ok(roots) = self.with(|s| {
             let mut roots: Vec<PathBuf> = s.folders.clone();
@@ -384,13 +389,13 @@ impl Backend {
         };
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let started = tokio::task::spawn_blocking(move || {
-            phasegate_host::watch::start(&roots, move |batch| {
+            phasegate_host::watch::start(&roots, since, move |batch| {
                 let _ = tx.send(batch);
             })
         })
         .await;
-        let problems = match started {
-            Ok(Ok((watch, problems))) => {
+        let (problems, missed) = match started {
+            Ok(Ok(phasegate_host::watch::Started { watch, problems, files })) => {
                 if self.shut_down.load(std::sync::atomic::Ordering::SeqCst) {
                     return;
                 }
@@ -401,10 +406,11 @@ impl Backend {
                 // The previous watch (of an earlier index) stops here.
                 *self.watch.lock().unwrap_or_else(|p| p.into_inner()) = Some(watch);
                 self.client.log_message(lsp::MessageType::INFO, message).await;
-                problems
+                let missed = self.with(|s| s.missed(&files)).unwrap_or_default();
+                (problems, missed)
             }
-            Ok(Err(e)) => vec![e],
-            Err(e) => vec![format!("cannot watch files: {e}")],
+            Ok(Err(e)) => (vec![e], Vec::new()),
+            Err(e) => (vec![format!("cannot watch files: {e}")], Vec::new()),
         };
         for p in problems.iter().take(20) {
             self.client
@@ -413,6 +419,9 @@ impl Backend {
                     format!("phasegate: {p}; files changed outside the editor there are seen when opened"),
                 )
                 .await;
+        }
+        if !missed.is_empty() {
+            self.files_changed(missed).await;
         }
         while let Some(batch) = rx.recv().await {
             use phasegate_host::watch::Change;
@@ -444,37 +453,58 @@ impl Backend {
             let mut reindex = false;
             let mut removed = Vec::new();
             let mut read = Vec::new();
+            let mut gitignores = Vec::new();
             for (path, gone) in changes {
                 if s.open.contains_key(&path) || path.components().any(|c| c.as_os_str() == ".git") {
                     continue;
                 }
                 let Some((i, rel)) = s.locate(&path) else { continue };
+                // The folder the index walked: the outermost project holding the path.
+                let walked =
+                    s.projects.iter().filter(|p| path.starts_with(&p.root)).map(|p| p.root.clone()).min_by_key(|r| r.as_os_str().len());
+                let walked = walked.unwrap_or_else(|| s.projects[i].root.clone());
                 // A project's settings, or a marker of a project nested in it: the projects change.
                 if rel == phasegate_engine::CONFIG_FILE || frameworks::project_root_of_marker_path(&rel).is_some_and(|r| !r.is_empty()) {
                     reindex = true;
+                } else if path.file_name().is_some_and(|n| n == ".gitignore") {
+                    // The files the index holds change, if the walk enters its folder.
+                    gitignores.push((walked, path));
                 } else if gone {
                     removed.push((s.projects[i].root.clone(), rel));
                 } else {
-                    read.push((s.projects[i].root.clone(), path, rel));
+                    read.push((walked, s.projects[i].root.clone(), path, rel));
                 }
             }
-            (reindex, removed, read)
+            (reindex, removed, read, gitignores, s.settings.filter())
         });
-        let (reindex, removed, read) = match sorted {
+        let (reindex, removed, read, gitignores, filter) = match sorted {
             Ok(sorted) => sorted,
             Err(e) => return self.client.log_message(lsp::MessageType::ERROR, e).await,
         };
         if reindex {
             return self.index().await;
         }
-        let inputs = tokio::task::spawn_blocking(move || {
-            read.into_iter()
-                .filter(|(_, path, _)| path.is_file())
-                .filter_map(|(root, path, rel)| Some((disk::read_under(&root, &path, &rel).ok()?, root, path, rel)))
-                .collect::<Vec<_>>()
+        let read = tokio::task::spawn_blocking(move || {
+            // Only what the index's walk lists, as `phasegate check` reads it: a client watching
+            // `**/*` reports `.gitignore`d and excluded files too.
+            let mut rules = project::Admission::new(&filter);
+            if gitignores.iter().any(|(walked, path)| path.parent().is_some_and(|dir| rules.enters(walked, dir))) {
+                return None;
+            }
+            let inputs = read
+                .into_iter()
+                .filter(|(walked, root, path, _)| path.is_file() && rules.admits(walked, root, path))
+                .filter_map(|(_, root, path, rel)| Some((disk::read_under(&root, &path, &rel).ok()?, root, path, rel)))
+                .collect::<Vec<_>>();
+            Some(inputs)
         })
-        .await
-        .unwrap_or_default();
+        .await;
+        let inputs = match read {
+            // A `.gitignore` the walk reads changed: the projects are read again.
+            Ok(None) => return self.index().await,
+            Ok(Some(inputs)) => inputs,
+            Err(_) => Vec::new(),
+        };
         let _ = self.with(move |s| {
             let project = |s: &Session, root: &Path| s.projects.iter().position(|p| p.root == root);
             for (root, rel) in removed {

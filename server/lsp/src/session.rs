@@ -3,7 +3,7 @@
 //! computed. Mutated only under one lock, and never across an `await`, so notifications apply in
 //! the order they arrive.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use phasegate_engine::{Diagnostic, FileInput, PositionEncoding, Workspace};
@@ -273,6 +273,26 @@ impl Session {
         Some((i, phasegate_host::disk::relative(&p.root, path)?))
     }
 
+    /// What changed on disk between the index's reading and the start of the server's own watch,
+    /// from the files the watch listed as it started (absolute path, and whether it changed since
+    /// a time before the index read them): those changed, and the files a project holds that the
+    /// list lacks and the disk no longer has (removed meanwhile; the watch lists without the
+    /// include globs, which may take in a `.gitignore`d file), as `(path, removed)` for the
+    /// server's `files_changed`. Linear in the files listed and held.
+    pub(crate) fn missed(&self, listed: &[(PathBuf, bool)]) -> Vec<(PathBuf, bool)> {
+        let present: HashSet<&Path> = listed.iter().map(|(p, _)| p.as_path()).collect();
+        let mut out: Vec<(PathBuf, bool)> = listed.iter().filter(|(_, changed)| *changed).map(|(p, _)| (p.clone(), false)).collect();
+        for p in &self.projects {
+            out.extend(
+                p.ws.paths()
+                    .map(|rel| p.root.join(rel))
+                    .filter(|abs| !present.contains(abs.as_path()) && std::fs::symlink_metadata(abs).is_err())
+                    .map(|abs| (abs, true)),
+            );
+        }
+        out
+    }
+
     /// Replaces the projects with `projects` (from disk), applying the settings and the open
     /// documents' editor text.
     pub(crate) fn set_projects(&mut self, projects: Vec<Project>) {
@@ -281,7 +301,12 @@ impl Session {
         // What was pushed stays known: kept by the same project, else cleared on the next push.
         for o in old {
             match self.projects.iter_mut().find(|p| p.root == o.root) {
-                Some(p) => p.published = o.published,
+                Some(p) => {
+                    // Compared on the next push: a file the new index no longer holds (left
+                    // out by a `.gitignore` or an exclude glob, or removed) is cleared.
+                    p.touched.extend(o.published.keys().cloned());
+                    p.published = o.published;
+                }
                 None => self.orphans.extend(o.published.keys().map(|rel| o.root.join(rel))),
             }
         }
@@ -438,6 +463,32 @@ mod tests {
         assert_eq!(paths, want);
         // Nothing is left to push.
         assert_eq!(s.push_changes(4), (Vec::new(), false));
+    }
+
+    /// What the server's own watch missed before it began: files listed as changed, and files
+    /// held that are neither listed nor on disk; a held file the list lacks but the disk has
+    /// (taken in by an include glob over `.gitignore`) stays.
+    #[test]
+    fn missed_changes_are_the_changed_and_the_vanished() {
+        use super::{Project, Session};
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path().to_path_buf();
+        let mut ws = phasegate_engine::Workspace::new();
+        for rel in ["docs/kept.md", "docs/gone.md", "docs/written.md", "build/included.md"] {
+            ws.set_file(rel, phasegate_engine::FileInput::Text("# Doc\n".into()));
+        }
+        for rel in ["docs/kept.md", "docs/written.md", "docs/new.md", "build/included.md"] {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(p, "# Doc\n").unwrap_or_else(|e| panic!("{e}"));
+        }
+        let mut s = Session::new();
+        s.set_projects(vec![Project::new(root.clone(), ws)]);
+        let listed = vec![(root.join("docs/kept.md"), false), (root.join("docs/written.md"), true), (root.join("docs/new.md"), true)];
+        let mut missed = s.missed(&listed);
+        missed.sort();
+        let want = vec![(root.join("docs/gone.md"), true), (root.join("docs/new.md"), false), (root.join("docs/written.md"), false)];
+        assert_eq!(missed, want);
     }
 
     /// docs/lsp.md (which the VS Code extension's settings are tested against) lists exactly the
