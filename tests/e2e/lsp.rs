@@ -804,3 +804,68 @@ fn changed_files_enter_only_as_the_check_reads_them() {
     assert!(!lost, "docs/other.md lost its diagnostics: {list:?}");
     server.shutdown();
 }
+
+/// The `watcher` setting: `"off"` watches nothing (a file written on disk is not seen) until it
+/// goes back to `"auto"`, which for a client that cannot watch starts the server's watch after
+/// reading the workspace again; `"server"` watches in the server even for a client that could,
+/// which is then not asked, and back to `"auto"` the client is asked and the server stops.
+#[test]
+fn the_watcher_setting_says_who_watches() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("docs/run.state.yaml"), "workflow: café-rollout\ncurrent: requirements\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let missing = |list: &[Value]| list.iter().filter(|d| d["code"] == "missing-deliverable").count();
+    let watching = |server: &Server| {
+        let said = server.seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        said.iter().filter(|m| m["params"]["message"].as_str().unwrap_or("").contains("watching")).count()
+    };
+    let asked = |server: &Server, method: &str| {
+        let said = server.seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        said.iter().filter(|m| m["method"] == method).count()
+    };
+    let start = |dynamic: bool, watcher: &str| {
+        let mut server = Server::start(dir.path(), &[]);
+        let capabilities = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": dynamic } } });
+        let params = json!({ "processId": null, "rootUri": file_uri(dir.path()), "capabilities": capabilities, "initializationOptions": { "watcher": watcher } });
+        server.initialize_with(params);
+        server.open("docs/workflow.md", "markdown", 1);
+        server.diagnostics_for("docs/workflow.md", |l| missing(l) == 1);
+        server
+    };
+    let req = dir.path().join("docs/req.md");
+
+    // Neovim on Linux, watcher off: nothing watches.
+    let server = start(false, "off");
+    std::fs::write(&req, "# Exigences\n").unwrap_or_else(|e| panic!("{e}"));
+    let (seen, _) = server.settle("docs/workflow.md", Duration::from_millis(1500), |l| missing(l) == 0);
+    assert!(!seen, "a file written on disk was seen with the watcher off");
+    assert_eq!(watching(&server), 0);
+    // Back to auto: the workspace is read again (the deliverable is there), then watched.
+    server.notify("workspace/didChangeConfiguration", json!({ "settings": { "phasegate": { "watcher": "auto" } } }));
+    let (seen, list) = server.settle("docs/workflow.md", TIMEOUT, |l| missing(l) == 0);
+    assert!(seen, "the file written while nobody watched was not taken in: {list:?}");
+    server.wait(|m| m["params"]["message"].as_str().unwrap_or("").contains("watching"));
+    std::fs::remove_file(&req).unwrap_or_else(|e| panic!("{e}"));
+    let (seen, list) = server.settle("docs/workflow.md", TIMEOUT, |l| missing(l) == 1);
+    assert!(seen, "the server's watch did not start: {list:?}");
+    server.shutdown();
+
+    // A client that could watch, watcher server: it is not asked; the server watches.
+    let server = start(true, "server");
+    server.wait(|m| m["params"]["message"].as_str().unwrap_or("").contains("watching"));
+    assert_eq!(asked(&server, "client/registerCapability"), 0);
+    std::fs::write(&req, "# Exigences\n").unwrap_or_else(|e| panic!("{e}"));
+    let (seen, list) = server.settle("docs/workflow.md", TIMEOUT, |l| missing(l) == 0);
+    assert!(seen, "the server's watch did not see the file: {list:?}");
+    // Back to auto: the client is asked, and the server's watch stops (this client reports
+    // nothing, so a removal is not seen).
+    server.notify("workspace/didChangeConfiguration", json!({ "settings": { "phasegate": { "watcher": "auto" } } }));
+    server.wait(|m| m["method"] == "client/registerCapability");
+    std::fs::remove_file(&req).unwrap_or_else(|e| panic!("{e}"));
+    let (seen, _) = server.settle("docs/workflow.md", Duration::from_millis(1500), |l| missing(l) == 1);
+    assert!(!seen, "the server's watch went on after the client was asked to watch");
+    // Off: the client's registration is withdrawn.
+    server.notify("workspace/didChangeConfiguration", json!({ "settings": { "phasegate": { "watcher": "off" } } }));
+    server.wait(|m| m["method"] == "client/unregisterCapability" && m["params"]["unregisterations"][0]["id"] == "phasegate-watch");
+    server.shutdown();
+}

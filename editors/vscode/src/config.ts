@@ -14,14 +14,19 @@ export interface ServerSettings {
   include?: string[];
   exclude?: string[];
   diagnostics?: DiagnosticsScope;
+  watcher?: Watcher;
 }
+
+/** Who reports files changed outside the editor: the client if it can (else the server), the server, nobody. */
+export const WATCHERS = ["auto", "server", "off"] as const;
+export type Watcher = (typeof WATCHERS)[number];
 
 /** Which files get diagnostics: every file once the workspace is indexed, or the open ones. */
 export const DIAGNOSTICS_SCOPES = ["workspace", "openFiles"] as const;
 export type DiagnosticsScope = (typeof DIAGNOSTICS_SCOPES)[number];
 
 /** Keys of ServerSettings, each contributed as `phasegate.<key>` in package.json. */
-export const SERVER_SETTING_KEYS = ["severity", "include", "exclude", "diagnostics"] as const;
+export const SERVER_SETTING_KEYS = ["severity", "include", "exclude", "diagnostics", "watcher"] as const;
 
 /** Settings that only the extension reads (not sent to the server). */
 export const CLIENT_SETTING_KEYS = ["server.path", "trace.server"] as const;
@@ -62,6 +67,11 @@ export function buildInitializationOptions(read: SettingReader): ServerSettings 
   // replace only the keys they hold).
   if (typeof diagnostics === "string" && (DIAGNOSTICS_SCOPES as readonly string[]).includes(diagnostics)) {
     options.diagnostics = diagnostics as DiagnosticsScope;
+  }
+  const watcher = read("watcher");
+  // Sent unless unset, as `diagnostics`.
+  if (typeof watcher === "string" && (WATCHERS as readonly string[]).includes(watcher)) {
+    options.watcher = watcher as Watcher;
   }
   return options;
 }

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
 import { bundledServerPath, findServer, ServerNotFoundError } from "../src/bootstrap";
-import { buildInitializationOptions, CLIENT_SETTING_KEYS, SERVER_SETTING_KEYS, SEVERITY_LEVELS } from "../src/config";
+import { buildInitializationOptions, CLIENT_SETTING_KEYS, SERVER_SETTING_KEYS, SEVERITY_LEVELS, WATCHERS } from "../src/config";
 import { graphHtml, graphMessage } from "../src/graphPage";
 import { formatStatus, statusBarText, type WorkflowStatus } from "../src/status";
 import { fileUri, type WorkflowDetail, workflowNodes } from "../src/workflowsTree";
@@ -15,6 +15,7 @@ import { extensionRoot, repoRoot } from "./paths";
 
 interface ConfigurationProperty {
   type: string | string[];
+  enum?: string[];
   properties?: Record<string, { enum?: string[] }>;
   additionalProperties?: boolean;
 }
@@ -65,6 +66,10 @@ describe("settings", () => {
     const severityLine = block.split("\n").find((line) => line.includes('"severity"')) ?? "";
     const levels = [...severityLine.matchAll(/(?:: |\| )"([a-z]+)"/g)].map((match) => match[1]);
     assert.deepEqual(levels, [...SEVERITY_LEVELS]);
+    const watcherLine = block.split("\n").find((line) => line.includes('"watcher"')) ?? "";
+    const watchers = [...watcherLine.matchAll(/(?:: |\| )"([a-z]+)"/g)].map((match) => match[1]);
+    assert.deepEqual(watchers, [...WATCHERS]);
+    assert.deepEqual(properties["phasegate.watcher"]?.enum, [...WATCHERS]);
   });
 
   it("builds initializationOptions, leaving out empty and invalid values", () => {
@@ -73,12 +78,15 @@ describe("settings", () => {
       severity: { "merge-conflict": "off", "gate-unmet": "fatal", "missing-deliverable": 3 },
       include: ["docs/**", "", 7],
       exclude: [],
+      watcher: "off",
       "server.path": "/ignored",
     };
     assert.deepEqual(buildInitializationOptions((key) => settings[key]), {
       severity: { "merge-conflict": "off" },
       include: ["docs/**"],
+      watcher: "off",
     });
+    assert.deepEqual(buildInitializationOptions((key) => ({ watcher: "sometimes" })[key]), {});
   });
 });
 

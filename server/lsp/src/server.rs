@@ -364,9 +364,29 @@ impl Backend {
             p.finish_with_message(message.clone()).await;
         }
         self.client.log_message(lsp::MessageType::INFO, format!("phasegate: {message}")).await;
-        if !self.with(|s| s.caps.watch_registration).unwrap_or(true) {
+        if self.with(|s| s.server_watches()).unwrap_or(false) {
             let me = self.clone();
             tokio::spawn(async move { me.watch_folders(since).await });
+        }
+    }
+
+    /// Asks the client to watch every file of the workspace and report changes
+    /// (`workspace/didChangeWatchedFiles`, registered dynamically), or (`watch` false) to stop.
+    async fn client_watch(&self, watch: bool) {
+        const ID: &str = "phasegate-watch";
+        const METHOD: &str = "workspace/didChangeWatchedFiles";
+        let asked = if watch {
+            let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::String("**/*".into()), kind: None }],
+            };
+            let registration =
+                lsp::Registration { id: ID.into(), method: METHOD.into(), register_options: serde_json::to_value(options).ok() };
+            self.client.register_capability(vec![registration]).await
+        } else {
+            self.client.unregister_capability(vec![lsp::Unregistration { id: ID.into(), method: METHOD.into() }]).await
+        };
+        if let Err(e) = asked {
+            self.client.log_message(lsp::MessageType::WARNING, format!("phasegate: cannot change the client's file watching: {e}")).await;
         }
     }
 
@@ -396,7 +416,8 @@ impl Backend {
         .await;
         let (problems, missed) = match started {
             Ok(Ok(phasegate_host::watch::Started { watch, problems, files })) => {
-                if self.shut_down.load(std::sync::atomic::Ordering::SeqCst) {
+                // Shut down, or the `watcher` setting changed meanwhile: the watch stops here.
+                if self.shut_down.load(std::sync::atomic::Ordering::SeqCst) || !self.with(|s| s.server_watches()).unwrap_or(false) {
                     return;
                 }
                 let message = format!(
@@ -1011,18 +1032,8 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        if self.with(|s| s.caps.watch_registration).unwrap_or(false) {
-            let options = lsp::DidChangeWatchedFilesRegistrationOptions {
-                watchers: vec![lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::String("**/*".into()), kind: None }],
-            };
-            let registration = lsp::Registration {
-                id: "phasegate-watch".into(),
-                method: "workspace/didChangeWatchedFiles".into(),
-                register_options: serde_json::to_value(options).ok(),
-            };
-            if let Err(e) = self.client.register_capability(vec![registration]).await {
-                self.client.log_message(lsp::MessageType::WARNING, format!("phasegate: cannot watch files: {e}")).await;
-            }
+        if self.with(|s| s.client_watches()).unwrap_or(false) {
+            self.client_watch(true).await;
         }
         self.index().await;
     }
@@ -1132,15 +1143,25 @@ impl LanguageServer for Backend {
         };
         let refilter = self.with(|s| {
             let refilter = s.settings.include != settings.include || s.settings.exclude != settings.exclude;
+            let before = (s.client_watches(), s.server_watches());
             let problems = s.apply_settings(settings);
-            (refilter, problems)
+            (refilter, problems, before, (s.client_watches(), s.server_watches()))
         });
         match refilter {
-            Ok((refilter, problems)) => {
+            Ok((refilter, problems, (client_before, server_before), (client_now, server_now))) => {
                 for p in problems {
                     self.client.show_message(lsp::MessageType::WARNING, format!("phasegate: {p}")).await;
                 }
-                if refilter {
+                if client_before != client_now {
+                    self.client_watch(client_now).await;
+                }
+                if server_before && !server_now {
+                    // The watch's thread stops, and its loop of changes ends.
+                    *self.watch.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                }
+                // The server's watch starts with a new reading of the workspace, which also takes
+                // in what changed while nobody watched.
+                if refilter || (server_now && !server_before) {
                     self.index().await;
                 } else {
                     self.schedule();

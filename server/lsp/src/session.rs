@@ -30,6 +30,22 @@ pub(crate) enum DiagnosticsScope {
     OpenFiles,
 }
 
+/// Who watches the workspace's files for changes made outside the editor (setting `watcher`,
+/// docs/lsp.md; rust-analyzer's `files.watcher` is the like).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub(crate) enum Watcher {
+    /// The client, when it can register `workspace/didChangeWatchedFiles`; else the server
+    /// (`"auto"`).
+    #[default]
+    Auto,
+    /// The server, whatever the client can (`"server"`).
+    Server,
+    /// Nobody: a file changed outside the editor is seen when opened or when the workspace is
+    /// read again (`"off"`).
+    Off,
+}
+
 /// Settings from `initializationOptions` or `workspace/didChangeConfiguration` (docs/lsp.md).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default)]
@@ -38,6 +54,7 @@ pub(crate) struct Settings {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub diagnostics: DiagnosticsScope,
+    pub watcher: Watcher,
 }
 
 impl Settings {
@@ -72,6 +89,9 @@ impl Settings {
         }
         if map.contains_key("diagnostics") {
             out.diagnostics = patch.diagnostics;
+        }
+        if map.contains_key("watcher") {
+            out.watcher = patch.watcher;
         }
         Ok(out)
     }
@@ -242,6 +262,20 @@ impl Session {
 
     /// Checks the severity settings and keeps them for every project; returns what it did not
     /// recognise.
+    /// Whether the client is asked to watch the files (`workspace/didChangeWatchedFiles`).
+    pub(crate) fn client_watches(&self) -> bool {
+        self.settings.watcher == Watcher::Auto && self.caps.watch_registration
+    }
+
+    /// Whether the server watches the files itself (`host::watch`).
+    pub(crate) fn server_watches(&self) -> bool {
+        match self.settings.watcher {
+            Watcher::Auto => !self.caps.watch_registration,
+            Watcher::Server => true,
+            Watcher::Off => false,
+        }
+    }
+
     pub(crate) fn apply_settings(&mut self, settings: Settings) -> Vec<String> {
         let mut unknown = Vec::new();
         self.severity.clear();
