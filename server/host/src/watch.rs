@@ -82,8 +82,15 @@ pub struct Started {
 /// before the caller read the files (a file's time may lag the clock by the file system's
 /// granularity: subtract a margin). A folder that could not be watched (the system's limit on
 /// watches, a permission) is named in the problems (the first 20) and left unwatched, and the
-/// rest are still watched. `Err` when the system offers no watching at all.
-pub fn start(roots: &[PathBuf], since: std::time::SystemTime, send: impl Fn(Vec<Change>) + Send + 'static) -> Result<Started, String> {
+/// rest are still watched. `between` is called every 256 entries of the walk: the server
+/// pauses there while an edit's analysis runs (a workspace of 40,000 folders takes seconds of
+/// system time to watch). `Err` when the system offers no watching at all.
+pub fn start(
+    roots: &[PathBuf],
+    since: std::time::SystemTime,
+    between: &dyn Fn(),
+    send: impl Fn(Vec<Change>) + Send + 'static,
+) -> Result<Started, String> {
     let (tx, rx) = mpsc::channel();
     let events = tx.clone();
     let mut watcher = notify::recommended_watcher(move |event| {
@@ -96,7 +103,10 @@ pub fn start(roots: &[PathBuf], since: std::time::SystemTime, send: impl Fn(Vec<
     for root in roots {
         // One walk: a folder's entry comes before what is in it, so each folder is watched
         // before it is listed, and a file written after its listing is reported by the watch.
-        for entry in walker(root).filter_map(Result::ok) {
+        for (i, entry) in walker(root).filter_map(Result::ok).enumerate() {
+            if i % 256 == 255 {
+                between();
+            }
             if entry.file_type().is_some_and(|t| t.is_dir()) {
                 add(&mut watcher, &mut watched, &mut problems, entry.into_path());
             } else {
@@ -279,7 +289,7 @@ mod tests {
         let tasks = write("specs/001-café/tasks.md", "- [ ] T001 one\n");
         write("node_modules/x/README.md", "ignored\n");
         let (tx, rx) = mpsc::channel();
-        let Started { watch, problems, .. } = start(std::slice::from_ref(&root), std::time::SystemTime::now(), move |batch| {
+        let Started { watch, problems, .. } = start(std::slice::from_ref(&root), std::time::SystemTime::now(), &|| {}, move |batch| {
             let _ = tx.send(batch);
         })
         .unwrap_or_else(|e| panic!("{e}"));
@@ -356,7 +366,7 @@ mod tests {
         let moved = root.join("specs/001-café/plan.md");
         std::fs::rename(&moved_from, &moved).unwrap_or_else(|e| panic!("{e}"));
         let (tx, rx) = mpsc::channel();
-        let Started { watch, problems, files } = start(std::slice::from_ref(&root), since, move |batch| {
+        let Started { watch, problems, files } = start(std::slice::from_ref(&root), since, &|| {}, move |batch| {
             let _ = tx.send(batch);
         })
         .unwrap_or_else(|e| panic!("{e}"));

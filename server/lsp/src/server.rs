@@ -408,8 +408,11 @@ impl Backend {
             return;
         };
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let (analysis, shut_down) = (self.analysis.clone(), self.shut_down.clone());
         let started = tokio::task::spawn_blocking(move || {
-            phasegate_host::watch::start(&roots, since, move |batch| {
+            // Paused while an edit's analysis is asked for or runs, as the editor index is.
+            let between = || analysis.wait_idle(&shut_down);
+            phasegate_host::watch::start(&roots, since, &between, move |batch| {
                 let _ = tx.send(batch);
             })
         })
@@ -442,6 +445,9 @@ impl Backend {
                 .await;
         }
         if !missed.is_empty() {
+            let message =
+                format!("phasegate: {} files changed, made or removed while the workspace was read; taking them in", missed.len());
+            self.client.log_message(lsp::MessageType::INFO, message).await;
             self.files_changed(missed).await;
         }
         while let Some(batch) = rx.recv().await {
@@ -538,7 +544,18 @@ impl Backend {
                 if !s.open.contains_key(&path)
                     && let Some(i) = project(s, &root)
                 {
-                    s.projects[i].set_file(&rel, input);
+                    // The same text as held (a file rewritten unchanged, or one the start of
+                    // the server's watch lists because it was written shortly before the
+                    // index read it): nothing to analyse again.
+                    let held = s.projects[i].ws.text(&rel);
+                    let same = match &input {
+                        phasegate_engine::FileInput::Bytes(b) => held.is_some_and(|t| t.as_bytes() == b.as_slice()),
+                        phasegate_engine::FileInput::Text(t) => held == Some(t.as_str()),
+                        _ => false,
+                    };
+                    if !same {
+                        s.projects[i].set_file(&rel, input);
+                    }
                 }
             }
         });
