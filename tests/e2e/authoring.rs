@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::lsp::{Server, codes};
+use crate::lsp::{Server, codes, file_uri};
 
 /// A workflow doc (non-ASCII before every range), its state file, a spec and a task list.
 const FILES: [(&str, &str); 5] = [
@@ -23,19 +23,6 @@ const FILES: [(&str, &str); 5] = [
     ),
     ("docs/design.md", "# Design\n"),
 ];
-
-/// The `file:` URI of `path`, percent-encoded as an editor sends it (`é` is `%C3%A9`).
-fn file_uri(path: &std::path::Path) -> String {
-    let mut out = String::from("file://");
-    for b in path.to_string_lossy().bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 /// The path a `file:` URI names (percent-decoded), so that URIs are compared whatever a side
 /// chose to escape.
