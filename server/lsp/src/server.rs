@@ -532,11 +532,12 @@ impl Backend {
             Ok(Some(inputs)) => inputs,
             Err(_) => Vec::new(),
         };
-        let _ = self.with(move |s| {
+        let changed = self.with(move |s| {
             let project = |s: &Session, root: &Path| s.projects.iter().position(|p| p.root == root);
+            let mut changed = false;
             for (root, rel) in removed {
                 if let Some(i) = project(s, &root) {
-                    s.projects[i].remove(&rel);
+                    changed |= s.projects[i].remove(&rel) > 0;
                 }
             }
             for (input, root, path, rel) in inputs {
@@ -555,11 +556,17 @@ impl Backend {
                     };
                     if !same {
                         s.projects[i].set_file(&rel, input);
+                        changed = true;
                     }
                 }
             }
+            changed
         });
-        self.schedule();
+        // Nothing held changed: no analysis, so pulled results keep their ids (a client asking
+        // with its previous ids is told nothing changed).
+        if changed.unwrap_or(true) {
+            self.schedule();
+        }
     }
 
     /// Makes sure the document at absolute `path` belongs to a project once the index exists:
